@@ -1,0 +1,390 @@
+"""The crisis: a Mesa model over an ensemble of W independent worlds.
+
+Each turn, in every world at once:
+
+1. every active actor perceives its adversaries (with misperception noise) and
+   the threat to those it supports, and its rule names an aim;
+2. the aim becomes a choice among legal moves (a logit over scores that weigh
+   distance from the aim, the cost of crossing thresholds, others' credible red
+   lines, restrainers' and veto players' leverage), then an accident may push it
+   one rung higher; all moves are made simultaneously;
+3. the scenario's events fire (scripted, conditional, stochastic);
+4. red lines are checked: crossed, honoured, or eroded;
+5. thresholds, peaks and the trajectory are recorded.
+
+At W = 1 every move and event is also written to a narrative with a one-sentence
+reason. One rulebook serves both the classroom (W = 1) and batches (W = 10,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+import mesa
+import numpy as np
+
+from .agents import ActorAgent
+from .disclaimer import DISCLAIMER
+from .events import CompiledEvent, apply_effects
+from .ladder import CompiledLadder
+from .redlines import RedLineState
+from .rules import Situation
+from .schema import Scenario
+
+END_STATES = ("de_escalated", "contained", "horizontal_escalation", "direct_nato_russia_war", "nuclear_use")
+
+HumanChooser = Callable[["Crisis", str, list[str]], str]
+
+
+@dataclass
+class Entry:
+    """One line of the narrative (W = 1)."""
+
+    turn: int
+    date: dt.date
+    kind: str  # move | event | threshold | red_line
+    text: str
+    actor: str | None = None
+    why: str = ""
+    rung: str | None = None
+    status: str | None = None  # documented | hypothetical, for events
+    source: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Crisis(mesa.Model):
+    """An escalation crisis between state actors, in ``worlds`` independent worlds.
+
+    ``scenario`` is a loaded :class:`~sim.schema.Scenario`, a shipped scenario's
+    name or a path. ``rng`` seeds everything (Mesa's ``rng=`` argument).
+    ``human`` is called as ``human(model, actor_id, legal_rung_ids)`` for actors
+    on the ``human`` rule. ``trajectories`` keeps every actor's posture per turn
+    (always on at W = 1).
+    """
+
+    def __init__(self, scenario="nov-2024", worlds: int = 1, rng=None, *, human: HumanChooser | None = None, trajectories: bool | None = None):
+        super().__init__(rng=rng)
+        if not isinstance(scenario, Scenario):
+            from .loader import load_scenario
+
+            scenario = load_scenario(scenario)
+        if worlds < 1:
+            raise ValueError("worlds must be at least 1")
+        self.scenario = scenario
+        self.worlds = int(worlds)
+        self.ladder = CompiledLadder.build(scenario.ladder)
+        self.settings = scenario.settings
+        self.human = human
+        self.explain = self.worlds == 1
+        self.turn = 0
+        self.turns = scenario.turns
+        self.disclaimer = DISCLAIMER
+
+        self.actors: dict[str, ActorAgent] = {}
+        for i, (key, spec) in enumerate(scenario.actors.items()):
+            self.actors[key] = ActorAgent(self, key, spec, i)
+        self.order = list(self.actors.values())
+        self.keys = list(self.actors)
+        self.names = [a.label for a in self.order]
+        self._link_relations()
+        self._build_red_lines()
+        self.events = [CompiledEvent(e, self) for e in scenario.events]
+        self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
+
+        n, w, t = len(self.order), self.worlds, self.turns
+        self.system_rung = self._system_now()
+        self.system_peak = np.full(w, -1, dtype=np.int64)
+        self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)
+        self.system_path = np.zeros((t, w), dtype=np.int8)
+        self.record = self.explain if trajectories is None else bool(trajectories)
+        self.path = np.zeros((t, n, w), dtype=np.int8) if self.record else None
+        self.narrative: list[Entry] = []
+        self.decisions: list[dict] = []
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters()) if self.explain else None
+
+    # ------------------------------------------------------------------ set-up
+
+    def _link_relations(self) -> None:
+        idx = {k: i for i, k in enumerate(self.keys)}
+        n = len(self.order)
+        self.adversary = np.zeros((n, n), dtype=bool)
+        for a in self.order:
+            rel = a.spec.relations
+            a.adversaries = np.array([idx[k] for k in rel.adversaries], dtype=np.int64)
+            a.adversary_mask = np.zeros(n, dtype=bool)
+            a.adversary_mask[a.adversaries] = True
+            self.adversary[a.index] = a.adversary_mask
+            a.restrainers = [self.actors[k] for k in rel.restrainers]
+            a.veto_players = [self.actors[k] for k in rel.veto_players]
+        for a in self.order:
+            clients = [b.index for b in self.order if a.key in b.spec.relations.patrons]
+            a.supported = np.array(sorted({idx[k] for k in a.spec.relations.allies} | set(clients)), dtype=np.int64)
+            # those it can hold back: as their restrainer or as a veto player among them
+            a.restrained = np.array([b.index for b in self.order if a.key in b.spec.relations.restrainers + b.spec.relations.veto_players], dtype=np.int64)
+
+    def _build_red_lines(self) -> None:
+        idx = {k: i for i, k in enumerate(self.keys)}
+        self.red_lines: dict[tuple[str, str], RedLineState] = {}
+        for a in self.order:
+            for spec in a.spec.red_lines:
+                self.red_lines[(a.key, spec.id)] = RedLineState(a.index, spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, True)
+        for ev in self.scenario.events:  # lines declared later start inactive
+            for fx in ev.effects:
+                if fx.add_red_line and (fx.add_red_line.actor, fx.add_red_line.red_line.id) not in self.red_lines:
+                    body = fx.add_red_line
+                    self.red_lines[(body.actor, body.red_line.id)] = RedLineState(
+                        idx[body.actor], body.red_line, [idx[k] for k in body.red_line.watch], self.ladder, self.worlds, False
+                    )
+        self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
+        self.holding = {a.index: [r for r in self.red_lines.values() if r.holder == a.index] for a in self.order}
+
+    def red_line(self, actor: str, red_line_id: str) -> RedLineState:
+        return self.red_lines[(actor, red_line_id)]
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def date(self) -> dt.date:
+        return self.scenario.date_of(self.turn)
+
+    def postures(self) -> np.ndarray:
+        """Current postures, shape (actors, W)."""
+        return np.stack([a.posture for a in self.order])
+
+    def _active(self) -> np.ndarray:
+        return np.stack([a.active for a in self.order])
+
+    def _system_now(self) -> np.ndarray:
+        p, act = self.postures(), self._active()
+        return np.where(act, p, -1).max(axis=0).clip(min=0)
+
+    # ------------------------------------------------------------------ turn
+
+    def step(self) -> None:
+        """Play one turn in every world."""
+        if self.turn >= self.turns:
+            self.running = False
+            return
+        turn = self.turn
+        p = self.postures()
+        act = self._active()
+        live = np.where(act, p, -1)
+        # highest posture among each actor's adversaries, as truly held: (actors, W)
+        threat = np.where(self.adversary[:, :, None], live[None, :, :], -1).max(axis=1)
+        self.decisions = []
+        moves = [self._decide(a, live, threat) for a in self.order]
+        for a, new in zip(self.order, moves):
+            a.posture = new
+        self._fire_events(turn)
+        self._check_red_lines(p)
+        self._record(turn)
+        self.turn += 1
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        if self.turn >= self.turns:
+            self.running = False
+
+    def run(self) -> "Crisis":
+        """Play every remaining turn."""
+        while self.running:
+            self.step()
+        return self
+
+    def _perceive(self, values: np.ndarray) -> np.ndarray:
+        noise = self.settings.noise
+        if noise > 0:
+            values = np.where(values >= 0, values + noise * self.rng.standard_normal(self.worlds), values)
+        return values.astype(float)
+
+    def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> Situation:
+        w = self.worlds
+        if len(a.adversaries):
+            seen = self._perceive(threat[a.index])
+            by = a.adversaries[live[a.adversaries].argmax(axis=0)] if self.explain else np.full(w, -1)
+            by = np.where(threat[a.index] >= 0, by, -1)
+        else:
+            seen, by = np.full(w, -1.0), np.full(w, -1)
+        if len(a.supported):
+            need = self._perceive(np.where(live[a.supported] >= 0, threat[a.supported], -1).max(axis=0))
+        else:
+            need = np.full(w, -1.0)
+        watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
+        return Situation(
+            name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
+            need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
+        )
+
+    def _decide(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> np.ndarray:
+        """The actor's new posture in every world (its old one where inactive)."""
+        s = self._situation(a, live, threat)
+        a.last_threat = s.threat
+        if not a.rule.decides:
+            if a.rule.name == "human" and self.human is not None and a.active[0]:
+                return self._ask_human(a)
+            if self.explain and a.active[0]:
+                self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(a.posture[0]), "why": a.rule.explain(s), "rule": a.rule.name})
+            return a.posture
+        st = self.settings
+        aim = a.rule.aim(s)
+        owed, pull = self._owed(a)
+        aim = np.where(owed >= 0, aim + st.obligation * s.resolve * pull * np.maximum(owed - aim, 0.0), aim)
+
+        # candidates are laid out (K, W) so that reductions run across contiguous rows
+        levels, places, legal = a.candidates()
+        risk = 1.0 - a.traits["risk_tolerance"]
+        gap = levels - aim
+        score = -(gap * gap)
+        score -= (a.traits["cost_sensitivity"] * risk) * a.reach_danger[places]
+        for rl in self.watching[a.index]:
+            weight = st.deterrence * np.where(rl.active & self.order[rl.holder].active, rl.credibility, 0.0) * risk
+            score -= weight * (levels >= rl.at)
+        for r in a.restrainers:
+            score -= (st.restraint * np.where(r.active, r.traits["leverage"], 0.0)) * (levels >= self.restraint_level)
+        for v in a.veto_players:
+            score -= (st.veto * np.where(v.active, v.traits["leverage"], 0.0)) * (levels > a.posture)
+        score /= a.traits["temperature"]
+        score[~legal] = -np.inf
+        weights = np.exp(score - score.max(axis=0))
+        cum = np.cumsum(weights, axis=0)
+        pick = (cum < self.rng.random(self.worlds) * cum[-1]).sum(axis=0)
+        pick = np.minimum(pick, len(levels) - 1)
+        cols = np.arange(self.worlds)
+        chosen = levels[pick, cols]
+        # an accident: the step goes one place further up the actor's reach
+        above = np.minimum(places[pick, cols] + 1, len(a.reach) - 1)
+        up = a.reach[above]
+        accident = (self.rng.random(self.worlds) < st.accident_rate) & (up > chosen) & (up <= a.max_level)
+        new = np.where(accident, up, chosen)
+        new = np.where(a.active, new, a.posture)
+        if self.explain and a.active[0]:
+            why = self._why(a, s, aim, owed, int(chosen[0]), bool(accident[0]))
+            self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(new[0]), "why": why, "rule": a.rule.name})
+        return new
+
+    def _owed(self, a: ActorAgent) -> tuple[np.ndarray, np.ndarray]:
+        """Highest response level the actor owes for crossed red lines (-1: none), and
+        that line's credibility: a line its holder half-means pulls it half as hard."""
+        owed, pull = np.full(self.worlds, -1.0), np.zeros(self.worlds)
+        for rl in self.holding[a.index]:
+            take = rl.active & (rl.due > 0) & (rl.response > owed)
+            owed = np.where(take, rl.response, owed)
+            pull = np.where(take, rl.credibility, pull)
+        return owed, pull
+
+    def _ask_human(self, a: ActorAgent) -> np.ndarray:
+        legal = [self.ladder.ids[lv] for lv in a.legal_levels(0)]
+        choice = self.human(self, a.key, legal)
+        if choice not in legal:
+            raise ValueError(f"{a.label} cannot move to '{choice}' now; legal moves: {', '.join(legal)}")
+        self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": self.ladder.level[choice], "why": "chosen by the players holding this seat", "rule": "human"})
+        return np.full(self.worlds, self.ladder.level[choice], dtype=np.int64)
+
+    def _why(self, a: ActorAgent, s: Situation, aim, owed, chosen: int, accident: bool) -> str:
+        parts = [a.rule.explain(s)]
+        if owed[0] >= 0:
+            crossed = [rl for rl in self.holding[a.index] if rl.active[0] and rl.due[0] > 0]
+            parts.append(f"its red line '{crossed[0].id}' was crossed and it promised '{self.ladder.names[crossed[0].response]}'")
+        for rl in self.watching[a.index]:
+            if rl.active[0] and aim[0] >= rl.at > chosen and self.order[rl.holder].active[0]:
+                parts.append(f"{self.order[rl.holder].label}'s red line '{rl.id}' (credibility {rl.credibility[0]:.2f}) holds it back")
+        if a.restrainers and aim[0] >= self.restraint_level - 1:
+            parts.append(" and ".join(r.label for r in a.restrainers) + "'s restraint weighs against crossing the restraint threshold")
+        if a.veto_players and chosen <= a.posture[0] < aim[0] - 0.5:
+            parts.append(" and ".join(v.label for v in a.veto_players) + "'s veto slows any step up")
+        if accident:
+            parts.append(f"by accident the step went one rung past the intended '{self.ladder.names[chosen]}'")
+        return "; ".join(parts)
+
+    def _fire_events(self, turn: int) -> None:
+        for ev in self.events:
+            mask = ev.due(self, turn)
+            if mask is None:
+                continue
+            ev.fired |= mask
+            apply_effects(self, ev, mask)
+            if self.explain:
+                spec = ev.spec
+                src = spec.source
+                cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
+                self._say("event", spec.title + (f": {spec.text}" if spec.text else ""), actor=spec.actor, status=spec.status, source=cite, extra={"id": spec.id})
+
+    def _check_red_lines(self, before: np.ndarray) -> None:
+        st = self.settings
+        live = np.where(self._active(), self.postures(), -1)
+        for (holder_key, _), rl in self.red_lines.items():
+            holder = self.actors[holder_key]
+            crossed, honoured, eroded = rl.update(live[rl.watch].max(axis=0), holder.posture, st.credibility_gain, st.credibility_erosion)
+            crossed &= holder.active
+            if self.explain:
+                who = holder.label
+                if crossed[0]:
+                    self._say("red_line", f"{who}'s red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns", actor=holder_key)
+                if honoured[0]:
+                    self._say("red_line", f"{who} answers as promised on '{rl.id}'; credibility rises to {rl.credibility[0]:.2f}", actor=holder_key)
+                if eroded[0]:
+                    self._say("red_line", f"{who} let '{rl.id}' pass unanswered; credibility falls to {rl.credibility[0]:.2f}", actor=holder_key)
+
+    def _record(self, turn: int) -> None:
+        system = self._system_now()
+        self.system_rung = system
+        for a in self.order:
+            a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)
+        new_first = (self.first_crossing < 0) & (system[None, :] >= self.ladder.threshold_levels[:, None])
+        self.first_crossing = np.where(new_first, turn, self.first_crossing)
+        self.system_peak = np.maximum(self.system_peak, system)
+        self.system_path[turn] = system
+        if self.path is not None:
+            self.path[turn] = self.postures()
+        if self.explain:
+            for d in self.decisions:
+                if d["to"] != d["from"]:
+                    verb = "climbs to" if d["to"] > d["from"] else "steps down to"
+                    label = self.actors[d["actor"]].label
+                    self._say("move", f"{label} {verb} '{self.ladder.names[d['to']]}'", actor=d["actor"], why=d["why"], rung=self.ladder.ids[d["to"]])
+            for i in np.flatnonzero(new_first[:, 0]):
+                self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
+
+    def _say(self, kind: str, text: str, **kw) -> None:
+        self.narrative.append(Entry(self.turn, self.date, kind, text, **kw))
+
+    # ------------------------------------------------------------------ outcomes
+
+    def end_state(self) -> np.ndarray:
+        """End-state code per world (index into END_STATES)."""
+        lad = self.ladder
+        final = self.system_rung
+        state = np.full(self.worlds, 1, dtype=np.int64)
+        state = np.where(final <= _top_of(lad, "de-escalation"), 0, state)
+        state = np.where(final >= lad.threshold_level("horizontal_escalation"), 2, state)
+        state = np.where(self.system_peak >= lad.threshold_level("direct_nato_russia_war"), 3, state)
+        state = np.where(self.system_peak >= lad.threshold_level("nuclear_threshold"), 4, state)
+        return state
+
+    def outcomes(self) -> dict[str, np.ndarray]:
+        """Per-world outcomes: peak rung, end state, first turn past each threshold (-1: never), each actor's peak."""
+        out = {"peak_rung": self.system_peak.copy(), "end_state": self.end_state(), "final_rung": self.system_rung.copy()}
+        for i, tid in enumerate(self.ladder.threshold_ids):
+            out[f"first_{tid}"] = self.first_crossing[i].copy()
+        for a in self.order:
+            out[f"peak_{a.key}"] = a.peak.copy()
+        return out
+
+    def _reporters(self) -> dict:
+        rep = {
+            "peak_rung": lambda m: int(m.system_peak[0]),
+            "peak_rung_name": lambda m: m.ladder.names[max(int(m.system_peak[0]), 0)],
+            "end_state": lambda m: END_STATES[int(m.end_state()[0])],
+            "system_rung": lambda m: int(m.system_rung[0]),
+        }
+        for i, tid in enumerate(self.ladder.threshold_ids):
+            rep[f"first_{tid}"] = lambda m, i=i: int(m.first_crossing[i, 0])
+        for key in self.keys:
+            rep[f"peak_{key}"] = lambda m, k=key: int(m.actors[k].peak[0])
+        return rep
+
+
+def _top_of(ladder: CompiledLadder, category: str) -> int:
+    levels = [r.level for r in ladder.spec.rungs if r.category == category]
+    return max(levels) if levels else -1

@@ -1,0 +1,324 @@
+"""The scenario and ladder file formats, as pydantic models.
+
+These models are the single source of the format: the loader validates with
+them, ``escalation schema`` prints their JSON Schema, and the docs describe them.
+Names that refer to other parts of a scenario (actors, rungs, rules, red lines)
+are plain strings here; :mod:`sim.references` checks them against each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="A lower-case name: letters, digits and '_'.")]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+CATEGORIES = ("de-escalation", "status quo", "posturing", "non-violent escalation", "violent escalation", "nuclear")
+TRAITS = ("resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- ladder
+
+
+class KahnRung(Strict):
+    """The nearest rung (or group) of Herman Kahn's 44-rung ladder (On Escalation, 1965)."""
+
+    rung: int = Field(ge=0, le=44, description="Kahn's rung number, 1-44 (0: below the ladder).", examples=[18])
+    name: str = Field(description="Kahn's name for that rung.", examples=["Spectacular show or demonstration of force"])
+    group: str = Field(description="Kahn's group of rungs.", examples=["Intense crises"])
+
+
+class Rung(Strict):
+    """One rung of an escalation ladder, with its crosswalk to established scales."""
+
+    id: Id = Field(examples=["cross_border_strikes"])
+    level: int = Field(ge=0, le=100, description="Position on the ladder, 0 at the bottom, consecutive.", examples=[4])
+    name: str = Field(min_length=1, examples=["Cross-border conventional strikes"])
+    description: str = Field(min_length=1, description="One line saying what the rung means.", examples=["Long-range strikes on the adversary's own territory."])
+    category: Literal[CATEGORIES] = Field(examples=["violent escalation"])
+    kahn: KahnRung
+    mid: int = Field(ge=1, le=5, description="Correlates of War MID hostility level, 1-5.", examples=[4])
+    goldstein: float = Field(ge=-10, le=10, description="Goldstein conflict-cooperation weight, -10..+10.", examples=[-9.2])
+    rivera: Literal[CATEGORIES] = Field(description="Escalation-score category of Rivera et al. (2024).", examples=["violent escalation"])
+
+
+class Threshold(Strict):
+    """A named line between rungs: crossed when the system reaches rung ``at`` or above."""
+
+    id: Id = Field(examples=["nuclear_threshold"])
+    name: str = Field(min_length=1, examples=["Nuclear threshold"])
+    at: Id = Field(description="The first rung beyond the threshold.", examples=["demonstrative_nuclear_use"])
+    weight: float = Field(1.0, ge=0, le=20, description="How heavily a cost-sensitive actor weighs crossing this threshold.", examples=[4.0])
+
+
+class Ladder(Strict):
+    """An ordered list of rungs and the named thresholds between them."""
+
+    id: Id = Field(examples=["default"])
+    name: str = Field(min_length=1, examples=["Stylised Russia-Ukraine ladder"])
+    description: str = ""
+    rungs: list[Rung] = Field(min_length=3)
+    thresholds: list[Threshold] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        levels = [r.level for r in self.rungs]
+        if levels != list(range(len(levels))):
+            raise ValueError(f"rung levels must be 0, 1, 2, ... in order; got {levels}")
+        ids = [r.id for r in self.rungs]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"rung ids must be unique; repeated: {', '.join(sorted(dup))}")
+        return self
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class Capabilities(Strict):
+    """Which rungs an actor can reach at all."""
+
+    min_rung: Id | None = Field(None, description="The lowest rung the actor can take (default: the ladder's bottom).", examples=["ceasefire_talks"])
+    max_rung: Id | None = Field(None, description="The highest rung the actor can take (default: the ladder's top).", examples=["cross_border_strikes"])
+    rungs: list[Id] | None = Field(None, description="An explicit list of reachable rungs, instead of a range.", examples=[["ceasefire_talks", "political_signalling"]])
+
+
+class Relations(Strict):
+    """Whom an actor opposes, supports, answers to, and who can hold it back."""
+
+    adversaries: list[Id] = Field(default_factory=list, description="Actors whose postures it reacts to as threats.", examples=[["ukraine"]])
+    allies: list[Id] = Field(default_factory=list, description="Actors whose needs it mirrors (alliance rule).", examples=[["europe"]])
+    patrons: list[Id] = Field(default_factory=list, description="Actors that back it (it is their client).", examples=[["united_states"]])
+    restrainers: list[Id] = Field(default_factory=list, description="Actors whose leverage weighs against its crossing the restraint threshold.", examples=[["china"]])
+    veto_players: list[Id] = Field(default_factory=list, description="Actors whose leverage slows its escalation (a veto inside an alliance).", examples=[["hungary"]])
+
+
+class RedLine(Strict):
+    """A declared condition on others' behaviour, with a promised response."""
+
+    id: Id = Field(examples=["no_strikes_inside_russia"])
+    watch: list[Id] = Field(min_length=1, description="The actor(s) whose posture the red line watches.", examples=[["ukraine"]])
+    at: Id = Field(description="Crossed when a watched actor reaches this rung or above.", examples=["cross_border_strikes"])
+    response: Id = Field(description="The rung the holder promises to reach in response.", examples=["strategic_conventional_strike"])
+    credibility: Unit = Field(0.7, description="How believable the threat is, 0-1; it erodes each time the line is crossed unanswered.", examples=[0.7])
+    grace: int = Field(2, ge=1, le=30, description="Turns the holder has to respond before credibility erodes.", examples=[2])
+    text: str = Field("", description="The red line in words, as declared.", examples=["Strikes inside Russia with Western missiles mean NATO is at war with Russia."])
+
+    @field_validator("watch", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+
+class Actor(Strict):
+    """A state actor: its posture, what it can do, how it decides, whom it watches."""
+
+    name: str = Field(min_length=1, examples=["Russia"])
+    rule: Id = Field(description="Decision rule, by name (see `escalation list`).", examples=["brinkmanship"])
+    params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the decision rule.", examples=[{"margin": 1.0}])
+    posture: Id = Field(description="The rung it stands on at the start.", examples=["contained_war"])
+    active: bool = Field(True, description="Whether it takes part from the start (an event can add it later).")
+    resolve: Unit = Field(0.5, description="Determination to stand firm and honour red lines, 0-1.", examples=[0.8])
+    risk_tolerance: Unit = Field(0.5, description="Willingness to accept escalation risk, 0-1.", examples=[0.6])
+    temperature: float = Field(0.5, gt=0.0, le=10.0, description="Randomness of choice (logit temperature): low is deliberate, high is erratic.", examples=[0.4])
+    cost_sensitivity: float = Field(1.0, ge=0.0, le=10.0, description="How much the cost of crossing thresholds weighs.", examples=[1.0])
+    leverage: Unit = Field(0.0, description="Influence it exerts as a restrainer or veto player, 0-1.", examples=[0.6])
+    max_step: int = Field(1, ge=1, le=5, description="Most rungs it can climb in one turn.", examples=[2])
+    capabilities: Capabilities = Field(default_factory=Capabilities)
+    relations: Relations = Field(default_factory=Relations)
+    red_lines: list[RedLine] = Field(default_factory=list, description="Its declared red lines (doctrine).")
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Source(Strict):
+    """Where an event comes from: a seed article, or the scenario's own what-if."""
+
+    seed: str | None = Field(None, description="Seed file name in shared/seeds (documented events must give one).", examples=["003_8c7dbb1329846943.txt"])
+    title: str = Field(min_length=1, description="Article title or gist.", examples=["Escalation Peaks: A Pivotal Week in the Ukraine-Russia Conflict"])
+    date: str | None = Field(None, description="Date of the event as the source gives it; [brackets] for a widely reported date the article implies.", examples=["[2024-11-19]"])
+
+
+class When(Strict):
+    """A scripted time: a turn number or a calendar date."""
+
+    turn: int | None = Field(None, ge=0, examples=[2])
+    date: dt.date | None = Field(None, examples=["2024-11-21"])
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.turn is None) == (self.date is None):
+            raise ValueError("give exactly one of 'turn' or 'date'")
+        return self
+
+
+class Window(Strict):
+    """The turns (or dates) within which a conditional or stochastic event may fire."""
+
+    start: int | dt.date | None = Field(None, examples=["2024-12-01"])
+    end: int | dt.date | None = Field(None, examples=["2025-01-20"])
+
+
+class Condition(Strict):
+    """A structured test on the state: ACTOR's METRIC compared with VALUE (never code)."""
+
+    actor: Id = Field(description="An actor id, or 'system' for the whole crisis.", examples=["russia"])
+    metric: Literal["posture", "peak", "active", "credibility", "turn", *TRAITS] = Field(examples=["posture"])
+    op: Literal[">=", ">", "<=", "<", "==", "!="] = Field(examples=[">="])
+    value: float | str = Field(description="A number, or a rung id for posture and peak.", examples=["strategic_conventional_strike"])
+    red_line: Id | None = Field(None, description="For metric 'credibility': which of the actor's red lines.")
+
+
+class SetPosture(Strict):
+    actor: Id
+    rung: Id
+    binding: bool = Field(False, description="Apply even if the actor decides for itself (by default only scripted actors follow).")
+
+
+class SetTrait(Strict):
+    actor: Id
+    trait: Literal[TRAITS]
+    value: float | None = Field(None, description="New value.")
+    by: float | None = Field(None, description="Change by this amount (clipped to the trait's range).")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.value is None) == (self.by is None):
+            raise ValueError("give exactly one of 'value' or 'by'")
+        return self
+
+
+class SetCapability(Strict):
+    actor: Id
+    min_rung: Id | None = None
+    max_rung: Id | None = None
+
+
+class AddRedLine(Strict):
+    actor: Id
+    red_line: RedLine
+
+
+class RemoveRedLine(Strict):
+    actor: Id
+    red_line: Id
+
+
+EFFECT_KINDS = ("set_posture", "set_trait", "set_capability", "add_red_line", "remove_red_line", "add_actor", "remove_actor")
+
+
+class Effect(Strict):
+    """Exactly one change to the world."""
+
+    set_posture: SetPosture | None = Field(None, description="Move an actor to a rung.")
+    set_trait: SetTrait | None = Field(None, description="Change a trait (a change of leader, of mood).")
+    set_capability: SetCapability | None = Field(None, description="Widen or narrow the rungs an actor can reach (a permission granted).")
+    add_red_line: AddRedLine | None = Field(None, description="Declare a new red line (doctrine change).")
+    remove_red_line: RemoveRedLine | None = Field(None, description="Withdraw a red line.")
+    add_actor: Id | None = Field(None, description="Bring an inactive actor into the crisis.")
+    remove_actor: Id | None = Field(None, description="Take an actor out of the crisis.")
+
+    @model_validator(mode="after")
+    def _one(self):
+        given = [k for k in EFFECT_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"an effect needs exactly one of: {', '.join(EFFECT_KINDS)}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in EFFECT_KINDS if getattr(self, k) is not None)
+
+
+class Event(Strict):
+    """Something that happens: scripted (``at``), conditional (``when``), stochastic (``chance``)."""
+
+    id: Id = Field(examples=["oreshnik_dnipro"])
+    title: str = Field(min_length=1, examples=["Oreshnik strike on Dnipro"])
+    actor: Id | None = Field(None, description="The main actor, if any.", examples=["russia"])
+    status: Literal["documented", "hypothetical"]
+    source: Source
+    text: str = Field("", description="Narrative shown when the event happens.")
+    at: When | None = Field(None, description="Scripted: happens at this turn or date.")
+    when: list[Condition] | None = Field(None, description="Conditional: happens once all conditions hold.")
+    chance: float | None = Field(None, ge=0.0, le=1.0, description="Stochastic: probability per turn (with 'when', once the conditions hold).")
+    window: Window | None = Field(None, description="Limit a conditional or stochastic event to these turns or dates.")
+    once: bool = Field(True, description="Fire at most once per run.")
+    effects: list[Effect] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _timing(self):
+        if self.at is not None and (self.when is not None or self.chance is not None):
+            raise ValueError("a scripted event ('at') cannot also have 'when' or 'chance'")
+        if self.at is None and self.when is None and self.chance is None:
+            raise ValueError("an event needs 'at' (scripted), 'when' (conditional) or 'chance' (stochastic)")
+        if self.status == "documented" and not self.source.seed:
+            raise ValueError("a documented event must cite its seed file in source.seed")
+        return self
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Settings(Strict):
+    """Scenario-wide mechanics."""
+
+    noise: float = Field(0.3, ge=0.0, le=5.0, description="Misperception (fog of war): standard deviation, in rungs, of how each actor reads its adversaries.", examples=[0.3])
+    accident_rate: Unit = Field(0.005, description="Chance per actor and turn that a chosen step is replaced by one rung higher.", examples=[0.005])
+    credibility_erosion: Unit = Field(0.3, description="Share of a red line's credibility lost when it is crossed without the promised response.")
+    credibility_gain: Unit = Field(0.2, description="Share of the missing credibility regained when a red line is honoured.")
+    deterrence: float = Field(2.0, ge=0, le=50, description="Weight of a fully credible red line against crossing it.")
+    restraint: float = Field(3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.")
+    restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.")
+    veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.")
+    obligation: float = Field(1.0, ge=0, le=1, description="How strongly a crossed red line pulls its holder toward the promised response (times resolve).")
+    max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.")
+
+
+class Scenario(Strict):
+    """A crisis to explore: ladder, actors, events, dates. Illustrative, not predictive."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60, description="Short name, as used on the command line.", examples=["nov-2024"])
+    title: str = Field(min_length=1, examples=["The week of ATACMS and Oreshnik, and after"])
+    question: str = Field(min_length=1, description="The question this scenario explores.")
+    kind: Literal["baseline", "what-if"] = Field(description="A baseline from documented events, or a hypothetical what-if.")
+    start: dt.date = Field(examples=["2024-11-17"])
+    end: dt.date = Field(examples=["2025-02-14"])
+    turn_days: int = Field(1, ge=1, le=365, description="Days per turn.")
+    ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.")
+    settings: Settings = Field(default_factory=Settings)
+    actors: dict[Id, Actor] = Field(min_length=1)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.end <= self.start:
+            raise ValueError(f"'end' ({self.end}) must come after 'start' ({self.start})")
+        if self.turns > 2000:
+            raise ValueError(f"the scenario runs {self.turns} turns; the limit is 2000")
+        return self
+
+    @property
+    def turns(self) -> int:
+        """Number of turns, the start date being turn 0 and the end date the last."""
+        return (self.end - self.start).days // self.turn_days + 1
+
+    def date_of(self, turn: int) -> dt.date:
+        return self.start + dt.timedelta(days=turn * self.turn_days)
+
+    def turn_of(self, date: dt.date) -> int:
+        return (date - self.start).days // self.turn_days
+
+    def with_rules(self, rule: str, actors=None) -> "Scenario":
+        """A copy with the given actors (default: all) switched to ``rule``."""
+        chosen = set(actors or self.actors)
+        new = {k: a.model_copy(update={"rule": rule, "params": {}}) if k in chosen else a for k, a in self.actors.items()}
+        return self.model_copy(update={"actors": new})
