@@ -73,6 +73,7 @@ class Crisis(mesa.Model):
         if worlds < 1:
             raise ValueError("worlds must be at least 1")
         self.scenario = scenario
+        self.seed = rng if isinstance(rng, int) else None
         self.worlds = int(worlds)
         self.ladder = CompiledLadder.build(scenario.ladder)
         self.settings = scenario.settings
@@ -130,7 +131,7 @@ class Crisis(mesa.Model):
         for a in self.order:
             for spec in a.spec.red_lines:
                 self.red_lines[(a.key, spec.id)] = RedLineState(a.index, spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, True)
-        for ev in self.scenario.events:  # lines declared later start inactive
+        for ev in [*self.scenario.events, *self.scenario.injects]:  # lines declared later start inactive
             for fx in ev.effects:
                 if fx.add_red_line and (fx.add_red_line.actor, fx.add_red_line.red_line.id) not in self.red_lines:
                     body = fx.add_red_line
@@ -237,6 +238,7 @@ class Crisis(mesa.Model):
         gap = levels - aim
         score = -(gap * gap)
         score -= (a.traits["cost_sensitivity"] * risk) * a.reach_danger[places]
+        score[np.arange(len(levels)) != a.stay] -= st.inertia
         for rl in self.watching[a.index]:
             weight = st.deterrence * np.where(rl.active & self.order[rl.holder].active, rl.credibility, 0.0) * risk
             score -= weight * (levels >= rl.at)

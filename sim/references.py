@@ -42,7 +42,7 @@ def check_references(sc: Scenario) -> list[tuple[tuple, str, bool]]:
 
     # red lines that exist at some point, per actor (declared or added by events)
     red_lines = {k: {r.id for r in a.red_lines} for k, a in sc.actors.items()}
-    for ev in sc.events:
+    for ev in [*sc.events, *sc.injects]:
         for fx in ev.effects:
             if fx.add_red_line and fx.add_red_line.actor in red_lines:
                 red_lines[fx.add_red_line.actor].add(fx.add_red_line.red_line.id)
@@ -79,14 +79,14 @@ def check_references(sc: Scenario) -> list[tuple[tuple, str, bool]]:
 
     turns = sc.turns
     ids = set()
-    for i, ev in enumerate(sc.events):
-        base = ("events", i)
+    happenings = [(("events", i), ev) for i, ev in enumerate(sc.events)] + [(("injects", i), ev) for i, ev in enumerate(sc.injects)]
+    for base, ev in happenings:
         if ev.id in ids:
-            out.append(((*base, "id"), f"event id '{ev.id}' is used twice", False))
+            out.append(((*base, "id"), f"id '{ev.id}' is used twice among events and injects", False))
         ids.add(ev.id)
         if ev.actor is not None:
             actor((*base, "actor"), ev.actor)
-        if ev.at is not None:
+        if getattr(ev, "at", None) is not None:
             if ev.at.date is not None and not sc.start <= ev.at.date <= sc.end:
                 out.append(((*base, "at", "date"), f"{ev.at.date} is outside the scenario ({sc.start} to {sc.end})", False))
             if ev.at.turn is not None and ev.at.turn >= turns:
@@ -96,7 +96,7 @@ def check_references(sc: Scenario) -> list[tuple[tuple, str, bool]]:
                 value = getattr(ev.window, end)
                 if hasattr(value, "year") and not sc.start <= value <= sc.end:
                     out.append(((*base, "window", end), f"{value} is outside the scenario ({sc.start} to {sc.end})", False))
-        for j, c in enumerate(ev.when or []):
+        for j, c in enumerate(getattr(ev, "when", None) or []):
             loc = (*base, "when", j)
             if c.metric == "turn" or c.actor == "system":
                 if c.actor != "system":
@@ -134,8 +134,9 @@ def check_references(sc: Scenario) -> list[tuple[tuple, str, bool]]:
 
 
 def _check_red_line(rl, loc, rung, actor) -> list:
+    """Check a red line's names; problems go through the ``rung``/``actor`` callbacks."""
     for i, w in enumerate(rl.watch):
-        actor((*loc, "watch", i) if True else loc, w)
+        actor((*loc, "watch", i), w)
     rung((*loc, "at"), rl.at)
     rung((*loc, "response"), rl.response)
     return []

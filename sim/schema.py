@@ -238,21 +238,32 @@ class Effect(Strict):
         return next(k for k in EFFECT_KINDS if getattr(self, k) is not None)
 
 
-class Event(Strict):
-    """Something that happens: scripted (``at``), conditional (``when``), stochastic (``chance``)."""
+class Happening(Strict):
+    """What events and injects share: who, what, where it comes from, what it changes."""
 
     id: Id = Field(examples=["oreshnik_dnipro"])
     title: str = Field(min_length=1, examples=["Oreshnik strike on Dnipro"])
     actor: Id | None = Field(None, description="The main actor, if any.", examples=["russia"])
-    status: Literal["documented", "hypothetical"]
+    status: Literal["documented", "hypothetical"] = Field(description="Documented in the seed articles, or a what-if.")
     source: Source
-    text: str = Field("", description="Narrative shown when the event happens.")
+    text: str = Field("", description="Narrative shown when it happens.")
+    effects: list[Effect] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cited(self):
+        if self.status == "documented" and not self.source.seed:
+            raise ValueError("a documented event must cite its seed file in source.seed")
+        return self
+
+
+class Event(Happening):
+    """Something that happens: scripted (``at``), conditional (``when``), stochastic (``chance``)."""
+
     at: When | None = Field(None, description="Scripted: happens at this turn or date.")
     when: list[Condition] | None = Field(None, description="Conditional: happens once all conditions hold.")
     chance: float | None = Field(None, ge=0.0, le=1.0, description="Stochastic: probability per turn (with 'when', once the conditions hold).")
     window: Window | None = Field(None, description="Limit a conditional or stochastic event to these turns or dates.")
     once: bool = Field(True, description="Fire at most once per run.")
-    effects: list[Effect] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _timing(self):
@@ -260,9 +271,13 @@ class Event(Strict):
             raise ValueError("a scripted event ('at') cannot also have 'when' or 'chance'")
         if self.at is None and self.when is None and self.chance is None:
             raise ValueError("an event needs 'at' (scripted), 'when' (conditional) or 'chance' (stochastic)")
-        if self.status == "documented" and not self.source.seed:
-            raise ValueError("a documented event must cite its seed file in source.seed")
         return self
+
+
+class Inject(Happening):
+    """A card in the facilitator's deck: played by hand during a tabletop game."""
+
+    window: Window | None = Field(None, description="The turns or dates during which it may be played.")
 
 
 # --------------------------------------------------------------------------- scenario
@@ -280,6 +295,7 @@ class Settings(Strict):
     restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.")
     veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.")
     obligation: float = Field(1.0, ge=0, le=1, description="How strongly a crossed red line pulls its holder toward the promised response (times resolve).")
+    inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.")
     max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.")
 
 
@@ -297,6 +313,7 @@ class Scenario(Strict):
     settings: Settings = Field(default_factory=Settings)
     actors: dict[Id, Actor] = Field(min_length=1)
     events: list[Event] = Field(default_factory=list)
+    injects: list[Inject] = Field(default_factory=list, description="The facilitator's inject deck for tabletop games.")
 
     @model_validator(mode="after")
     def _dates(self):
@@ -322,3 +339,14 @@ class Scenario(Strict):
         chosen = set(actors or self.actors)
         new = {k: a.model_copy(update={"rule": rule, "params": {}}) if k in chosen else a for k, a in self.actors.items()}
         return self.model_copy(update={"actors": new})
+
+
+def scenario_json_schema() -> dict:
+    """JSON Schema of the scenario format, generated from the models above."""
+    from .disclaimer import DISCLAIMER
+
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "escalation scenario"
+    schema["description"] = f"{Scenario.__doc__.strip()} {DISCLAIMER}"
+    return schema

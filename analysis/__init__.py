@@ -1,0 +1,9 @@
+"""Analysis of escalation runs: charts, results loading, reports.
+
+Every figure is stamped with :data:`sim.DISCLAIMER`. Plotting modules import
+matplotlib on use, so importing ``analysis`` stays cheap.
+"""
+
+from sim.disclaimer import DISCLAIMER
+
+__all__ = ["DISCLAIMER"]

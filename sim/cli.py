@@ -1,0 +1,84 @@
+"""The ``escalation`` command line.
+
+Each subcommand lives in :mod:`sim.commands` as a light module with
+``add_arguments(parser)`` and ``main(args) -> int``; heavy libraries are imported
+inside ``main`` so that ``escalation --help`` answers at once.
+
+Exit status: 0 success, 2 bad input (one located line per problem, no
+traceback), 1 internal fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from .disclaimer import DISCLAIMER
+
+# (name, module under sim.commands, one-line help), in the order --help lists them
+COMMANDS = [
+    ("run", "run", "play one world turn by turn: narrative and ladder chart"),
+    ("validate", "validate", "check scenario files and report every problem"),
+    ("list", "listing", "list shipped scenarios, decision rules and ladders"),
+    ("schema", "schema", "print the JSON Schema of the scenario format"),
+]
+
+
+class UsageError(Exception):
+    """A bad command-line value; printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="escalation",
+        description=f"Escalation-scenario tabletop simulator. {DISCLAIMER}",
+        epilog="SCENARIO is a path to a YAML file or the name of a shipped scenario (see `escalation list`).",
+    )
+    parser.add_argument("--version", action="version", version=f"escalation {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module, help_text in COMMANDS:
+        mod = importlib.import_module(f".commands.{module}", __package__)
+        p = sub.add_parser(name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}. {DISCLAIMER}")
+        mod.add_arguments(p)
+        p.set_defaults(handler=mod.main)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    from .errors import ScenarioError
+
+    try:
+        return int(args.handler(args) or 0)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"escalation {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal fault: say so plainly
+        if os.environ.get("ESCALATION_DEBUG"):
+            raise
+        print(f"escalation {args.command}: internal error: {type(exc).__name__}: {exc} (set ESCALATION_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

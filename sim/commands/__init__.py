@@ -1,0 +1,1 @@
+"""Subcommands of the ``escalation`` command line, one light module each."""

@@ -1,0 +1,33 @@
+"""escalation run SCENARIO [--seed N] [--out DIR]"""
+
+from __future__ import annotations
+
+
+def add_arguments(p) -> None:
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same run")
+    p.add_argument("--out", metavar="DIR", help="folder for ladder.png and narrative.md (default out/run-SCENARIO-seedN)")
+    p.add_argument("--quiet", action="store_true", help="print only the summary, not the turn-by-turn narrative")
+
+
+def main(args) -> int:
+    from pathlib import Path
+
+    from ..disclaimer import DISCLAIMER
+    from ..loader import load_scenario
+    from ..model import Crisis
+    from ..narrative import narrative_text, summary_text
+
+    scenario = load_scenario(args.scenario)
+    model = Crisis(scenario, worlds=1, rng=args.seed).run()
+    out = Path(args.out or f"out/run-{scenario.name}-seed{args.seed}")
+    out.mkdir(parents=True, exist_ok=True)
+    story = narrative_text(model)
+    summary = summary_text(model)
+    (out / "narrative.md").write_text(f"{story}\n\n{summary}\n", encoding="utf-8")
+    from analysis.ladder_chart import ladder_chart
+
+    chart = ladder_chart(model, out / "ladder.png")
+    print(summary if args.quiet else f"{story}\n\n{summary}")
+    print(f"\nLadder chart: {chart}\nNarrative:    {out / 'narrative.md'}\n{DISCLAIMER}")
+    return 0
