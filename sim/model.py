@@ -92,6 +92,7 @@ class Crisis(mesa.Model):
         self._link_relations()
         self._build_red_lines()
         self.events = [CompiledEvent(e, self) for e in scenario.events]
+        self.queued: list = []  # inject cards played for the next turn (see play_inject)
         self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
 
         n, w, t = len(self.order), self.worlds, self.turns
@@ -306,11 +307,26 @@ class Crisis(mesa.Model):
                 continue
             ev.fired |= mask
             apply_effects(self, ev, mask)
-            if self.explain:
-                spec = ev.spec
-                src = spec.source
-                cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
-                self._say("event", spec.title + (f": {spec.text}" if spec.text else ""), actor=spec.actor, status=spec.status, source=cite, extra={"id": spec.id})
+            self._tell(ev.spec)
+        everywhere = np.ones(self.worlds, dtype=bool)
+        for card in self.queued:  # injects played since the last turn, after the scheduled events
+            apply_effects(self, _Played(card), everywhere)
+            self._tell(card, inject=True)
+        self.queued = []
+
+    def play_inject(self, inject_id: str) -> None:
+        """Play a card of the scenario's inject deck (a tabletop facilitator's move):
+        it takes effect in every world in the event phase of the next turn played."""
+        card = next((c for c in self.scenario.injects if c.id == inject_id), None)
+        if card is None:
+            raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}")
+        self.queued.append(card)
+
+    def _tell(self, spec, inject: bool = False) -> None:
+        if self.explain:
+            src = spec.source
+            cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
+            self._say("event", spec.title + (f": {spec.text}" if spec.text else ""), actor=spec.actor, status=spec.status, source=cite, extra={"id": spec.id, "inject": inject})
 
     def _check_red_lines(self, before: np.ndarray) -> None:
         st = self.settings
@@ -385,6 +401,13 @@ class Crisis(mesa.Model):
         for key in self.keys:
             rep[f"peak_{key}"] = lambda m, k=key: int(m.actors[k].peak[0])
         return rep
+
+
+@dataclass(frozen=True)
+class _Played:
+    """An inject card in the shape ``apply_effects`` reads (an event's ``spec``)."""
+
+    spec: object
 
 
 def _top_of(ladder: CompiledLadder, category: str) -> int:
