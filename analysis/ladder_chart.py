@@ -34,6 +34,11 @@ class Fired:
 
 def ladder_chart(model, path, world: int = 0) -> str:
     """Draw world ``world`` of a finished (or part-played) run and save it to ``path``."""
+    return save(ladder_figure(model, world), path)
+
+
+def ladder_figure(model, world: int = 0):
+    """The ladder chart as a matplotlib figure: axes 'ladder', 'events' (strip) and 'key'."""
     if model.path is None and model.turn:
         raise ValueError("a ladder chart needs the run's trajectories: build the model with trajectories=True")
     plt = pyplot()
@@ -43,9 +48,9 @@ def ladder_chart(model, path, world: int = 0) -> str:
     span = (days[0], days[-1])
 
     fig = plt.figure(figsize=(WIDTH, HEIGHT))
-    ax = fig.add_axes(_rect(*MAIN))
-    strip = fig.add_axes(_rect(MAIN[0], MAIN[1] + MAIN[3], MAIN[2], STRIP), sharex=ax)
-    key = fig.add_axes(_rect(KEY_LEFT, MAIN[1], WIDTH - KEY_LEFT - 0.2, MAIN[3] + STRIP))
+    ax = fig.add_axes(_rect(*MAIN), label="ladder")
+    strip = fig.add_axes(_rect(MAIN[0], MAIN[1] + MAIN[3], MAIN[2], STRIP), sharex=ax, label="events")
+    key = fig.add_axes(_rect(KEY_LEFT, MAIN[1], WIDTH - KEY_LEFT - 0.2, MAIN[3] + STRIP), label="key")
 
     _postures(ax, model, world, days, plt.get_cmap("tab10"))
     _ladder(ax, lad)
@@ -66,7 +71,7 @@ def ladder_chart(model, path, world: int = 0) -> str:
         fontsize=9.5, va="top", color="#333",
     )
     stamp(fig, f"scenario {sc.name}{seed}")
-    return save(fig, path)
+    return fig
 
 
 def _rect(left, bottom, width, height):
@@ -81,10 +86,14 @@ def _colour(e: Fired) -> str:
 def _postures(ax, model, world: int, days, cmap) -> None:
     """One step line per actor; actors on the same rung are drawn slightly apart."""
     n = len(model.order)
-    # postures after each turn played; before the first turn, the starting postures
-    path = model.path[: model.turn, :, world] if model.turn else model.postures()[None, :, world]
+    if model.turn:  # postures after each turn played, -1 where the actor took no part
+        path = model.path[: model.turn, :, world]
+    else:  # before the first turn, the starting postures
+        path = np.array([[a.posture[world] if a.active[world] else -1 for a in model.order]])
     for i, a in enumerate(model.order):
-        y = path[:, i].astype(float)
+        y = np.where(path[:, i] >= 0, path[:, i], np.nan)
+        if np.isnan(y).all():
+            continue
         y = np.append(y, y[-1]) + (i - (n - 1) / 2) * 0.065
         ax.step(days, y, where="post", lw=2.2, color=cmap(i % 10), label=a.label, zorder=3, solid_capstyle="butt")
 
@@ -122,7 +131,7 @@ def _fired(model) -> list[Fired]:
     titles = {h.id: h.title for h in [*model.scenario.events, *model.scenario.injects]}
     fired = [e for e in model.narrative if e.kind == "event"]
     return [
-        Fired(k, e.date, titles.get(e.extra.get("id"), e.text), e.status == "documented")
+        Fired(k, e.date, titles.get(e.extra.get("id"), e.text) + (" (inject)" if e.extra.get("inject") else ""), e.status == "documented")
         for k, e in enumerate(fired, start=1)
     ]
 
