@@ -23,6 +23,8 @@ COMMANDS = [
     ("validate", "validate", "check scenario files and report every problem"),
     ("list", "listing", "list shipped scenarios, decision rules and ladders"),
     ("schema", "schema", "print the JSON Schema of the scenario format"),
+    ("new", "new", "start a scenario of your own from a shipped one, comments kept"),
+    ("diff", "diff", "what changed between two scenarios: actors, traits, rules, events, ladder"),
 ]
 
 

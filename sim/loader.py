@@ -7,16 +7,15 @@ Every problem is reported as ``FILE:LINE:COL: message`` through
 from __future__ import annotations
 
 import functools
-import re
-import typing
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, ScenarioError, did_you_mean
+from . import messages
+from .errors import Problem, ScenarioError, did_you_mean, one_of
 from .paths import shipped_ladders, shipped_scenarios
 from .schema import Ladder, Scenario
-from .yamlio import MarkedDict, load_yaml_text, locate, read_text
+from .yamlio import MarkedDict, MarkedList, load_yaml_text, locate, read_text
 
 
 def resolve(name_or_path) -> Path:
@@ -49,23 +48,40 @@ def load_document(text: str, file: str):
     """Parse YAML text into marked plain data, checking it is a mapping."""
     doc = load_yaml_text(text, file)
     if not isinstance(doc, MarkedDict):
-        raise ScenarioError.at(file, 1, 1, f"a scenario must be a mapping of keys to values, not a {_kind(doc)}")
+        raise ScenarioError.at(file, 1, 1, f"a scenario must be a mapping of keys to values (name: ..., actors: ...), not {_kind(doc)}")
     return doc
 
 
 def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
-    doc = load_document(text, file)
-    return scenario_from_document(doc, file)
+    """Load a scenario from text; every problem comes back with its line of ``text``."""
+    try:
+        return scenario_from_document(load_document(text, file), file)
+    except ScenarioError as exc:
+        raise exc.with_source(file, text) from None
 
 
 def scenario_from_document(doc, file: str) -> Scenario:
-    """Validate already-parsed data (a MarkedDict keeps the locations)."""
-    scenario = validate_model(Scenario, doc, file)
-    ladder = _resolve_ladder(scenario, doc, file)
+    """Validate already-parsed data (a MarkedDict keeps the locations).
+
+    Reports every problem at once: when the format is broken in places, the
+    broken parts are set aside and the rest is still checked for references to
+    undefined actors, rungs, rules, red lines and thresholds.
+    """
+    try:
+        scenario, checked, problems = Scenario.model_validate(doc), doc, []
+    except ValidationError as exc:
+        problems = _located(file, doc, messages.findings(Scenario, doc, exc))
+        scenario, checked = _salvage(doc, exc)
+    if scenario is None:
+        raise ScenarioError(problems)
+    try:
+        ladder = _resolve_ladder(scenario, checked, file)
+    except ScenarioError as exc:
+        raise ScenarioError(problems + exc.problems) from None
     scenario = scenario.model_copy(update={"ladder": ladder})
     from .references import check_references
 
-    problems = [Problem(file, *locate(doc, loc, key=key), msg) for loc, msg, key in check_references(scenario)]
+    problems += _located(file, checked, check_references(scenario))
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -73,8 +89,23 @@ def scenario_from_document(doc, file: str) -> Scenario:
 
 def load_ladder_file(path) -> Ladder:
     path = str(path)
-    doc = load_yaml_text(read_text(path, path), path)
-    return validate_model(Ladder, doc, path)
+    text = read_text(path, path)
+    try:
+        return validate_model(Ladder, load_yaml_text(text, path), path)
+    except ScenarioError as exc:
+        raise exc.with_source(path, text) from None
+
+
+def validate_model(model: type[BaseModel], doc, file: str):
+    """``model.model_validate(doc)`` with every error located and worded for people."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        raise ScenarioError(_located(file, doc, messages.findings(model, doc, exc))) from None
+
+
+def _located(file: str, doc, findings) -> list[Problem]:
+    return [Problem(file, *locate(doc, f.loc, key=f.at_key), f.message, f.help) for f in findings]
 
 
 def _resolve_ladder(scenario: Scenario, doc, file: str) -> Ladder:
@@ -83,104 +114,67 @@ def _resolve_ladder(scenario: Scenario, doc, file: str) -> Ladder:
     ladders = shipped_ladders()
     if scenario.ladder not in ladders:
         line, col = locate(doc, ("ladder",))
-        raise ScenarioError.at(file, line, col, f"ladder: no shipped ladder named '{scenario.ladder}'{did_you_mean(scenario.ladder, ladders)}")
+        raise ScenarioError.at(
+            file, line, col, f"ladder: no shipped ladder named '{scenario.ladder}'{did_you_mean(scenario.ladder, ladders)}",
+            f"allowed: {one_of(ladders)}, or a ladder written out (id, name, rungs, thresholds)",
+        )
     return load_ladder_file(ladders[scenario.ladder])
 
 
-# --------------------------------------------------------------------------- pydantic errors
+# --------------------------------------------------------------------------- salvage
 
 
-def validate_model(model: type[BaseModel], doc, file: str):
-    """``model.model_validate(doc)`` with every error located and worded for people."""
-    try:
-        return model.model_validate(doc)
-    except ValidationError as exc:
-        problems, seen = [], set()
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            key = err["type"] == "extra_forbidden"
-            line, col = locate(doc, loc, key=key)
-            if (line, col) in seen:
-                continue  # one message per place: union members repeat each other
-            seen.add((line, col))
-            problems.append(Problem(file, line, col, _message(model, doc, err)))
-        raise ScenarioError(problems) from None
+def _salvage(doc, exc: ValidationError, rounds: int = 3):
+    """A valid scenario from what remains once the broken parts are set aside, or (None, doc).
+
+    Keys with defaults and list items are dropped (see :func:`messages.removable`);
+    if something that cannot be dropped is broken (an actor's rule, the dates),
+    there is nothing sound to check references against.
+    """
+    for _ in range(rounds):
+        paths = {messages.data_path(doc, err["loc"])[0] for err in exc.errors(include_url=False)}
+        cuts = set()
+        for path in paths:
+            keep = messages.removable(Scenario, path)
+            if keep is None:
+                return None, doc
+            cuts.add(path[:keep])
+        for cut in sorted(cuts, key=_order, reverse=True):  # later list items first: indices stay valid
+            if not any(other != cut and cut[: len(other)] == other for other in cuts):
+                doc = _without(doc, cut)
+        try:
+            return Scenario.model_validate(doc), doc
+        except ValidationError as again:
+            exc = again
+    return None, doc
 
 
-def _message(model, doc, err) -> str:
-    loc = [p for p in err["loc"] if isinstance(p, int) or not _is_tag(p)]
-    path = _dotted(loc)
-    kind, msg = err["type"], err["msg"]
-    if kind == "extra_forbidden":
-        allowed = _fields_at(model, loc[:-1])
-        hint = did_you_mean(loc[-1], allowed) if allowed else ""
-        where = f" in {_dotted(loc[:-1])}" if loc[:-1] else ""
-        return f"unknown key '{loc[-1]}'{where}{hint}" + ("" if hint or not allowed else f"; allowed: {', '.join(sorted(allowed))}")
-    if kind == "missing":
-        return f"missing required key '{loc[-1]}'" + (f" in {_dotted(loc[:-1])}" if loc[:-1] else "")
-    if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
-        return f"{path}: '{err['input']}' is not allowed{did_you_mean(err['input'], choices)}; choose one of: {', '.join(choices)}"
-    if kind == "string_pattern_mismatch":
-        return f"{path}: '{err['input']}' is not a valid name; use lower-case letters, digits and '_', starting with a letter"
-    msg = re.sub(r"^Value error, ", "", msg)
-    msg = re.sub(r"^Input should be", "should be", msg)
-    shown = err.get("input")
-    got = f" (got {_short(shown)})" if kind not in ("value_error", "assertion_error") and not isinstance(shown, (dict, list)) else ""
-    return f"{path}: {msg}{got}" if path else f"{msg}{got}"
+def _order(path) -> tuple:
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in path)
 
 
-def _is_tag(part) -> bool:
-    # pydantic adds union-member tags such as 'str', 'Ladder', 'function-after[...]'
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in ("str", "int", "float", "date", "bool", "none"))
-
-
-def _dotted(loc) -> str:
-    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+def _without(node, path):
+    """A copy of ``node`` without the item at ``path``, keeping the marks of the rest."""
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        copy = MarkedDict(node)
+        copy.mark, copy.key_marks, copy.value_marks = getattr(node, "mark", (1, 1)), dict(getattr(node, "key_marks", {})), dict(getattr(node, "value_marks", {}))
+        if rest:
+            copy[head] = _without(node[head], rest)
+        else:
+            for part in (copy, copy.key_marks, copy.value_marks):
+                part.pop(head, None)
+        return copy
+    copy = MarkedList(node)
+    copy.mark, copy.marks = getattr(node, "mark", (1, 1)), list(getattr(node, "marks", [(1, 1)] * len(node)))
+    if rest:
+        copy[head] = _without(node[head], rest)
+    else:
+        del copy[head], copy.marks[head]
+    return copy
 
 
 def _kind(value) -> str:
-    return {list: "list", str: "piece of text", int: "number", float: "number", bool: "true/false"}.get(type(value), type(value).__name__)
-
-
-def _fields_at(model, loc) -> list[str]:
-    """Field names of the model reached by following ``loc`` through annotations."""
-    current = model
-    for part in loc:
-        current = _step(current, part)
-        if current is None:
-            return []
-    return list(current.model_fields) if _is_model(current) else []
-
-
-def _is_model(tp) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _step(tp, part):
-    if _is_model(tp):
-        field = tp.model_fields.get(part) if isinstance(part, str) else None
-        return _unwrap(field.annotation) if field else None
-    origin = typing.get_origin(tp)
-    if origin in (list, dict):
-        return _unwrap(typing.get_args(tp)[-1])
-    return None
-
-
-def _unwrap(tp):
-    """The first model (or container) inside Optional/Union/Annotated."""
-    if typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    args = typing.get_args(tp)
-    if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        for arg in args:
-            inner = _unwrap(arg)
-            if _is_model(inner) or typing.get_origin(inner) in (list, dict):
-                return inner
-        return None
-    return tp
+    if isinstance(value, list):
+        return "a list"
+    return {str: "a piece of text", int: "a number", float: "a number", bool: "true/false"}.get(type(value), f"a {type(value).__name__}")

@@ -38,12 +38,12 @@ class KahnRung(Strict):
 class Rung(Strict):
     """One rung of an escalation ladder, with its crosswalk to established scales."""
 
-    id: Id = Field(examples=["cross_border_strikes"])
+    id: Id = Field(description="The rung's name, used by actors, red lines and events.", examples=["cross_border_strikes"])
     level: int = Field(ge=0, le=100, description="Position on the ladder, 0 at the bottom, consecutive.", examples=[4])
-    name: str = Field(min_length=1, examples=["Cross-border conventional strikes"])
+    name: str = Field(min_length=1, description="The rung's title, as charts and narratives show it.", examples=["Cross-border conventional strikes"])
     description: str = Field(min_length=1, description="One line saying what the rung means.", examples=["Long-range strikes on the adversary's own territory."])
-    category: Literal[CATEGORIES] = Field(examples=["violent escalation"])
-    kahn: KahnRung
+    category: Literal[CATEGORIES] = Field(description="The kind of step the rung is, from de-escalation to nuclear.", examples=["violent escalation"])
+    kahn: KahnRung = Field(description="The nearest rung of Herman Kahn's 44-rung ladder.", examples=[{"rung": 13, "name": "Large compound escalation", "group": "Intense crises"}])
     mid: int = Field(ge=1, le=5, description="Correlates of War MID hostility level, 1-5.", examples=[4])
     goldstein: float = Field(ge=-10, le=10, description="Goldstein conflict-cooperation weight, -10..+10.", examples=[-9.2])
     rivera: Literal[CATEGORIES] = Field(description="Escalation-score category of Rivera et al. (2024).", examples=["violent escalation"])
@@ -52,8 +52,8 @@ class Rung(Strict):
 class Threshold(Strict):
     """A named line between rungs: crossed when the system reaches rung ``at`` or above."""
 
-    id: Id = Field(examples=["nuclear_threshold"])
-    name: str = Field(min_length=1, examples=["Nuclear threshold"])
+    id: Id = Field(description="The threshold's name; outcomes report the turn it was first crossed.", examples=["nuclear_threshold"])
+    name: str = Field(min_length=1, description="The threshold's title, as charts and summaries show it.", examples=["Nuclear threshold"])
     at: Id = Field(description="The first rung beyond the threshold.", examples=["demonstrative_nuclear_use"])
     weight: float = Field(1.0, ge=0, le=20, description="How heavily a cost-sensitive actor weighs crossing this threshold.", examples=[4.0])
 
@@ -61,11 +61,20 @@ class Threshold(Strict):
 class Ladder(Strict):
     """An ordered list of rungs and the named thresholds between them."""
 
-    id: Id = Field(examples=["default"])
-    name: str = Field(min_length=1, examples=["Stylised Russia-Ukraine ladder"])
-    description: str = ""
-    rungs: list[Rung] = Field(min_length=3)
-    thresholds: list[Threshold] = Field(min_length=1)
+    id: Id = Field(description="The ladder's name.", examples=["default"])
+    name: str = Field(min_length=1, description="The ladder's title.", examples=["Stylised Russia-Ukraine ladder"])
+    description: str = Field("", description="What the ladder covers, in a sentence.", examples=["Twelve rungs from ceasefire talks to a strategic nuclear exchange."])
+    rungs: list[Rung] = Field(
+        min_length=3,
+        description="The rungs from the bottom (level 0) up.",
+        examples=[[{"id": "ceasefire_talks", "level": 0, "name": "Ceasefire talks", "description": "Calls for talks, ceasefire proposals.", "category": "de-escalation",
+                    "kahn": {"rung": 1, "name": "Ostensible crisis", "group": "Subcrisis maneuvering"}, "mid": 1, "goldstein": 4.0, "rivera": "de-escalation"}]],
+    )
+    thresholds: list[Threshold] = Field(
+        min_length=1,
+        description="Named lines between rungs; the default ladder's thresholds classify a run's end state.",
+        examples=[[{"id": "nuclear_threshold", "name": "Nuclear threshold", "at": "demonstrative_nuclear_use", "weight": 4.0}]],
+    )
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -103,7 +112,7 @@ class Relations(Strict):
 class RedLine(Strict):
     """A declared condition on others' behaviour, with a promised response."""
 
-    id: Id = Field(examples=["no_strikes_inside_russia"])
+    id: Id = Field(description="The red line's name, unique for its holder; events and conditions refer to it.", examples=["no_strikes_inside_russia"])
     watch: list[Id] = Field(min_length=1, description="The actor(s) whose posture the red line watches.", examples=[["ukraine"]])
     at: Id = Field(description="Crossed when a watched actor reaches this rung or above.", examples=["cross_border_strikes"])
     response: Id = Field(description="The rung the holder promises to reach in response.", examples=["strategic_conventional_strike"])
@@ -120,20 +129,32 @@ class RedLine(Strict):
 class Actor(Strict):
     """A state actor: its posture, what it can do, how it decides, whom it watches."""
 
-    name: str = Field(min_length=1, examples=["Russia"])
+    name: str = Field(min_length=1, description="The actor's name in narratives, charts and menus.", examples=["Russia"])
     rule: Id = Field(description="Decision rule, by name (see `escalation list`).", examples=["brinkmanship"])
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the decision rule.", examples=[{"margin": 1.0}])
     posture: Id = Field(description="The rung it stands on at the start.", examples=["contained_war"])
-    active: bool = Field(True, description="Whether it takes part from the start (an event can add it later).")
+    active: bool = Field(True, description="Whether it takes part from the start (an event can add it later).", examples=[True])
     resolve: Unit = Field(0.5, description="Determination to stand firm and honour red lines, 0-1.", examples=[0.8])
     risk_tolerance: Unit = Field(0.5, description="Willingness to accept escalation risk, 0-1.", examples=[0.6])
     temperature: float = Field(0.5, gt=0.0, le=10.0, description="Randomness of choice (logit temperature): low is deliberate, high is erratic.", examples=[0.4])
     cost_sensitivity: float = Field(1.0, ge=0.0, le=10.0, description="How much the cost of crossing thresholds weighs.", examples=[1.0])
     leverage: Unit = Field(0.0, description="Influence it exerts as a restrainer or veto player, 0-1.", examples=[0.6])
     max_step: int = Field(1, ge=1, le=5, description="Most rungs it can climb in one turn.", examples=[2])
-    capabilities: Capabilities = Field(default_factory=Capabilities)
-    relations: Relations = Field(default_factory=Relations)
-    red_lines: list[RedLine] = Field(default_factory=list, description="Its declared red lines (doctrine).")
+    capabilities: Capabilities = Field(
+        default_factory=Capabilities,
+        description="Which rungs it can reach at all (Ukraine has no nuclear weapons; Hungary acts politically).",
+        examples=[{"rungs": ["ceasefire_talks", "contained_war", "political_signalling", "cross_border_strikes"]}],
+    )
+    relations: Relations = Field(
+        default_factory=Relations,
+        description="Its adversaries, allies, patrons, restrainers and veto players, by actor id.",
+        examples=[{"adversaries": ["ukraine"], "allies": ["north_korea"], "restrainers": ["china"]}],
+    )
+    red_lines: list[RedLine] = Field(
+        default_factory=list,
+        description="Its declared red lines (doctrine).",
+        examples=[[{"id": "western_missiles_inside_russia", "watch": ["ukraine"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": 0.6, "grace": 3}]],
+    )
 
 
 # --------------------------------------------------------------------------- events
@@ -150,8 +171,8 @@ class Source(Strict):
 class When(Strict):
     """A scripted time: a turn number or a calendar date."""
 
-    turn: int | None = Field(None, ge=0, examples=[2])
-    date: dt.date | None = Field(None, examples=["2024-11-21"])
+    turn: int | None = Field(None, ge=0, description="The turn it happens on (turn 0 is the start date).", examples=[2])
+    date: dt.date | None = Field(None, description="The date it happens on, YYYY-MM-DD, between the scenario's start and end.", examples=["2024-11-21"])
 
     @model_validator(mode="after")
     def _one(self):
@@ -163,31 +184,38 @@ class When(Strict):
 class Window(Strict):
     """The turns (or dates) within which a conditional or stochastic event may fire."""
 
-    start: int | dt.date | None = Field(None, examples=["2024-12-01"])
-    end: int | dt.date | None = Field(None, examples=["2025-01-20"])
+    start: int | dt.date | None = Field(None, description="First turn number or date it may happen (default: the scenario's start).", examples=["2024-12-01"])
+    end: int | dt.date | None = Field(None, description="Last turn number or date it may happen (default: the scenario's end).", examples=["2025-01-20"])
 
 
 class Condition(Strict):
     """A structured test on the state: ACTOR's METRIC compared with VALUE (never code)."""
 
     actor: Id = Field(description="An actor id, or 'system' for the whole crisis.", examples=["russia"])
-    metric: Literal["posture", "peak", "active", "credibility", "turn", *TRAITS] = Field(examples=["posture"])
-    op: Literal[">=", ">", "<=", "<", "==", "!="] = Field(examples=[">="])
+    metric: Literal["posture", "peak", "active", "credibility", "turn", *TRAITS] = Field(
+        description="What is measured: the actor's posture or peak rung, whether it is active, a red line's credibility, the turn, or a trait.",
+        examples=["posture"],
+    )
+    op: Literal[">=", ">", "<=", "<", "==", "!="] = Field(description="How the metric is compared with the value.", examples=[">="])
     value: float | str = Field(description="A number, or a rung id for posture and peak.", examples=["strategic_conventional_strike"])
-    red_line: Id | None = Field(None, description="For metric 'credibility': which of the actor's red lines.")
+    red_line: Id | None = Field(None, description="For metric 'credibility': which of the actor's red lines.", examples=["western_missiles_inside_russia"])
 
 
 class SetPosture(Strict):
-    actor: Id
-    rung: Id
-    binding: bool = Field(False, description="Apply even if the actor decides for itself (by default only scripted actors follow).")
+    """Move an actor to a rung."""
+
+    actor: Id = Field(description="The actor that moves.", examples=["russia"])
+    rung: Id = Field(description="The rung it moves to.", examples=["strategic_conventional_strike"])
+    binding: bool = Field(False, description="Apply even if the actor decides for itself (by default only scripted actors follow).", examples=[False])
 
 
 class SetTrait(Strict):
-    actor: Id
-    trait: Literal[TRAITS]
-    value: float | None = Field(None, description="New value.")
-    by: float | None = Field(None, description="Change by this amount (clipped to the trait's range).")
+    """Change one of an actor's traits: give a new ``value`` or a change ``by``."""
+
+    actor: Id = Field(description="The actor whose trait changes.", examples=["united_states"])
+    trait: Literal[TRAITS] = Field(description="Which trait changes.", examples=["resolve"])
+    value: float | None = Field(None, description="New value.", examples=[0.3])
+    by: float | None = Field(None, description="Change by this amount (clipped to the trait's range).", examples=[-0.3])
 
     @model_validator(mode="after")
     def _one(self):
@@ -197,19 +225,28 @@ class SetTrait(Strict):
 
 
 class SetCapability(Strict):
-    actor: Id
-    min_rung: Id | None = None
-    max_rung: Id | None = None
+    """Widen or narrow the range of rungs an actor can reach."""
+
+    actor: Id = Field(description="The actor whose reach changes.", examples=["ukraine"])
+    min_rung: Id | None = Field(None, description="The new lowest rung it can take (left as it was if not given).", examples=["ceasefire_talks"])
+    max_rung: Id | None = Field(None, description="The new highest rung it can take (left as it was if not given).", examples=["cross_border_strikes"])
 
 
 class AddRedLine(Strict):
-    actor: Id
-    red_line: RedLine
+    """Declare a red line for an actor (a doctrine change)."""
+
+    actor: Id = Field(description="The actor that declares it.", examples=["russia"])
+    red_line: RedLine = Field(
+        description="The red line, written as in the actor's red_lines.",
+        examples=[{"id": "joint_attack_doctrine", "watch": ["ukraine"], "at": "cross_border_strikes", "response": "nuclear_signalling", "credibility": 0.5}],
+    )
 
 
 class RemoveRedLine(Strict):
-    actor: Id
-    red_line: Id
+    """Withdraw one of an actor's red lines."""
+
+    actor: Id = Field(description="The actor that withdraws it.", examples=["russia"])
+    red_line: Id = Field(description="The id of the red line withdrawn (declared by the actor, or added by an event).", examples=["strike_the_suppliers"])
 
 
 EFFECT_KINDS = ("set_posture", "set_trait", "set_capability", "add_red_line", "remove_red_line", "add_actor", "remove_actor")
@@ -218,13 +255,19 @@ EFFECT_KINDS = ("set_posture", "set_trait", "set_capability", "add_red_line", "r
 class Effect(Strict):
     """Exactly one change to the world."""
 
-    set_posture: SetPosture | None = Field(None, description="Move an actor to a rung.")
-    set_trait: SetTrait | None = Field(None, description="Change a trait (a change of leader, of mood).")
-    set_capability: SetCapability | None = Field(None, description="Widen or narrow the rungs an actor can reach (a permission granted).")
-    add_red_line: AddRedLine | None = Field(None, description="Declare a new red line (doctrine change).")
-    remove_red_line: RemoveRedLine | None = Field(None, description="Withdraw a red line.")
-    add_actor: Id | None = Field(None, description="Bring an inactive actor into the crisis.")
-    remove_actor: Id | None = Field(None, description="Take an actor out of the crisis.")
+    set_posture: SetPosture | None = Field(None, description="Move an actor to a rung.", examples=[{"actor": "russia", "rung": "strategic_conventional_strike"}])
+    set_trait: SetTrait | None = Field(None, description="Change a trait (a change of leader, of mood).", examples=[{"actor": "united_states", "trait": "resolve", "value": 0.3}])
+    set_capability: SetCapability | None = Field(
+        None, description="Widen or narrow the rungs an actor can reach (a permission granted).", examples=[{"actor": "ukraine", "max_rung": "cross_border_strikes"}]
+    )
+    add_red_line: AddRedLine | None = Field(
+        None,
+        description="Declare a new red line (doctrine change).",
+        examples=[{"actor": "russia", "red_line": {"id": "joint_attack_doctrine", "watch": ["ukraine"], "at": "cross_border_strikes", "response": "nuclear_signalling"}}],
+    )
+    remove_red_line: RemoveRedLine | None = Field(None, description="Withdraw a red line.", examples=[{"actor": "russia", "red_line": "strike_the_suppliers"}])
+    add_actor: Id | None = Field(None, description="Bring an inactive actor into the crisis.", examples=["north_korea"])
+    remove_actor: Id | None = Field(None, description="Take an actor out of the crisis.", examples=["hungary"])
 
     @model_validator(mode="after")
     def _one(self):
@@ -241,13 +284,20 @@ class Effect(Strict):
 class Happening(Strict):
     """What events and injects share: who, what, where it comes from, what it changes."""
 
-    id: Id = Field(examples=["oreshnik_dnipro"])
-    title: str = Field(min_length=1, examples=["Oreshnik strike on Dnipro"])
+    id: Id = Field(description="Its name, unique among the scenario's events and injects.", examples=["oreshnik_dnipro"])
+    title: str = Field(min_length=1, description="A headline, as the narrative and the inject deck show it.", examples=["Oreshnik strike on Dnipro"])
     actor: Id | None = Field(None, description="The main actor, if any.", examples=["russia"])
-    status: Literal["documented", "hypothetical"] = Field(description="Documented in the seed articles, or a what-if.")
-    source: Source
-    text: str = Field("", description="Narrative shown when it happens.")
-    effects: list[Effect] = Field(default_factory=list)
+    status: Literal["documented", "hypothetical"] = Field(description="Documented in the seed articles, or a what-if.", examples=["documented"])
+    source: Source = Field(
+        description="Where it comes from: the seed article (required when documented), or the what-if it belongs to.",
+        examples=[{"seed": "001_2144309efa135f52.txt", "title": "NATO schedules emergency NATO-Ukraine talks after the Oreshnik strike on Dnipro", "date": "[2024-11-21]"}],
+    )
+    text: str = Field("", description="Narrative shown when it happens.", examples=["An experimental intermediate-range missile hits a military facility in Dnipro."])
+    effects: list[Effect] = Field(
+        default_factory=list,
+        description="What it changes, each effect a one-key mapping (none: it is only narrated).",
+        examples=[[{"set_posture": {"actor": "russia", "rung": "strategic_conventional_strike"}}]],
+    )
 
     @model_validator(mode="after")
     def _cited(self):
@@ -259,11 +309,13 @@ class Happening(Strict):
 class Event(Happening):
     """Something that happens: scripted (``at``), conditional (``when``), stochastic (``chance``)."""
 
-    at: When | None = Field(None, description="Scripted: happens at this turn or date.")
-    when: list[Condition] | None = Field(None, description="Conditional: happens once all conditions hold.")
-    chance: float | None = Field(None, ge=0.0, le=1.0, description="Stochastic: probability per turn (with 'when', once the conditions hold).")
-    window: Window | None = Field(None, description="Limit a conditional or stochastic event to these turns or dates.")
-    once: bool = Field(True, description="Fire at most once per run.")
+    at: When | None = Field(None, description="Scripted: happens at this turn or date.", examples=[{"date": "2024-11-21"}])
+    when: list[Condition] | None = Field(
+        None, description="Conditional: happens once all conditions hold.", examples=[[{"actor": "russia", "metric": "posture", "op": ">=", "value": "nuclear_signalling"}]]
+    )
+    chance: float | None = Field(None, ge=0.0, le=1.0, description="Stochastic: probability per turn (with 'when', once the conditions hold).", examples=[0.05])
+    window: Window | None = Field(None, description="Limit a conditional or stochastic event to these turns or dates.", examples=[{"start": "2025-01-01"}])
+    once: bool = Field(True, description="Fire at most once per run.", examples=[True])
 
     @model_validator(mode="after")
     def _timing(self):
@@ -277,7 +329,7 @@ class Event(Happening):
 class Inject(Happening):
     """A card in the facilitator's deck: played by hand during a tabletop game."""
 
-    window: Window | None = Field(None, description="The turns or dates during which it may be played.")
+    window: Window | None = Field(None, description="The turns or dates during which it may be played.", examples=[{"start": "2024-11-21", "end": "2024-12-31"}])
 
 
 # --------------------------------------------------------------------------- scenario
@@ -288,32 +340,49 @@ class Settings(Strict):
 
     noise: float = Field(0.3, ge=0.0, le=5.0, description="Misperception (fog of war): standard deviation, in rungs, of how each actor reads its adversaries.", examples=[0.3])
     accident_rate: Unit = Field(0.005, description="Chance per actor and turn that a chosen step is replaced by one rung higher.", examples=[0.005])
-    credibility_erosion: Unit = Field(0.3, description="Share of a red line's credibility lost when it is crossed without the promised response.")
-    credibility_gain: Unit = Field(0.2, description="Share of the missing credibility regained when a red line is honoured.")
-    deterrence: float = Field(2.0, ge=0, le=50, description="Weight of a fully credible red line against crossing it.")
-    restraint: float = Field(3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.")
-    restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.")
-    veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.")
-    obligation: float = Field(1.0, ge=0, le=1, description="How strongly a crossed red line pulls its holder toward the promised response (times resolve).")
-    inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.")
-    max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.")
+    credibility_erosion: Unit = Field(0.3, description="Share of a red line's credibility lost when it is crossed without the promised response.", examples=[0.3])
+    credibility_gain: Unit = Field(0.2, description="Share of the missing credibility regained when a red line is honoured.", examples=[0.2])
+    deterrence: float = Field(2.0, ge=0, le=50, description="Weight of a fully credible red line against crossing it.", examples=[2.5])
+    restraint: float = Field(3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.", examples=[3.0])
+    restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.", examples=["nuclear_threshold"])
+    veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.", examples=[1.0])
+    obligation: float = Field(1.0, ge=0, le=1, description="How strongly a crossed red line pulls its holder toward the promised response (times resolve).", examples=[1.0])
+    inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.", examples=[1.0])
+    max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.", examples=[2])
 
 
 class Scenario(Strict):
     """A crisis to explore: ladder, actors, events, dates. Illustrative, not predictive."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60, description="Short name, as used on the command line.", examples=["nov-2024"])
-    title: str = Field(min_length=1, examples=["The week of ATACMS and Oreshnik, and after"])
-    question: str = Field(min_length=1, description="The question this scenario explores.")
-    kind: Literal["baseline", "what-if"] = Field(description="A baseline from documented events, or a hypothetical what-if.")
-    start: dt.date = Field(examples=["2024-11-17"])
-    end: dt.date = Field(examples=["2025-02-14"])
-    turn_days: int = Field(1, ge=1, le=365, description="Days per turn.")
-    ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.")
-    settings: Settings = Field(default_factory=Settings)
-    actors: dict[Id, Actor] = Field(min_length=1)
-    events: list[Event] = Field(default_factory=list)
-    injects: list[Inject] = Field(default_factory=list, description="The facilitator's inject deck for tabletop games.")
+    title: str = Field(min_length=1, description="A one-line title, shown on runs, charts and reports.", examples=["The week of ATACMS and Oreshnik, and after"])
+    question: str = Field(
+        min_length=1, description="The question this scenario explores.", examples=["How might the November 2024 escalation climb or come down the ladder?"]
+    )
+    kind: Literal["baseline", "what-if"] = Field(description="A baseline from documented events, or a hypothetical what-if.", examples=["what-if"])
+    start: dt.date = Field(description="The date of turn 0, YYYY-MM-DD.", examples=["2024-11-17"])
+    end: dt.date = Field(description="The date of the last turn, YYYY-MM-DD, after the start.", examples=["2025-02-14"])
+    turn_days: int = Field(1, ge=1, le=365, description="Days per turn.", examples=[1])
+    ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.", examples=["default"])
+    settings: Settings = Field(default_factory=Settings, description="Scenario-wide mechanics: fog of war, accidents, credibility, deterrence.", examples=[{"noise": 0.3, "accident_rate": 0.005}])
+    actors: dict[Id, Actor] = Field(
+        min_length=1,
+        description="The actors, each under its id (the name other parts of the scenario use for it).",
+        examples=[{"hungary": {"name": "Hungary", "rule": "restraint", "posture": "ceasefire_talks", "leverage": 0.5, "capabilities": {"rungs": ["ceasefire_talks", "political_signalling"]}}}],
+    )
+    events: list[Event] = Field(
+        default_factory=list,
+        description="What happens: scripted at a date or turn, conditional on the state, or by chance.",
+        examples=[[{"id": "orban_warns", "title": "Orban warns of nuclear risk", "actor": "hungary", "status": "documented",
+                    "source": {"seed": "004_36505e565447df1c.txt", "title": "Biden-Macron call after the Oreshnik test", "date": "2024-11-22"},
+                    "at": {"date": "2024-11-22"}, "effects": [{"set_posture": {"actor": "hungary", "rung": "political_signalling"}}]}]],
+    )
+    injects: list[Inject] = Field(
+        default_factory=list,
+        description="The facilitator's inject deck for tabletop games.",
+        examples=[[{"id": "nk_escalates", "title": "North Korea sends more troops", "actor": "north_korea", "status": "hypothetical",
+                    "source": {"title": "what-if"}, "effects": [{"set_posture": {"actor": "north_korea", "rung": "third_party_combat"}}]}]],
+    )
 
     @model_validator(mode="after")
     def _dates(self):

@@ -16,7 +16,9 @@ import yaml
 
 from .errors import Problem, ScenarioError
 
-MAX_BYTES = 2_000_000
+MAX_CHARS = 150_000  # about six times the largest shipped scenario; parsing stays well under a second
+_STANDARD = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")} | {"!"}
 
 
 class MarkedDict(dict):
@@ -42,30 +44,46 @@ def _pos(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed in scenarios; write the values out")
-        return super().compose_node(parent, index)
-
-
 class _Refused(Exception):
     def __init__(self, mark, message):
         self.mark, self.message = mark, message
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, tags and merge keys, and locates bad scalars."""
+
+    def compose_node(self, parent, index):
+        # Checked before composing: an alias bomb is refused before it can expand.
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed in scenarios; write the values out")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in ALLOWED_TAGS:
+            shown = tag.replace(_STANDARD, "!!")
+            raise _Refused(event.start_mark, f"the YAML tag '{shown}' is not allowed in scenarios; write a plain value")
+        return super().compose_node(parent, index)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # e.g. 2024-02-30, or a number with 5,000 digits
+            if node.tag == f"{_STANDARD}timestamp":
+                raise _Refused(node.start_mark, f"'{node.value}' is not a valid date ({exc})") from None
+            raise _Refused(node.start_mark, f"'{_clip(node.value)}' has too many digits to be read as a number") from None
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
-    loader.flatten_mapping(node)
     out = MarkedDict()
     out.mark = _pos(node.start_mark)
     for key_node, value_node in node.value:
+        if key_node.tag == f"{_STANDARD}merge":
+            raise _Refused(key_node.start_mark, "the merge key '<<' is not allowed in scenarios; write the keys out")
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, (list, dict)):
             raise _Refused(key_node.start_mark, "a mapping key must be a plain name, not a list or mapping")
         if key in out:
             first = out.key_marks[key]
-            raise _Refused(key_node.start_mark, f"duplicate key '{key}' (first given at line {first[0]})")
+            raise _Refused(key_node.start_mark, f"duplicate key '{key}' (first given at line {first[0]}); each key may appear once")
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_marks[key] = _pos(key_node.start_mark)
         out.value_marks[key] = _pos(value_node.start_mark)
@@ -81,32 +99,75 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-# YAML 1.1 reads yes/no/on/off as booleans; a student writing `no` means the word.
+_Loader.add_constructor(f"{_STANDARD}int", lambda loader, node: int(loader.construct_scalar(node)))
+# Plain scalars as a student means them (close to YAML 1.2): only true/false are
+# booleans (`no` stays a word), `010` is ten, `1e-3` is a number, and `1:30` is text
+# rather than a base-60 number.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag.rsplit(":", 1)[-1] not in ("bool", "int", "float")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(f"{_STANDARD}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(f"{_STANDARD}int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    f"{_STANDARD}float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+
+# PyYAML's wording of common syntax errors, and what they usually mean in a scenario.
+_SYNTAX = [
+    ("mapping values are not allowed here", "a ':' where none was expected (quote text that contains ': ', or check the indentation)"),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor '- item' (a missing ':' or an unclosed quote?)"),
+    ("expected <block end>", "this line's indentation does not match the lines above it"),
+    ("while scanning a quoted scalar", "a quotation mark that is never closed"),
+    ("expected ',' or ']'", "a '[' list that is never closed with ']'"),
+    ("expected ',' or '}'", "a '{' mapping that is never closed with '}'"),
+]
+
+
+def _clip(text, n: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is not None:
+        line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        if "\t" in line[: mark.column + 1]:
+            return "a tab character; YAML indents with spaces only"
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    for pattern, meaning in _SYNTAX:
+        if pattern in said:
+            return meaning
+    return exc.problem or exc.context or "invalid YAML"
 
 
 def load_yaml_text(text: str, file: str):
     """Parse one YAML document; raise ScenarioError with a location on any problem."""
-    if len(text) > MAX_BYTES:
-        raise ScenarioError.at(file, 1, 1, f"file is too large ({len(text):,} characters; the limit is {MAX_BYTES:,})")
+    if len(text) > MAX_CHARS:
+        raise ScenarioError.at(file, 1, 1, f"the file is too large ({len(text):,} characters; a scenario may have at most {MAX_CHARS:,})")
     if "\x00" in text:
-        raise ScenarioError.at(file, 1, 1, "this is not a text file (it contains NUL bytes)")
+        raise ScenarioError.at(file, *_line_col(text, text.index("\x00")), "this is not a text file (it contains NUL bytes)")
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))
     except _Refused as exc:
         raise ScenarioError.at(file, *_pos(exc.mark), exc.message) from None
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError.at(
+            file, *_line_col(text, exc.position), f"a control character (#x{exc.character:04x}) that YAML does not allow; is this a text file?"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        if "\t" in what or "found character '\\t'" in str(exc):
-            what = "a tab character; YAML indents with spaces only"
-        raise ScenarioError.at(file, line, col, f"YAML syntax error: {what}") from None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked YAML errors are rare
+        raise ScenarioError.at(file, line, col, f"YAML syntax error: {_syntax_message(exc, text)}") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly all of its errors
         raise ScenarioError.at(file, 1, 1, f"YAML error: {exc}") from None
     except RecursionError:
         raise ScenarioError.at(file, 1, 1, "the document is nested too deeply") from None
@@ -120,14 +181,17 @@ def load_yaml_text(text: str, file: str):
 def read_text(path, file: str) -> str:
     """Read a file as UTF-8 text, turning I/O and decoding failures into located errors."""
     try:
-        raw = open(path, "rb").read(MAX_BYTES + 1)
+        with open(path, "rb") as fh:
+            raw = fh.read(4 * MAX_CHARS + 1)  # enough to tell a too-large file, never the whole of a huge one
     except OSError as exc:
         raise ScenarioError([Problem(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]) from None
+    if len(raw) > 4 * MAX_CHARS:
+        raise ScenarioError.at(file, 1, 1, f"the file is too large (over {4 * MAX_CHARS:,} bytes; a scenario may have at most {MAX_CHARS:,} characters)")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         raise ScenarioError.at(file, line, col, "this is not UTF-8 text (is it a binary file?)") from None
 
 

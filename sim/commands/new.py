@@ -1,0 +1,34 @@
+"""escalation new NAME --from SCENARIO: start a scenario of your own from a shipped one."""
+
+from __future__ import annotations
+
+
+def add_arguments(p) -> None:
+    p.add_argument("name", metavar="NAME", help="the new scenario's name: lower-case letters, digits, '-' and '_'")
+    p.add_argument("--from", dest="source", metavar="SCENARIO", required=True, help="the scenario to copy (a shipped name or a path)")
+    p.add_argument("--out", metavar="FILE", help="where to write it (default NAME.yaml in the current folder)")
+
+
+def main(args) -> int:
+    from pathlib import Path
+
+    from ..cli import UsageError
+    from ..loader import load_scenario, load_scenario_text, resolve
+    from ..scaffold import copy_scenario
+    from ..yamlio import read_text
+
+    out = Path(args.out or f"{args.name}.yaml")
+    if out.exists():
+        raise UsageError(f"{out} already exists; choose another NAME or --out FILE")
+    source = resolve(args.source)
+    load_scenario(source)  # only a valid scenario is copied
+    try:
+        text = copy_scenario(read_text(source, str(source)), args.name, source.stem, out)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    load_scenario_text(text, str(out))  # the copy must load as it is written
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}: a copy of {source.stem} named {args.name}, comments kept.")
+    print(f"Next: edit it, then `escalation validate {out}`, `escalation diff {source.stem} {out}` and `escalation run {out}`.")
+    return 0

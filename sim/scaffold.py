@@ -1,0 +1,50 @@
+"""Copy a scenario's text under a new name, keeping its comments (``escalation new``)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .paths import SCENARIO_DIR
+
+SCHEMA_FILE = SCENARIO_DIR / "schema.json"
+MODELINE = "# yaml-language-server: $schema="
+NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def modeline(target: Path) -> str:
+    """The editor's schema line for a scenario written at ``target``."""
+    schema, folder = SCHEMA_FILE.resolve(), Path(target).resolve().parent
+    try:  # relative when the two share more than the root, so the copy can move with its folder
+        where = os.path.relpath(schema, folder) if os.path.commonpath([schema, folder]) != schema.anchor else str(schema)
+    except ValueError:  # another drive: no relative path
+        where = str(schema)
+    return f"{MODELINE}{Path(where).as_posix()}"
+
+
+def copy_scenario(text: str, name: str, source: str, target: Path) -> str:
+    """``text`` renamed to ``name``, with a header saying where it came from.
+
+    Everything else, comments included, is kept as it was.
+    """
+    if not NAME.fullmatch(name) or len(name) > 60:
+        raise ValueError(f"'{name}' is not a valid scenario name; use lower-case letters, digits, '-' and '_', starting with a letter")
+    lines = text.splitlines()
+    body = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), len(lines))
+    header = [line for line in lines[:body] if not line.startswith(MODELINE)]
+    rest = [_renamed(line, name) if re.match(r"name\s*:", line) else line for line in lines[body:]]
+    target = Path(target)
+    intro = [
+        modeline(target),
+        f"# {name}: your own scenario, copied from {source} with `escalation new`. Say here what you",
+        f"# change and why; check it with `escalation validate {target.name}` and compare it with",
+        f"# `escalation diff {source} {target.name}`. The header of {source} follows.",
+        "#",
+    ]
+    return "\n".join(intro + header + rest) + "\n"
+
+
+def _renamed(line: str, name: str) -> str:
+    """A top-level ``name:`` line with its value replaced and any comment kept."""
+    return re.sub(r"^(name\s*:\s*)(\"[^\"]*\"|'[^']*'|[^\s#]+)", lambda m: m.group(1) + name, line, count=1)
