@@ -1,0 +1,304 @@
+"""The after-action report of a tabletop session: one self-contained, printable HTML page.
+
+It tells what happened and why: the timeline of moves by people and by the model
+(each bot move with its reason), injects, thresholds crossed, the documented
+history of 17-26 November 2024 beside the class's game, and where the class's
+outcome sits among the model's own runs of the same scenario (an ensemble with
+every seat played by the model, cut to the same number of turns). Charts are
+embedded, so the page can be mailed or printed as it is; the ladder chart is
+also written as a PNG beside it, with the session's inputs (session.json).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.disclaimer import DISCLAIMER
+from sim.model import END_STATES, Crisis
+
+from .ladder_chart import ladder_chart
+from .style import pyplot, save, stamp
+
+RUNS = 10_000
+HISTORY = (dt.date(2024, 11, 17), dt.date(2024, 11, 26))  # the documented week of the seed articles
+_ENSEMBLES: OrderedDict = OrderedDict()  # a few recent ensembles, so a second report is quick
+
+
+@dataclass(frozen=True)
+class Report:
+    html: Path
+    chart: Path
+    session: Path
+
+
+def model_distribution(session, runs: int = RUNS) -> dict[str, np.ndarray]:
+    """Outcomes of ``runs`` worlds of the session's scenario, every seat played by the model,
+    after as many turns as the class has played (seeded by the session's seed)."""
+    turns = max(session.turn, 1)
+    key = (session.digest, session.length, session.seed, turns, runs)
+    if key not in _ENSEMBLES:
+        model = Crisis(session.base, worlds=runs, rng=session.seed, trajectories=False)
+        for _ in range(turns):
+            model.step()
+        _ENSEMBLES[key] = model.outcomes()
+        while len(_ENSEMBLES) > 4:
+            _ENSEMBLES.popitem(last=False)
+    return _ENSEMBLES[key]
+
+
+def write_report(session, out_dir, runs: int = RUNS) -> Report:
+    """Write ``aar.html``, ``ladder.png``, ``distribution.png`` and ``session.json`` into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model = session.model
+    chart = Path(ladder_chart(model, out / "ladder.png"))
+    dist = model_distribution(session, runs) if session.turn else None
+    parts = [_header(session), _outcome(session)]
+    if dist is not None:
+        spread = _distribution_chart(session, dist, runs, out / "distribution.png")
+        parts.append(_comparison(session, dist, runs, spread))
+    parts += [
+        f'<section><h2>The ladder, day by day</h2><img src="{_data_uri(chart)}" alt="ladder chart of the game"></section>',
+        _history(session),
+        _timeline(session),
+        _branches(session),
+        _questions(),
+    ]
+    session_file = session.save(out / "session.json")
+    page = out / "aar.html"
+    page.write_text(_page(session, "\n".join(p for p in parts if p)), encoding="utf-8")
+    return Report(page, chart, session_file)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _header(s) -> str:
+    sc, m = s.scenario, s.model
+    seats = "".join(
+        f"<tr><td>{_e(m.actors[k].label)}</td><td>{'the class' if k in s.humans else 'the model: ' + _e(s.base.actors[k].rule)}</td></tr>"
+        for k in s.seats()
+    )
+    last = sc.date_of(s.turn - 1) if s.turn else None
+    played = f"{s.turn} of {s.length} turns, {sc.start:%d %b %Y} to {last:%d %b %Y}" if last else "no turn played yet"
+    return (
+        f"<header><h1>After-action report: {_e(sc.title)}</h1>"
+        f'<p class="disclaimer">{_e(DISCLAIMER)} The actors follow stylised rules with hand-chosen traits; '
+        "the model explores what could happen, it does not forecast.</p>"
+        f"<p>{_e(sc.question)}</p>"
+        f'<table class="meta"><tr><th>Scenario</th><td>{_e(s.source)} ({_e(sc.kind)})</td></tr>'
+        f"<tr><th>Seed</th><td>{s.seed}</td></tr><tr><th>Played</th><td>{played}</td></tr></table>"
+        f'<table class="meta"><tr><th>Seat</th><th>Played by</th></tr>{seats}</table></header>'
+    )
+
+
+def _outcome(s) -> str:
+    m, lad = s.model, s.model.ladder
+    if not s.turn:
+        return "<section><h2>Outcome</h2><p>No turn has been played.</p></section>"
+    out = m.outcomes()
+    peak = int(out["peak_rung"][0])
+    crossed = [
+        f"<li>{_e(name)}: {s.scenario.date_of(int(out[f'first_{tid}'][0])):%a %d %b %Y}</li>"
+        for tid, name in zip(lad.threshold_ids, lad.threshold_names)
+        if out[f"first_{tid}"][0] >= 0
+    ]
+    return (
+        "<section><h2>Outcome</h2>"
+        f"<p>The crisis peaked at <b>{_e(lad.names[peak])}</b> (rung {peak}) and ended the game "
+        f"<b>{_e(END_STATES[int(out['end_state'][0])].replace('_', ' '))}</b>, standing at {_e(lad.names[int(out['final_rung'][0])])}.</p>"
+        f"<p>Thresholds crossed:</p><ul>{''.join(crossed) or '<li>none</li>'}</ul></section>"
+    )
+
+
+def _comparison(s, dist, runs: int, chart: Path) -> str:
+    m, lad = s.model, s.model.ladder
+    out = m.outcomes()
+    peak, state = int(out["peak_rung"][0]), int(out["end_state"][0])
+    same = float(np.mean(dist["peak_rung"] == peak))
+    higher = float(np.mean(dist["peak_rung"] > peak))
+    lower = float(np.mean(dist["peak_rung"] < peak))
+    same_state = float(np.mean(dist["end_state"] == state))
+    rows = []
+    for tid, name in zip(lad.threshold_ids, lad.threshold_names):
+        share = float(np.mean(dist[f"first_{tid}"] >= 0))
+        ours = out[f"first_{tid}"][0] >= 0
+        rows.append(f"<tr><td>{_e(name)}</td><td>{'yes' if ours else 'no'}</td><td>{_pct(share)}</td></tr>")
+    return (
+        "<section><h2>Where your game sits among the model's own runs</h2>"
+        f"<p>In {runs:,} model runs of the same scenario over the same {s.turn} turns, with every seat played by the model "
+        f"and no injects, <b>{_pct(same)}</b> peaked at {_e(lad.names[peak])} as your game did; "
+        f"{_pct(higher)} went higher and {_pct(lower)} stayed lower. "
+        f"{_pct(same_state)} ended {_e(END_STATES[state].replace('_', ' '))}, like yours.</p>"
+        '<table><tr><th>Threshold</th><th>Crossed in your game</th><th>Share of model runs crossing it</th></tr>'
+        f"{''.join(rows)}</table>"
+        f'<img src="{_data_uri(chart)}" alt="distribution of peak rungs in the model runs"></section>'
+    )
+
+
+def _history(s) -> str:
+    """Documented events of 17-26 November 2024 beside what the class's game did those days."""
+    sc, lad = s.scenario, s.model.ladder
+    first, last = max(HISTORY[0], sc.start), min(HISTORY[1], sc.date_of(s.length - 1))
+    title = "<h2>History beside your game, 17-26 November 2024</h2>"
+    if first > last:
+        return f"<section>{title}<p>This game does not cover those days.</p></section>"
+    documented: dict[dt.date, list[str]] = {}
+    for ev in sc.events:
+        if ev.status != "documented" or ev.at is None:
+            continue
+        day = ev.at.date or sc.date_of(ev.at.turn)
+        moves = [f"{s.model.actors[fx.set_posture.actor].label}: {lad.names[lad.level[fx.set_posture.rung]]}" for fx in ev.effects if fx.set_posture]
+        cite = f' <span class="src">({_e(ev.source.seed or ev.source.title)})</span>'
+        documented.setdefault(day, []).append(_e(ev.title) + (f" <i>({_e('; '.join(moves))})</i>" if moves else "") + cite)
+    rows = []
+    day = first
+    while day <= last:
+        turn = sc.turn_of(day)
+        if turn < s.turn:
+            ours = [_game_item(s, e) for e in s.model.narrative if e.turn == turn and not (e.kind == "event" and not e.extra.get("inject"))]
+            game = "<br>".join(x for x in ours if x) or "no change"
+        else:
+            game = '<span class="src">not played</span>'
+        rows.append(f"<tr><td>{day:%a %d %b}</td><td>{'<br>'.join(documented.get(day, [])) or '-'}</td><td>{game}</td></tr>")
+        day += dt.timedelta(days=1)
+    return (
+        f"<section>{title}<p>Left, what the seed articles report (the scenario's documented events; the model's reading of each "
+        "as a rung in italics). Right, what happened in your game on the same days. Documented events also fire in the game.</p>"
+        f'<table class="history"><tr><th>Date</th><th>Documented</th><th>Your game</th></tr>{"".join(rows)}</table></section>'
+    )
+
+
+def _game_item(s, e) -> str:
+    if e.kind == "move":
+        who = "class" if e.actor in s.humans else "model"
+        return f'<span class="{who}">{_e(e.text)}</span>'
+    if e.kind == "event":
+        return f'<span class="inject">Inject: {_e(e.text)}</span>'
+    return _e(e.text)
+
+
+def _timeline(s) -> str:
+    """Every turn played: decisions by people and by the model (with the model's reasons), and what happened."""
+    m, lad = s.model, s.model.ladder
+    blocks = []
+    for turn, decisions in enumerate(s.log):
+        items = []
+        for d in decisions:
+            label = _e(m.actors[d["actor"]].label)
+            if d["human"]:
+                verb = "holds at" if d["to"] == d["from"] else "moves to"
+                items.append(f'<li class="class"><b>{label}</b> (the class) {verb} <b>{_e(lad.names[d["to"]])}</b>.</li>')
+            elif d["to"] != d["from"]:
+                items.append(
+                    f'<li class="model"><b>{label}</b> (the model) moves from {_e(lad.names[d["from"]])} to <b>{_e(lad.names[d["to"]])}</b>, '
+                    f"because {_e(d['why'])}.</li>"
+                )
+        for e in m.narrative:
+            if e.turn != turn or e.kind == "move":
+                continue
+            if e.kind == "event":
+                kind = "inject" if e.extra.get("inject") else "event"
+                tag = "Inject played" if kind == "inject" else "Event"
+                items.append(f'<li class="{kind}">{tag} [{_e(e.status)}]: {_e(e.text)} <span class="src">({_e(e.source)})</span></li>')
+            else:
+                items.append(f'<li class="{e.kind}">{_e(e.text)}</li>')
+        holds = sum(1 for d in decisions if not d["human"] and d["to"] == d["from"])
+        if holds:
+            items.append(f'<li class="src">{holds} model-played actor(s) held their posture.</li>')
+        blocks.append(f"<h3>Turn {turn}: {s.scenario.date_of(turn):%a %d %b %Y}</h3><ul>{''.join(items)}</ul>")
+    body = "".join(blocks) or "<p>No turn has been played.</p>"
+    return f"<section><h2>Timeline: every move and why</h2>{body}</section>"
+
+
+def _branches(s) -> str:
+    if not s.branches:
+        return ""
+    lad = s.model.ladder
+    rows = []
+    for b in s.branches:
+        out = s.replay_line(b.turns).outcomes()
+        peak = int(out["peak_rung"][0])
+        rows.append(
+            f"<tr><td>{_e(b.name)}</td><td>{len(b.turns)}</td><td>{_e(lad.names[peak])}</td>"
+            f"<td>{_e(END_STATES[int(out['end_state'][0])].replace('_', ' '))}</td></tr>"
+        )
+    return (
+        "<section><h2>Lines of play set aside</h2><p>Branches the class explored before going back and playing differently.</p>"
+        f"<table><tr><th>Line</th><th>Turns played</th><th>Peak</th><th>End state</th></tr>{''.join(rows)}</table></section>"
+    )
+
+
+def _questions() -> str:
+    qs = [
+        "Which single move, by a team or by the model, did most to set the course of the crisis? Why then?",
+        "Where did a red line change what someone did, and where was one crossed without the promised answer?",
+        "What did your team believe about the others that turned out wrong? How did the fog of war shape your choices?",
+        "Compare your game with the documented week: where did it follow history, where did it leave it, and why?",
+        "Your outcome against the model's own runs: was it typical or rare? What would have changed it?",
+    ]
+    return "<section><h2>Debrief questions</h2><ol>" + "".join(f"<li>{_e(q)}</li>" for q in qs) + "</ol></section>"
+
+
+# --------------------------------------------------------------------------- charts and page
+
+
+def _distribution_chart(s, dist, runs: int, path: Path) -> Path:
+    plt = pyplot()
+    lad = s.model.ladder
+    peak = int(s.model.system_peak[0])
+    share = np.bincount(dist["peak_rung"], minlength=lad.n)[: lad.n] / runs
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    fig.subplots_adjust(left=0.3, right=0.97, top=0.86, bottom=0.2)
+    colours = ["#c0392b" if lv == peak else "#9fb3c8" for lv in range(lad.n)]
+    ax.barh(range(lad.n), share * 100, color=colours)
+    ax.set_yticks(range(lad.n), [f"{lv}  {name}" for lv, name in enumerate(lad.names)], fontsize=8.5)
+    ax.set_xlabel(f"share of {runs:,} model runs (%)")
+    ax.text(share[peak] * 100, peak, f"  your game ({share[peak]:.1%})", va="center", fontsize=9, color="#c0392b", weight="bold")
+    ax.set_xlim(0, max(share.max() * 100 * 1.35, 5))
+    ax.set_title(f"Peak rung after {s.turn} turns: your game against the model's own runs", fontsize=11)
+    stamp(fig, f"scenario {s.scenario.name}, seed {s.seed}")
+    return Path(save(fig, path))
+
+
+def _page(s, body: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>After-action report: {_e(s.scenario.title)}</title>
+<style>
+body {{ font: 15px/1.45 system-ui, sans-serif; max-width: 62rem; margin: 1.5rem auto; padding: 0 1rem; color: #222; }}
+h1 {{ font-size: 1.6rem; margin-bottom: .3rem; }} h2 {{ border-bottom: 2px solid #ddd; margin-top: 2rem; }}
+h3 {{ margin: 1.2rem 0 .3rem; font-size: 1.05rem; }}
+.disclaimer {{ background: #fbeaea; border-left: 5px solid #8a1c1c; padding: .5rem .8rem; color: #8a1c1c; font-weight: 600; }}
+table {{ border-collapse: collapse; margin: .6rem 0; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; vertical-align: top; text-align: left; }}
+table.meta {{ display: inline-table; margin-right: 1.5rem; }} table.history td:first-child {{ white-space: nowrap; }}
+img {{ max-width: 100%; border: 1px solid #eee; }}
+li.class, span.class {{ color: #0b5394; }} li.model {{ color: #333; }} li.inject, span.inject {{ color: #c0620a; }}
+li.threshold {{ color: #8a1c1c; font-weight: 600; }} .src {{ color: #777; font-size: .85em; }}
+footer {{ margin-top: 2rem; border-top: 1px solid #ddd; color: #555; font-size: .9em; }}
+@media print {{ body {{ max-width: none; font-size: 11pt; }} section {{ break-inside: avoid-page; }} h3, tr, li {{ break-inside: avoid; }} }}
+</style></head><body>
+{body}
+<footer><p class="disclaimer">{_e(DISCLAIMER)}</p>
+<p>Replay or continue this game with <code>escalation play --load session.json</code> (the file beside this report).</p></footer>
+</body></html>
+"""
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}"
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
