@@ -1,0 +1,13 @@
+"""The charts ``escalation plot`` draws, by name: what each shows and what it needs."""
+
+KINDS = {
+    "reach": "probability of reaching at least each rung, with 95% intervals",
+    "actors": "the same for each actor's own peak",
+    "survival": "share of runs not yet past each threshold, by date (censored at the horizon)",
+    "fan": "the system rung over time: median and percentile bands (needs --trajectories)",
+    "end-states": "shares of the end states, with 95% intervals",
+    "tornado": "one-at-a-time sensitivity (a sweep with --method oat)",
+    "sobol": "Sobol' first- and total-order indices with intervals (a sweep with --method sobol)",
+    "morris": "Morris mu* and sigma (a sweep with --method morris)",
+    "report": "one self-contained HTML page with every chart that applies and a summary table",
+}

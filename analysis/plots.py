@@ -1,0 +1,148 @@
+"""Outcome charts of a results folder, and :func:`plot`, which draws any kind by name.
+
+Each ``draw_*`` function returns a matplotlib figure stamped with the
+disclaimer, the scenario, the number of runs and the seed; :func:`plot` saves
+it as PNG, SVG or PDF (or writes the HTML report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from . import outcomes
+from .kinds import KINDS
+from .style import pyplot, save, stamp
+
+BAND = "#9ecae1"
+LINE = "#08519c"
+
+
+def _figure(results, title: str, size=(11, 6.5)):
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=size)
+    fig.subplots_adjust(left=0.3, right=0.95, top=0.86, bottom=0.16)
+    fig.suptitle(title, fontsize=13)
+    ax.set_title(results.manifest["scenario"].get("title", results.name), fontsize=9, color="#444")
+    stamp(fig, results.stamp())
+    return fig, ax
+
+
+def draw_reach(results):
+    """How far up the ladder runs go: P(system reaches at least each rung), with 95% intervals."""
+    table = outcomes.reach_table(results)
+    fig, ax = _figure(results, "Probability of reaching at least each rung")
+    y = table["level"].to_numpy()
+    err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
+    ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="P(reach at least)")
+    for level, p in zip(y, table["p"]):
+        ax.text(min(p + 0.02, 0.93), level, f"{p:.1%}", va="center", fontsize=8)
+    ax.set_yticks(y, [f"{lv}  {name}" for lv, name in zip(y, table["rung"])], fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of runs whose peak reaches the rung or higher (bars: 95% Wilson intervals)")
+    ax.grid(axis="x", color="#eee")
+    return fig
+
+
+def draw_actor_reach(results):
+    """Each actor's P(own peak at least each rung), one line per actor with its 95% band."""
+    table = outcomes.actor_reach_table(results)
+    fig, ax = _figure(results, "Probability that each actor reaches at least each rung", size=(12, 6.5))
+    fig.subplots_adjust(left=0.08, right=0.8, bottom=0.34)
+    colours = pyplot().get_cmap("tab10")
+    for i, (actor, block) in enumerate(table.groupby("actor", sort=False)):
+        ax.fill_between(block["level"], block["lo"], block["hi"], color=colours(i % 10), alpha=0.15, lw=0)
+        ax.plot(block["level"], block["p"], marker="o", ms=3, lw=1.6, color=colours(i % 10), label=actor)
+    levels = np.arange(len(results.rung_names))
+    ax.set_xticks(levels, [f"{lv} {name}" for lv, name in zip(levels, results.rung_names)], rotation=35, ha="right", fontsize=8)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share of runs (bands: 95% Wilson intervals)")
+    ax.grid(color="#eee")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="Actors")
+    return fig
+
+
+def draw_survival(results):
+    """For each threshold, the share of runs not yet past it on each date; never crossing is censored at the horizon."""
+    table = outcomes.survival_table(results)
+    fig, ax = _figure(results, "Threshold survival: share of runs not yet past each threshold")
+    fig.subplots_adjust(left=0.08, right=0.78)
+    colours = pyplot().get_cmap("tab10")
+    for i, (tid, block) in enumerate(table.groupby("threshold", sort=False)):
+        dates = block["date"].to_numpy()
+        ax.fill_between(dates, block["lo"], block["hi"], step="post", color=colours(i % 10), alpha=0.15, lw=0)
+        ax.step(dates, block["surviving"], where="post", color=colours(i % 10), lw=1.8, label=block["name"].iloc[0])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share of runs that have not yet crossed (bands: 95%)")
+    ax.set_xlabel("runs that never cross stay in the share to the horizon (censored)")
+    ax.grid(color="#eee")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="Thresholds")
+    fig.autofmt_xdate()
+    return fig
+
+
+def draw_fan(results):
+    """The system rung over time: median, 25-75% and 5-95% bands across runs (from trajectories)."""
+    table = outcomes.fan_table(results)
+    fig, ax = _figure(results, "Fan chart of the system rung over time")
+    dates = table["date"].to_numpy()
+    half = 0.4  # rungs are whole numbers: a band spans the rungs' cells, so a one-rung band still shows
+    ax.fill_between(dates, table["p5"] - half, table["p95"] + half, step="post", color=BAND, alpha=0.45, lw=0, label="5-95% of runs")
+    ax.fill_between(dates, table["p25"] - half, table["p75"] + half, step="post", color=BAND, alpha=1.0, lw=0, label="25-75% of runs")
+    ax.step(dates, table["p50"], where="post", color=LINE, lw=2, label="median")
+    levels = np.arange(len(results.rung_names))
+    ax.set_yticks(levels, [f"{lv}  {name}" for lv, name in zip(levels, results.rung_names)], fontsize=9)
+    ax.set_ylim(-0.5, len(levels) - 0.5)
+    ax.grid(axis="y", color="#eee")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.autofmt_xdate()
+    return fig
+
+
+def draw_end_states(results):
+    """Shares of runs ending in each end state, with 95% intervals."""
+    table = outcomes.end_state_table(results)
+    fig, ax = _figure(results, "How runs end", size=(10, 5))
+    fig.subplots_adjust(left=0.25)
+    y = np.arange(len(table))
+    err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
+    ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="share")
+    for level, p in zip(y, table["p"]):
+        ax.text(min(p + 0.02, 0.93), level, f"{p:.1%}", va="center", fontsize=9)
+    ax.set_yticks(y, [s.replace("_", " ") for s in table["end_state"]])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of runs (bars: 95% Wilson intervals)")
+    ax.grid(axis="x", color="#eee")
+    return fig
+
+
+def draw(results, kind: str, metric: str | None = None):
+    """The figure of one chart kind (not 'report')."""
+    from . import sensitivity_plots
+
+    figures = {
+        "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "end-states": draw_end_states,
+        "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
+    }
+    if kind in ("tornado", "sobol", "morris"):
+        return figures[kind](results, metric)
+    return figures[kind](results)
+
+
+def plot(results, kind: str = "report", out=None, metric: str | None = None) -> str:
+    """Draw ``kind`` (see :data:`analysis.kinds.KINDS`) and save it; returns the file written."""
+    from sim.cli import UsageError
+    from sim.errors import did_you_mean
+
+    if kind not in KINDS:
+        raise UsageError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
+    suffixes = (".html",) if kind == "report" else (".png", ".svg", ".pdf")
+    path = Path(out) if out else results.folder / (f"{kind}.html" if kind == "report" else f"{kind}.png")
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
+    if kind == "report":
+        from .report import write_report
+
+        return write_report(results, path, metric)
+    return save(draw(results, kind, metric), path)

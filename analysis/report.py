@@ -1,0 +1,116 @@
+"""One self-contained HTML page: every chart that applies (images inline) and a summary table."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+from sim.disclaimer import DISCLAIMER
+
+from .kinds import KINDS
+from .outcomes import summary_table
+from .style import pyplot
+
+SENSITIVITY = {"oat": "tornado", "sobol": "sobol", "morris": "morris"}
+
+
+def report_kinds(results) -> list[str]:
+    """The chart kinds these results can show."""
+    kinds = ["end-states", "reach", "actors", "survival"]
+    if results.has_trajectories:
+        kinds.append("fan")
+    method = (results.sweep or {}).get("method")
+    if method in SENSITIVITY:
+        kinds.append(SENSITIVITY[method])
+    return kinds
+
+
+def write_report(results, path, metric: str | None = None) -> str:
+    """Write the report to ``path`` (.html) and return it."""
+    from .plots import draw
+    from .sensitivity import analyse
+
+    charts = []
+    for kind in report_kinds(results):
+        charts.append(f"<figure><img alt='{html.escape(KINDS[kind])}' src='data:image/png;base64,{_png(draw(results, kind, metric))}'>"
+                      f"<figcaption>{html.escape(KINDS[kind])}</figcaption></figure>")
+    tables = [_table(summary_table(results), percent=("estimate", "lo", "hi"), rows_as="measure")]
+    method = (results.sweep or {}).get("method")
+    if method in SENSITIVITY:
+        table, used = analyse(results, method, metric)
+        tables.append(f"<h2>Sensitivity of {html.escape(used)}</h2>" + _table(table))
+    m = results.manifest
+    facts = {
+        "scenario": f"{m['scenario']['name']}: {m['scenario'].get('title', '')}",
+        "content hash": m["scenario"]["hash"],
+        "runs": f"{m['runs']:,}" + (f" ({m['sweep']['points']} points x {m['sweep']['runs_per_point']} runs, {m['sweep']['method']})" if m.get("sweep") else ""),
+        "seed": m["seed"],
+        "chunk (worlds per model instance)": m["chunk"],
+        "--set": ", ".join(f"{k}={v}" for k, v in m.get("set", {}).items()) or "none",
+        "package": f"{m['package']['name']} {m['package']['version']}",
+        "command": m["command"],
+        "finished": m.get("finished", ""),
+    }
+    page = TEMPLATE.format(
+        title=html.escape(f"{results.name}: ensemble report"),
+        disclaimer=html.escape(DISCLAIMER),
+        stamp=html.escape(results.stamp()),
+        facts="".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts.items()),
+        tables="".join(tables),
+        charts="".join(charts),
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return str(path)
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    pyplot().close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _table(frame, percent=(), rows_as=None) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, row):
+            if column in percent:
+                text = f"{value:.1%}" if rows_as is None or getattr(row, rows_as) != "mean" else f"{value:.2f}"
+            elif isinstance(value, float):
+                text = f"{value:.3g}"
+            else:
+                text = str(value)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table class='data'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }}
+.disclaimer {{ background: #fbeaea; border-left: 4px solid #8a1c1c; padding: .6em 1em; color: #8a1c1c; font-style: italic; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
+th, td {{ border: 1px solid #ddd; padding: .3em .6em; text-align: left; }}
+table.data td {{ font-variant-numeric: tabular-nums; }}
+figure {{ margin: 2em 0; }} img {{ max-width: 100%; }} figcaption {{ color: #555; font-size: .9em; }}
+</style></head>
+<body>
+<h1>{title}</h1>
+<p class="disclaimer">{disclaimer} The model's traits and weights are stylised teaching values; shares are of model runs, not of real-world chances.</p>
+<p>{stamp}</p>
+<table>{facts}</table>
+<h2>Summary</h2>
+<p>Intervals are 95% (Wilson for shares, normal for the mean). They measure sampling noise in the model runs only.</p>
+{tables}
+<h2>Charts</h2>
+{charts}
+<p class="disclaimer">{disclaimer}</p>
+</body></html>
+"""

@@ -1,0 +1,94 @@
+"""A results folder read back: the manifest, the runs as a pandas DataFrame, the trajectories.
+
+Everything a chart needs (rung names, thresholds, actors, dates) comes from the
+manifest, so results can be read without the scenario that made them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+
+@dataclass
+class Results:
+    """One batch or sweep: ``manifest`` (dict), ``runs`` (one row per run)."""
+
+    folder: Path
+    manifest: dict
+    runs: pd.DataFrame
+    _paths: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def model(self) -> dict:
+        return self.manifest["model"]
+
+    @property
+    def name(self) -> str:
+        return self.manifest["scenario"]["name"]
+
+    @property
+    def sweep(self) -> dict | None:
+        return self.manifest.get("sweep")
+
+    @property
+    def rung_names(self) -> list[str]:
+        return [r["name"] for r in self.model["rungs"]]
+
+    @property
+    def thresholds(self) -> list[dict]:
+        return self.model["thresholds"]
+
+    @property
+    def actors(self) -> dict:
+        return self.model["actors"]
+
+    @property
+    def has_trajectories(self) -> bool:
+        return bool(self.manifest.get("trajectories")) and (self.folder / "trajectories.parquet").is_file()
+
+    def dates(self) -> np.ndarray:
+        """The calendar date of each turn, as numpy datetime64[D]."""
+        start = np.datetime64(dt.date.fromisoformat(self.model["start"]))
+        return start + np.arange(self.model["turns"]) * np.timedelta64(self.model["turn_days"], "D")
+
+    def stamp(self) -> str:
+        """The provenance line every figure carries: scenario, runs, seed."""
+        m = self.manifest
+        kind = f", {m['sweep']['method']} sweep of {m['sweep']['points']} points" if m.get("sweep") else ""
+        return f"scenario {self.name}{kind}, {m['runs']:,} runs, seed {m['seed']}"
+
+    def system_paths(self) -> np.ndarray:
+        """The system rung of every run at every turn, shape (runs, turns), in run order."""
+        if self._paths is None:
+            if not self.has_trajectories:
+                from sim.cli import UsageError
+
+                raise UsageError(f"{self.folder} has no trajectories; run the batch with --trajectories")
+            column = pq.read_table(self.folder / "trajectories.parquet", columns=["system"]).column("system").combine_chunks()
+            self._paths = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
+        return self._paths
+
+
+def load_results(folder) -> Results:
+    """Read a finished results folder written by ``escalation batch`` or ``escalation sweep``."""
+    from sim.cli import UsageError
+
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise UsageError(f"{folder}: not a results folder (no manifest.json); make one with `escalation batch`")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise UsageError(f"{manifest_path}: unreadable manifest") from None
+    if manifest.get("status") != "complete":
+        raise UsageError(f"{folder}: the batch is unfinished; complete it by rerunning its command with --resume")
+    runs = pq.read_table(folder / "runs.parquet").to_pandas()
+    return Results(folder, manifest, runs)
