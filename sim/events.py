@@ -71,7 +71,7 @@ def condition_mask(model: "Crisis", cond) -> np.ndarray:
     else:
         agent = model.actors[cond.actor]
         if cond.metric == "posture":
-            current = agent.posture
+            current = np.where(agent.active, agent.posture, -1)  # an actor not taking part stands on no rung
         elif cond.metric == "peak":
             current = agent.peak
         elif cond.metric == "active":
@@ -102,12 +102,8 @@ def apply_effects(model: "Crisis", event: CompiledEvent, mask: np.ndarray) -> No
         elif kind == "set_trait":
             agent.set_trait(body.trait, mask, value=body.value, by=body.by)
         elif kind == "set_capability":
-            if body.min_rung is not None:
-                agent.min_level = np.where(mask, model.ladder.level[body.min_rung], agent.min_level)
-            if body.max_rung is not None:
-                agent.max_level = np.where(mask, model.ladder.level[body.max_rung], agent.max_level)
-            # a permission withdrawn ends the activity it allowed
-            agent.posture = np.where(mask, np.clip(agent.posture, agent.min_level, agent.max_level), agent.posture)
+            lv = model.ladder.level
+            agent.set_bounds(mask, lv.get(body.min_rung), lv.get(body.max_rung))
         elif kind == "add_red_line":
             model.red_line(body.actor, body.red_line.id).declare(mask)
         elif kind == "remove_red_line":

@@ -19,6 +19,7 @@ reason. One rulebook serves both the classroom (W = 1) and batches (W = 10,000).
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -61,7 +62,7 @@ class Crisis(mesa.Model):
     name or a path. ``rng`` seeds everything (Mesa's ``rng=`` argument).
     ``human`` is called as ``human(model, actor_id, legal_rung_ids)`` for actors
     on the ``human`` rule. ``trajectories`` keeps every actor's posture per turn
-    (always on at W = 1).
+    in ``path`` (turns, actors, W), -1 where it takes no part (always on at W = 1).
     """
 
     def __init__(self, scenario="nov-2024", worlds: int = 1, rng=None, *, human: HumanChooser | None = None, trajectories: bool | None = None):
@@ -73,7 +74,7 @@ class Crisis(mesa.Model):
         if worlds < 1:
             raise ValueError("worlds must be at least 1")
         self.scenario = scenario
-        self.seed = rng if isinstance(rng, int) else None
+        self.seed = int(rng) if isinstance(rng, numbers.Integral) else None
         self.worlds = int(worlds)
         self.ladder = CompiledLadder.build(scenario.ladder)
         self.settings = scenario.settings
@@ -94,6 +95,7 @@ class Crisis(mesa.Model):
         self.events = [CompiledEvent(e, self) for e in scenario.events]
         self.queued: list = []  # inject cards played for the next turn (see play_inject)
         self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
+        self._columns = np.arange(self.worlds)
 
         n, w, t = len(self.order), self.worlds, self.turns
         self.system_rung = self._system_now()
@@ -158,9 +160,13 @@ class Crisis(mesa.Model):
     def _active(self) -> np.ndarray:
         return np.stack([a.active for a in self.order])
 
+    def _live(self) -> np.ndarray:
+        """Postures of the actors taking part, -1 for the others: (actors, W), int8."""
+        return np.where(self._active(), self.postures().astype(np.int8), np.int8(-1))
+
     def _system_now(self) -> np.ndarray:
-        p, act = self.postures(), self._active()
-        return np.where(act, p, -1).max(axis=0).clip(min=0)
+        """The system rung: the highest posture of any actor taking part (0 if none)."""
+        return self._live().max(axis=0).clip(min=0).astype(np.int64)
 
     # ------------------------------------------------------------------ turn
 
@@ -170,17 +176,15 @@ class Crisis(mesa.Model):
             self.running = False
             return
         turn = self.turn
-        p = self.postures()
-        act = self._active()
-        live = np.where(act, p, -1)
+        live = self._live()
         # highest posture among each actor's adversaries, as truly held: (actors, W)
-        threat = np.where(self.adversary[:, :, None], live[None, :, :], -1).max(axis=1)
+        threat = np.where(self.adversary[:, :, None], live[None, :, :], np.int8(-1)).max(axis=1)
         self.decisions = []
         moves = [self._decide(a, live, threat) for a in self.order]
         for a, new in zip(self.order, moves):
             a.posture = new
         self._fire_events(turn)
-        self._check_red_lines(p)
+        self._check_red_lines()
         self._record(turn)
         self.turn += 1
         if self.datacollector is not None:
@@ -230,51 +234,58 @@ class Crisis(mesa.Model):
             return a.posture
         st = self.settings
         aim = a.rule.aim(s)
-        owed, pull = self._owed(a)
-        aim = np.where(owed >= 0, aim + st.obligation * s.resolve * pull * np.maximum(owed - aim, 0.0), aim)
+        owed = self._owed(a)
+        aim = np.maximum(aim, owed)
 
-        # candidates are laid out (K, W) so that reductions run across contiguous rows
-        levels, places, legal = a.candidates()
-        risk = 1.0 - a.traits["risk_tolerance"]
-        gap = levels - aim
-        score = -(gap * gap)
-        score -= (a.traits["cost_sensitivity"] * risk) * a.reach_danger[places]
-        score[np.arange(len(levels)) != a.stay] -= st.inertia
-        for rl in self.watching[a.index]:
-            weight = st.deterrence * np.where(rl.active & self.order[rl.holder].active, rl.credibility, 0.0) * risk
-            score -= weight * (levels >= rl.at)
-        for r in a.restrainers:
-            score -= (st.restraint * np.where(r.active, r.traits["leverage"], 0.0)) * (levels >= self.restraint_level)
-        for v in a.veto_players:
-            score -= (st.veto * np.where(v.active, v.traits["leverage"], 0.0)) * (levels > a.posture)
-        score /= a.traits["temperature"]
-        score[~legal] = -np.inf
-        weights = np.exp(score - score.max(axis=0))
-        cum = np.cumsum(weights, axis=0)
-        pick = (cum < self.rng.random(self.worlds) * cum[-1]).sum(axis=0)
-        pick = np.minimum(pick, len(levels) - 1)
-        cols = np.arange(self.worlds)
-        chosen = levels[pick, cols]
-        # an accident: the step goes one place further up the actor's reach
-        above = np.minimum(places[pick, cols] + 1, len(a.reach) - 1)
-        up = a.reach[above]
-        accident = (self.rng.random(self.worlds) < st.accident_rate) & (up > chosen) & (up <= a.max_level)
-        new = np.where(accident, up, chosen)
+        levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
+        score = self._score(a, aim, levels)
+        pick = logit_pick(score, legal, a.traits["temperature"], self.rng.random(self.worlds))
+        chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
+        # an accident: the chosen rung slips to the one above it, where the actor can stand there
+        slip = self.rng.random(self.worlds) < st.accident_rate
+        accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
+        new = np.where(accident, chosen + 1, chosen)
         new = np.where(a.active, new, a.posture)
         if self.explain and a.active[0]:
             why = self._why(a, s, aim, owed, int(chosen[0]), bool(accident[0]))
             self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(new[0]), "why": why, "rule": a.rule.name})
         return new
 
-    def _owed(self, a: ActorAgent) -> tuple[np.ndarray, np.ndarray]:
-        """Highest response level the actor owes for crossed red lines (-1: none), and
-        that line's credibility: a line its holder half-means pulls it half as hard."""
-        owed, pull = np.full(self.worlds, -1.0), np.zeros(self.worlds)
+    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """Score of each candidate (K, W): nearness to the aim, less the costs of the move.
+
+        Costs: crossing thresholds (cost sensitivity times risk aversion), others'
+        credible red lines, restrainers' leverage against the restraint threshold,
+        veto players' leverage against any step up, and inertia against any change.
+        """
+        st, f32 = self.settings, np.float32
+        risk = 1.0 - a.traits["risk_tolerance"]
+        score = levels.astype(f32)
+        score -= aim.astype(f32)
+        np.square(score, out=score)
+        np.negative(score, out=score)
+        danger = np.take(a.table_danger, a.posture, axis=1)
+        danger *= (a.traits["cost_sensitivity"] * risk).astype(f32)
+        score -= danger
+        score[a.stay] += f32(st.inertia)  # the same as charging inertia to every change
+        for rl in self.watching[a.index]:
+            in_force = rl.active & self.order[rl.holder].active
+            if in_force.any():
+                score -= (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32)
+        if a.restrainers:
+            leverage = sum(np.where(r.active, r.traits["leverage"], 0.0) for r in a.restrainers)
+            score -= (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32)
+        if a.veto_players:
+            leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
+            score[a.stay + 1 :] -= (st.veto * leverage).astype(f32)
+        return score
+
+    def _owed(self, a: ActorAgent) -> np.ndarray:
+        """Highest response the actor owes, and means to give, for crossed red lines (-1: none)."""
+        owed = np.full(self.worlds, -1.0)
         for rl in self.holding[a.index]:
-            take = rl.active & (rl.due > 0) & (rl.response > owed)
-            owed = np.where(take, rl.response, owed)
-            pull = np.where(take, rl.credibility, pull)
-        return owed, pull
+            owed = np.where(rl.owed() & (rl.response > owed), rl.response, owed)
+        return owed
 
     def _ask_human(self, a: ActorAgent) -> np.ndarray:
         legal = [self.ladder.ids[lv] for lv in a.legal_levels(0)]
@@ -287,8 +298,8 @@ class Crisis(mesa.Model):
     def _why(self, a: ActorAgent, s: Situation, aim, owed, chosen: int, accident: bool) -> str:
         parts = [a.rule.explain(s)]
         if owed[0] >= 0:
-            crossed = [rl for rl in self.holding[a.index] if rl.active[0] and rl.due[0] > 0]
-            parts.append(f"its red line '{crossed[0].id}' was crossed and it promised '{self.ladder.names[crossed[0].response]}'")
+            rl = next(rl for rl in self.holding[a.index] if rl.owed()[0] and rl.response == owed[0])
+            parts.append(f"its red line '{rl.id}' was crossed and it means to answer with '{self.ladder.names[rl.response]}' as promised")
         for rl in self.watching[a.index]:
             if rl.active[0] and aim[0] >= rl.at > chosen and self.order[rl.holder].active[0]:
                 parts.append(f"{self.order[rl.holder].label}'s red line '{rl.id}' (credibility {rl.credibility[0]:.2f}) holds it back")
@@ -328,13 +339,15 @@ class Crisis(mesa.Model):
             cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
             self._say("event", spec.title + (f": {spec.text}" if spec.text else ""), actor=spec.actor, status=spec.status, source=cite, extra={"id": spec.id, "inject": inject})
 
-    def _check_red_lines(self, before: np.ndarray) -> None:
+    def _check_red_lines(self) -> None:
         st = self.settings
-        live = np.where(self._active(), self.postures(), -1)
+        live = self._live()
         for (holder_key, _), rl in self.red_lines.items():
             holder = self.actors[holder_key]
-            crossed, honoured, eroded = rl.update(live[rl.watch].max(axis=0), holder.posture, st.credibility_gain, st.credibility_erosion)
-            crossed &= holder.active
+            u = self.rng.random(self.worlds)  # drawn for every line every turn: common random numbers
+            crossed, honoured, eroded = rl.update(
+                live[rl.watch].max(axis=0), holder.posture, holder.active, holder.traits["resolve"], u, st.obligation, st.credibility_gain, st.credibility_erosion
+            )
             if self.explain:
                 who = holder.label
                 if crossed[0]:
@@ -354,7 +367,7 @@ class Crisis(mesa.Model):
         self.system_peak = np.maximum(self.system_peak, system)
         self.system_path[turn] = system
         if self.path is not None:
-            self.path[turn] = self.postures()
+            self.path[turn] = self._live()
         if self.explain:
             for d in self.decisions:
                 if d["to"] != d["from"]:
@@ -408,6 +421,25 @@ class _Played:
     """An inject card in the shape ``apply_effects`` reads (an event's ``spec``)."""
 
     spec: object
+
+
+def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Row drawn in each column from softmax(score / temperature) over the legal rows.
+
+    ``u`` holds one uniform draw in [0, 1) per column (inverse-CDF sampling, so one
+    number per world decides the choice). ``score`` is overwritten.
+    """
+    score *= (1.0 / temperature).astype(score.dtype)
+    score -= ~legal * np.float32(1e30)  # arithmetic, not a masked write: much faster
+    score -= score.max(axis=0)
+    np.exp(score, out=score)  # illegal rows underflow to exactly 0
+    target = (1.0 - u) * score.sum(axis=0, dtype=np.float64)  # in (0, total]
+    acc = np.zeros_like(target)
+    pick = np.zeros(score.shape[1], dtype=np.int64)
+    for row in score[:-1]:  # pick = how many cumulative weights fall short of the target
+        acc += row
+        pick += acc < target
+    return pick
 
 
 def _top_of(ladder: CompiledLadder, category: str) -> int:

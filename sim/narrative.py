@@ -42,7 +42,7 @@ def summary_text(model: Crisis) -> str:
             for name, t in zip(lad.threshold_names, (out[f"first_{tid}"][0] for tid in lad.threshold_ids))
         )
         + ".",
-        "Peaks: " + "; ".join(f"{a.label} '{lad.names[int(a.peak[0])]}'" for a in model.order) + ".",
+        "Peaks: " + "; ".join(f"{a.label} " + (f"'{lad.names[int(a.peak[0])]}'" if a.peak[0] >= 0 else "took no part") for a in model.order) + ".",
         DISCLAIMER,
     ]
     return "\n".join(lines)

@@ -24,10 +24,12 @@ class Alliance(Rule):
     class Params(Params):
         offset: float = Field(2.0, ge=-5, le=5, description="Rungs above the threat to its allies that its support aims at.")
         ceiling: str | None = Field(None, description="Highest rung it is willing to support with (default: its capability).")
+        floor: str | None = Field(None, description="Lowest rung its support falls to: a standing commitment (default: the ladder's bottom).")
 
     def aim(self, s: Situation) -> np.ndarray:
         ceiling = self.level(self.params.ceiling, self.ladder.n - 1)
-        return np.where(s.need >= 0, np.minimum(s.need + self.params.offset, ceiling), s.posture)
+        floor = self.level(self.params.floor, 0)
+        return np.where(s.need >= 0, np.clip(s.need + self.params.offset, floor, ceiling), np.maximum(s.posture, floor))
 
     def explain(self, s: Situation) -> str:
         if s.need[0] < 0:
