@@ -346,7 +346,7 @@ class Settings(Strict):
     restraint: float = Field(3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.", examples=[3.0])
     restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.", examples=["nuclear_threshold"])
     veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.", examples=[1.0])
-    obligation: float = Field(1.0, ge=0, le=1, description="How strongly a crossed red line pulls its holder toward the promised response (times resolve).", examples=[1.0])
+    obligation: float = Field(1.0, ge=0, le=1, description="Scales the chance that the holder of a crossed red line means to give the promised response (times its resolve and the line's credibility).", examples=[1.0])
     inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.", examples=[1.0])
     max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.", examples=[2])
 
