@@ -25,6 +25,7 @@ COMMANDS = [
     ("schema", "schema", "print the JSON Schema of the scenario format"),
     ("new", "new", "start a scenario of your own from a shipped one, comments kept"),
     ("diff", "diff", "what changed between two scenarios: actors, traits, rules, events, ladder"),
+    ("play", "play", "the classroom tabletop in the terminal: human seats, the model plays the rest"),
 ]
 
 

@@ -236,6 +236,14 @@ class Session:
                 seen[a.key] = int(np.clip(np.rint(true + noise * z[a.index]), 0, top))
         return seen
 
+    def board(self, seat: str | None = None) -> list[tuple[int, str, list[str], str | None]]:
+        """The ladder from the top: (level, rung name, actors on it, name of the threshold
+        just below it or None); as ``seat`` perceives it when one is given."""
+        lad = self.model.ladder
+        where = self.perceived(seat) if seat else {k: self.level(k) if self.active(k) else None for k in self.seats()}
+        below = {int(lv): name for lv, name in zip(lad.threshold_levels, lad.threshold_names)}
+        return [(lv, lad.names[lv], [k for k, at in where.items() if at == lv], below.get(lv)) for lv in range(lad.n - 1, -1, -1)]
+
     # ------------------------------------------------------------------ players and facilitator
 
     def choose(self, seat: str, rung: str) -> None:
