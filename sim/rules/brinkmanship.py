@@ -10,7 +10,8 @@ from .base import Params, Rule, Situation, register
 
 @register
 class Brinkmanship(Rule):
-    """Stand a step above the adversary, by resolve, to make it back down first.
+    """Stand a step above the adversary, by resolve, to make it back down first;
+    when it does, come down too, but no faster than a rung a turn.
 
     Source: Schelling, *The Strategy of Conflict* (1960) and *Arms and Influence*
     (1966): deliberately raising shared risk as a bargaining move.
@@ -24,7 +25,8 @@ class Brinkmanship(Rule):
         margin: float = Field(1.0, ge=0, le=5, description="Rungs above the adversary aimed at, at full resolve.")
 
     def aim(self, s: Situation) -> np.ndarray:
-        return np.where(s.threat >= 0, np.maximum(s.threat, s.posture - 1) + self.params.margin * s.resolve, s.posture)
+        # above the adversary; when it backs down, give ground one rung a turn, not all at once
+        return np.where(s.threat >= 0, np.maximum(s.threat + self.params.margin * s.resolve, s.posture - 1), s.posture)
 
     def explain(self, s: Situation) -> str:
         return f"brinkmanship: aims above {s.adversary()}, read at about '{s.rung(s.threat[0])}', to make it back down first"
