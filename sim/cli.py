@@ -26,6 +26,7 @@ COMMANDS = [
     ("new", "new", "start a scenario of your own from a shipped one, comments kept"),
     ("diff", "diff", "what changed between two scenarios: actors, traits, rules, events, ladder"),
     ("play", "play", "the classroom tabletop in the terminal: human seats, the model plays the rest"),
+    ("serve", "serve", "the classroom tabletop in the browser: projector, team seats, facilitator"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The web tabletop: a Solara app over one shared session (see :mod:`sim.web.app`)."""
