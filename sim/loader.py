@@ -68,10 +68,10 @@ def scenario_from_document(doc, file: str) -> Scenario:
     undefined actors, rungs, rules, red lines and thresholds.
     """
     try:
-        scenario, checked, problems = Scenario.model_validate(doc), doc, []
+        scenario, checked, masked, problems = Scenario.model_validate(doc), doc, set(), []
     except ValidationError as exc:
         problems = _located(file, doc, messages.findings(Scenario, doc, exc))
-        scenario, checked = _salvage(doc, exc)
+        scenario, checked, masked = _salvage(doc, exc)
     if scenario is None:
         raise ScenarioError(problems)
     try:
@@ -81,7 +81,8 @@ def scenario_from_document(doc, file: str) -> Scenario:
     scenario = scenario.model_copy(update={"ladder": ladder})
     from .references import check_references
 
-    problems += _located(file, checked, check_references(scenario))
+    found = [f for f in check_references(scenario) if not any(f.loc[: len(m)] == m for m in masked)]
+    problems += _located(file, checked, found)
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -125,52 +126,81 @@ def _resolve_ladder(scenario: Scenario, doc, file: str) -> Ladder:
 
 
 def _salvage(doc, exc: ValidationError, rounds: int = 3):
-    """A valid scenario from what remains once the broken parts are set aside, or (None, doc).
+    """A valid scenario from what remains once the broken parts are set aside.
 
-    Keys with defaults and list items are dropped (see :func:`messages.removable`);
-    if something that cannot be dropped is broken (an actor's rule, the dates),
-    there is nothing sound to check references against.
+    Returns ``(scenario, document, masked)``: a broken key with a default is
+    dropped, a broken required field that nothing depends on gets a stand-in
+    (``masked``: problems found there later are not reported), a broken list item
+    is dropped. If a broken part can be none of these (an actor's name in
+    ``actors``, the dates), there is nothing sound to check references against:
+    ``(None, doc, masked)``.
     """
+    masked: set = set()
+    if len(exc.errors()) > messages.LIMIT:
+        return None, doc, masked  # too broken for its references to matter yet
     for _ in range(rounds):
-        paths = {messages.data_path(doc, err["loc"])[0] for err in exc.errors(include_url=False)}
-        cuts = set()
-        for path in paths:
-            keep = messages.removable(Scenario, path)
-            if keep is None:
-                return None, doc
-            cuts.add(path[:keep])
+        cuts, stand_ins = set(), {}
+        for err in exc.errors(include_url=False):
+            path = messages.data_path(doc, err["loc"])[0]
+            keep = len(path) if err["type"] == "extra_forbidden" else messages.removable(Scenario, path)
+            value = messages.placeholder(Scenario, path)
+            if keep == len(path) or (keep is not None and value is None):
+                cuts.add(path[:keep])
+            elif value is not None:
+                stand_ins[path] = value
+            else:
+                return None, doc, masked
+        for path, value in stand_ins.items():
+            doc = _replaced(doc, path, value)
+        masked |= set(stand_ins)
         for cut in sorted(cuts, key=_order, reverse=True):  # later list items first: indices stay valid
             if not any(other != cut and cut[: len(other)] == other for other in cuts):
-                doc = _without(doc, cut)
+                doc = _replaced(doc, cut)
+                masked = {_after_cut(m, cut) for m in masked}
         try:
-            return Scenario.model_validate(doc), doc
+            return Scenario.model_validate(doc), doc, masked
         except ValidationError as again:
             exc = again
-    return None, doc
+    return None, doc, masked
+
+
+def _after_cut(path, cut):
+    """Where ``path`` points once the list item at ``cut`` is gone."""
+    n = len(cut) - 1
+    if isinstance(cut[-1], int) and len(path) > n and path[:n] == cut[:n] and isinstance(path[n], int) and path[n] > cut[-1]:
+        return (*path[:n], path[n] - 1, *path[n + 1 :])
+    return path
 
 
 def _order(path) -> tuple:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in path)
 
 
-def _without(node, path):
-    """A copy of ``node`` without the item at ``path``, keeping the marks of the rest."""
+_GONE = object()
+
+
+def _replaced(node, path, value=_GONE):
+    """A copy of ``node`` with the item at ``path`` set to ``value`` (or removed), keeping all marks."""
     head, rest = path[0], path[1:]
     if isinstance(node, dict):
         copy = MarkedDict(node)
         copy.mark, copy.key_marks, copy.value_marks = getattr(node, "mark", (1, 1)), dict(getattr(node, "key_marks", {})), dict(getattr(node, "value_marks", {}))
         if rest:
-            copy[head] = _without(node[head], rest)
-        else:
+            copy[head] = _replaced(node[head], rest, value)
+        elif value is _GONE:
             for part in (copy, copy.key_marks, copy.value_marks):
                 part.pop(head, None)
+        else:
+            copy[head] = value
         return copy
     copy = MarkedList(node)
     copy.mark, copy.marks = getattr(node, "mark", (1, 1)), list(getattr(node, "marks", [(1, 1)] * len(node)))
     if rest:
-        copy[head] = _without(node[head], rest)
-    else:
+        copy[head] = _replaced(node[head], rest, value)
+    elif value is _GONE:
         del copy[head], copy.marks[head]
+    else:
+        copy[head] = value
     return copy
 
 

@@ -23,6 +23,7 @@ NAME_RULES = {
     r"^[a-z][a-z0-9_]*$": "lower-case letters, digits and '_', starting with a letter",
     r"^[a-z][a-z0-9_-]*$": "lower-case letters, digits, '-' and '_', starting with a letter",
 }
+LIMIT = 100  # validation errors worded per file
 _TYPE_ERRORS = ("_type", "_parsing")
 _DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type")
 
@@ -30,11 +31,17 @@ _DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetim
 def findings(model: type[BaseModel], data, exc: ValidationError, prefix: tuple = ()) -> list[Finding]:
     """One finding per place and problem, in the order pydantic reports them."""
     errors = exc.errors(include_url=False)
+    if len(errors) > LIMIT:  # a file this broken is not worth wording in full
+        more = Finding((), f"{len(errors)} problems in this file; the first {LIMIT} follow")
+        return [more, *findings(model, data, _Truncated(exc, errors[:LIMIT]), prefix)]
     paths = [data_path(data, err["loc"]) for err in errors]
+    unknown = {(path[:-1], path[-1]) for err, (path, _) in zip(errors, paths) if err["type"] == "extra_forbidden"}
     out, seen = [], set()
     for err, (path, at_key) in zip(errors, paths):
         if (path, at_key) in seen or _superseded(err, path, paths):
             continue  # the members of a union repeat each other; keep the first
+        if err["type"] == "missing" and any(where == path[:-1] and did_you_mean(key, [path[-1]]) for where, key in unknown):
+            continue  # a misspelt key: "unknown key 'tittle' (did you mean 'title'?)" says it all
         seen.add((path, at_key))
         message, help = _word(model, data, err, path, at_key)
         if err["type"] == "missing":  # point at the key of the mapping that lacks it
@@ -42,6 +49,16 @@ def findings(model: type[BaseModel], data, exc: ValidationError, prefix: tuple =
         else:
             out.append(Finding((*prefix, *_pointer(data, err, path)), message, at_key or err["type"] == "extra_forbidden", help))
     return out
+
+
+class _Truncated:
+    """The first errors of a ValidationError, with the same ``errors()`` method."""
+
+    def __init__(self, exc, errors):
+        self.exc, self._errors = exc, errors
+
+    def errors(self, include_url=False):
+        return self._errors
 
 
 def data_path(data, loc) -> tuple[tuple, bool]:
@@ -118,6 +135,28 @@ def removable(model, path) -> int | None:
         else:
             break
     return best
+
+
+def placeholder(model, path):
+    """A valid stand-in for a broken or missing required field, or ``None`` if there is none.
+
+    Only fields whose value nothing else depends on for checking: choices, text,
+    names (the stand-in is itself reported nowhere: see the loader), numbers.
+    """
+    if not path or not isinstance(path[-1], str):
+        return None
+    info = field_at(model, path)
+    if info is None:
+        return None
+    tp, meta = _unannotated(info.annotation, list(info.metadata))
+    if typing.get_origin(tp) is typing.Literal:
+        return typing.get_args(tp)[0]
+    if tp is str:
+        return "placeholder"  # a valid name under both name patterns, and non-empty text
+    if tp in (int, float) and _constraint(meta, "gt") is None and _constraint(meta, "lt") is None:
+        lo, hi = _constraint(meta, "ge"), _constraint(meta, "le")
+        return tp(lo if lo is not None else hi if hi is not None else 0)
+    return None
 
 
 def describe(tp, meta=(), short: bool = False) -> str:

@@ -18,6 +18,9 @@ from .rules import RULES
 from .schema import Scenario
 
 
+ROLES = {"adversaries": "adversary", "allies": "ally", "patrons": "patron", "restrainers": "restrainer", "veto_players": "veto player"}
+
+
 def check_references(sc: Scenario) -> list[Finding]:
     """Every name the scenario uses, checked against what it defines."""
     out: list[Finding] = []
@@ -82,7 +85,7 @@ def check_references(sc: Scenario) -> list[Finding]:
             for i, other in enumerate(names):
                 actor((*base, "relations", rel, i), other)
                 if other == key:
-                    out.append(Finding((*base, "relations", rel, i), f"{a.name} cannot be its own {rel[:-1].replace('_', ' ')}"))
+                    out.append(Finding((*base, "relations", rel, i), f"{a.name} cannot be its own {ROLES[rel]}"))
         seen = set()
         for i, rl in enumerate(a.red_lines):
             _check_red_line(rl, (*base, "red_lines", i), rung, actor)

@@ -302,7 +302,7 @@ class Happening(Strict):
     @model_validator(mode="after")
     def _cited(self):
         if self.status == "documented" and not self.source.seed:
-            raise ValueError("a documented event must cite its seed file in source.seed")
+            raise ValueError("a documented event must cite its seed file in 'source' (seed: 00N_....txt)")
         return self
 
 

@@ -2,10 +2,14 @@
 
 Mappings load as :class:`MarkedDict` and sequences as :class:`MarkedList`, which
 remember where each item came from, so that any later error can be reported as
-``FILE:LINE:COL``. Only plain data is built (``yaml.SafeLoader``); duplicate keys
-are an error, not a silent overwrite; anchors and aliases are refused, which also
-rules out "billion laughs" documents. ``yes``/``no``/``on``/``off`` stay strings:
-only ``true`` and ``false`` are booleans.
+``FILE:LINE:COL``. Only plain data is built (``yaml.SafeLoader``). Whatever the
+input, the outcome is data or a located :class:`ScenarioError`, quickly:
+duplicate keys are an error, not a silent overwrite; anchors and aliases are
+refused before they expand (no "billion laughs"); tags (``!!python/...``) and
+merge keys are refused; impossible dates, endless numbers, tabs, control
+characters, binary data, deep nesting and over-large files are reported where
+they are. Plain scalars read as a student means them: only ``true``/``false``
+are booleans (``no`` stays a word), and ``010`` is ten.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from __future__ import annotations
 import re
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from .errors import Problem, ScenarioError
 
@@ -49,8 +56,25 @@ class _Refused(Exception):
         self.mark, self.message = mark, message
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, tags and merge keys, and locates bad scalars."""
+try:  # libyaml parses several times faster; composing stays in Python, bounded by its recursion limit
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
+
+
+class _Loader(Composer, *([_Parser] if _Parser else [yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser]), SafeConstructor, Resolver):
+    """A safe loader that refuses aliases, tags and merge keys, and locates bad scalars."""
+
+    def __init__(self, stream):
+        if _Parser:
+            _Parser.__init__(self, stream)
+        else:  # pragma: no cover
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
 
     def compose_node(self, parent, index):
         # Checked before composing: an alias bomb is refused before it can expand.
@@ -105,7 +129,7 @@ _Loader.add_constructor(f"{_STANDARD}int", lambda loader, node: int(loader.const
 # rather than a base-60 number.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag.rsplit(":", 1)[-1] not in ("bool", "int", "float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(f"{_STANDARD}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _Loader.add_implicit_resolver(f"{_STANDARD}int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
@@ -115,15 +139,22 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."),
 )
 
-# PyYAML's wording of common syntax errors, and what they usually mean in a scenario.
+# PyYAML's wording of common syntax errors, what they usually mean in a scenario, and
+# whether to point at where the construct began (an unclosed quote) rather than where
+# PyYAML noticed.
 _SYNTAX = [
-    ("mapping values are not allowed here", "a ':' where none was expected (quote text that contains ': ', or check the indentation)"),
-    ("could not find expected ':'", "a line that is neither 'key: value' nor '- item' (a missing ':' or an unclosed quote?)"),
-    ("expected <block end>", "this line's indentation does not match the lines above it"),
-    ("while scanning a quoted scalar", "a quotation mark that is never closed"),
-    ("expected ',' or ']'", "a '[' list that is never closed with ']'"),
-    ("expected ',' or '}'", "a '{' mapping that is never closed with '}'"),
+    ("mapping values are not allowed", "a ':' where none was expected (quote text that contains ': ', or check the indentation)", False),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor '- item' (a missing ':' or an unclosed quote?)", False),
+    ("expected <block end>", "this line's indentation does not match the lines above it", False),
+    ("did not find expected key", "this line's indentation does not match the lines above it", False),
+    ("did not find expected '-' indicator", "this line's indentation does not match the lines above it", False),
+    ("while scanning a quoted scalar", "a quotation mark that is never closed", True),
+    ("expected ',' or ']'", "a '[' list that is never closed with ']'", True),
+    ("expected ',' or '}'", "a '{' mapping that is never closed with '}'", True),
 ]
+
+
+_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
 
 
 def _clip(text, n: int = 40) -> str:
@@ -136,27 +167,32 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[tuple[int, int], str]:
+    """Where a YAML syntax error is, and what it means, in a student's words."""
     mark = exc.problem_mark or exc.context_mark
-    if mark is not None:
-        line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
-        if "\t" in line[: mark.column + 1]:
-            return "a tab character; YAML indents with spaces only"
+    where = _pos(mark) if mark else (1, 1)
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        return (where[0], lines[mark.line].index("\t") + 1), "a tab character; YAML indents with spaces only"
     said = f"{exc.context or ''} {exc.problem or ''}"
-    for pattern, meaning in _SYNTAX:
+    if "expected node content" in said or "expected the node content" in said:
+        found = lines[mark.line][mark.column : mark.column + 1] if mark is not None and mark.line < len(lines) else ""
+        return where, f"an unmatched '{found}'" if found in ("]", "}") else "a value was expected here"
+    for pattern, meaning, at_start in _SYNTAX:
         if pattern in said:
-            return meaning
-    return exc.problem or exc.context or "invalid YAML"
+            return (_pos(exc.context_mark) if at_start and exc.context_mark else where), meaning
+    return where, exc.problem or exc.context or "invalid YAML"
 
 
 def load_yaml_text(text: str, file: str):
     """Parse one YAML document; raise ScenarioError with a location on any problem."""
     if len(text) > MAX_CHARS:
         raise ScenarioError.at(file, 1, 1, f"the file is too large ({len(text):,} characters; a scenario may have at most {MAX_CHARS:,})")
+    text = _BREAKS.sub("\n", text)  # YAML's other line breaks, so that line numbers mean one thing
     if "\x00" in text:
         raise ScenarioError.at(file, *_line_col(text, text.index("\x00")), "this is not a text file (it contains NUL bytes)")
     try:
-        docs = list(yaml.load_all(text, Loader=_Loader))
+        doc = yaml.load(text, Loader=_Loader)
     except _Refused as exc:
         raise ScenarioError.at(file, *_pos(exc.mark), exc.message) from None
     except yaml.reader.ReaderError as exc:
@@ -164,18 +200,18 @@ def load_yaml_text(text: str, file: str):
             file, *_line_col(text, exc.position), f"a control character (#x{exc.character:04x}) that YAML does not allow; is this a text file?"
         ) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = _pos(mark) if mark else (1, 1)
-        raise ScenarioError.at(file, line, col, f"YAML syntax error: {_syntax_message(exc, text)}") from None
+        if exc.context == "expected a single document in the stream":
+            raise ScenarioError.at(file, *_pos(exc.problem_mark), "a second YAML document starts here ('---'); a scenario is one document") from None
+        where, meaning = _syntax_error(exc, text)
+        raise ScenarioError.at(file, *where, f"YAML syntax error: {meaning}") from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly all of its errors
         raise ScenarioError.at(file, 1, 1, f"YAML error: {exc}") from None
     except RecursionError:
         raise ScenarioError.at(file, 1, 1, "the document is nested too deeply") from None
-    if len(docs) > 1:
-        raise ScenarioError.at(file, 1, 1, "the file holds several YAML documents ('---'); a scenario is one document")
-    if not docs or docs[0] is None:
-        raise ScenarioError.at(file, 1, 1, "the file is empty; a scenario is a mapping with 'name', 'start', 'actors', ...")
-    return docs[0]
+    if doc is None:
+        what = "holds only comments" if text.strip() else "is empty"
+        raise ScenarioError.at(file, 1, 1, f"the file {what}; a scenario is a mapping with 'name', 'start', 'actors', ...")
+    return doc
 
 
 def read_text(path, file: str) -> str:
