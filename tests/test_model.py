@@ -1,0 +1,261 @@
+"""The crisis model's mechanics: choice, accidents, red lines, restraint, events, inactive actors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy import stats
+
+from sim.events import condition_mask
+from sim.model import Crisis, logit_pick
+from sim.schema import Condition
+
+
+def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", script=(), events=(), holder_active=True, **settings):
+    """A scripted target watched by a red line of the holder (at strikes, promising a strategic-class strike)."""
+    line = {"id": "no_strikes", "watch": ["target"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": credibility, "grace": 2}
+    actors = {
+        "holder": kit.actor("Holder", holder, "political_signalling", resolve=resolve, active=holder_active, red_lines=[line]),
+        "target": kit.actor("Target", "scripted", "contained_war"),
+    }
+    return kit.build(actors, [*(kit.move("target", rung, turn) for turn, rung in script), *events], **settings)
+
+
+def line_history(model):
+    """Per turn: (due, credibility) of the holder's line in world 0."""
+    rl = model.red_line("holder", "no_strikes")
+    out = []
+    while model.running:
+        model.step()
+        out.append((int(rl.due[0]), round(float(rl.credibility[0]), 6)))
+    return out
+
+
+# ------------------------------------------------------------------ the choice
+
+
+def test_choice_follows_the_softmax_of_scores():
+    rng = np.random.default_rng(11)
+    scores = np.array([0.0, -1.0, -0.5, -3.0], dtype=np.float32)
+    legal = np.array([True, True, False, True])
+    n = 50_000
+    picks = logit_pick(np.repeat(scores[:, None], n, axis=1), np.repeat(legal[:, None], n, axis=1), np.full(n, 0.7), rng.random(n))
+    counts = np.bincount(picks, minlength=4)
+    assert counts[2] == 0
+    p = np.exp(scores.astype(float) / 0.7) * legal
+    p /= p.sum()
+    assert stats.chisquare(counts[legal], n * p[legal]).pvalue > 0.01
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=arrays(np.float32, (5, 7), elements=st.floats(-60, 60, width=32)),
+    legal=arrays(np.bool_, (5, 7)),
+    stay=st.integers(0, 4),
+    temperature=st.floats(0.01, 10),
+    u=arrays(np.float64, 7, elements=st.floats(0, 1, exclude_max=True)),
+)
+def test_choice_never_picks_an_illegal_move(scores, legal, stay, temperature, u):
+    legal[stay] = True  # staying put is always legal
+    picks = logit_pick(scores.copy(), legal, np.full(7, temperature), u)
+    assert legal[picks, np.arange(7)].all()
+
+
+def test_inertia_keeps_governments_on_course(kit):
+    def moves(inertia):
+        player = kit.actor("Player", "reciprocal", temperature=1.0, relations={"adversaries": ["opponent"]})
+        opponent = kit.actor("Opponent", "scripted", "political_signalling")
+        sc = kit.build({"player": player, "opponent": opponent}, turns=2, inertia=inertia)
+        return (Crisis(sc, worlds=4000, rng=2).run().actors["player"].peak > 1).mean()
+
+    assert moves(0.0) > moves(2.0) + 0.2
+
+
+# ------------------------------------------------------------------ accidents
+
+
+def test_an_accident_slips_one_rung_and_only_onto_a_rung_the_actor_can_take(kit):
+    # aim = its own posture (no adversary): every move is a slip; rung 4 is out of reach, so 3 is the end
+    player = kit.actor("Player", "reciprocal", capabilities={"rungs": ["contained_war", "political_signalling", "expanded_arms_support", "nuclear_signalling"]})
+    sc = kit.build({"player": player}, turns=6, accident_rate=1.0)
+    model = Crisis(sc, worlds=200, rng=4, trajectories=True).run()
+    assert (model.path[:, 0, :] == np.array([2, 3, 3, 3, 3, 3])[:, None]).all()
+
+
+def test_accidents_respect_the_capability_ceiling(kit):
+    player = kit.actor("Player", "reciprocal", capabilities={"max_rung": "political_signalling"})
+    model = Crisis(kit.build({"player": player}, turns=4, accident_rate=1.0), worlds=50, rng=4, trajectories=True).run()
+    assert (model.path[:, 0, :] == 2).all()
+
+
+def test_accident_rate_is_per_actor_and_turn(kit):
+    player = kit.actor("Player", "reciprocal", posture="ceasefire_talks")
+    model = Crisis(kit.build({"player": player}, turns=2, accident_rate=0.3), worlds=20_000, rng=6)
+    model.step()
+    slipped = (model.actors["player"].posture == 1).mean()
+    assert abs(slipped - 0.3) < 0.015
+
+
+# ------------------------------------------------------------------ red lines
+
+
+def test_red_line_is_crossed_on_the_edge_and_erodes_when_unanswered(kit):
+    sc = holder_and_target(kit, credibility=0.8, script=[(1, "cross_border_strikes"), (5, "contained_war"), (7, "cross_border_strikes")], credibility_erosion=0.5)
+    history = line_history(Crisis(sc, rng=0))
+    # crossed at 1 (two turns of grace), unanswered: halved at 3; staying over is no new crossing;
+    # stepping back (5) and over again (7) is
+    assert history[:10] == [(0, 0.8), (2, 0.8), (1, 0.8), (0, 0.4), (0, 0.4), (0, 0.4), (0, 0.4), (2, 0.4), (1, 0.4), (0, 0.2)]
+
+
+def test_red_line_honoured_regains_credibility(kit):
+    sc = holder_and_target(kit, credibility=0.5, script=[(1, "cross_border_strikes")], events=[kit.move("holder", "strategic_conventional_strike", 2)], credibility_gain=0.2)
+    history = line_history(Crisis(sc, rng=0))
+    assert history[1] == (2, 0.5) and history[3] == (0, 0.6)  # answered within grace: +20% of the missing 0.5
+
+
+def test_red_line_declared_while_already_violated_is_crossed_at_once(kit):
+    declare = kit.event("declare", 3, {"add_red_line": {"actor": "holder", "red_line": {"id": "late", "watch": ["target"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "grace": 2}}})
+    sc = holder_and_target(kit, script=[(1, "cross_border_strikes")], events=[declare])
+    model = Crisis(sc, rng=0)
+    late = model.red_line("holder", "late")
+    dues = []
+    for _ in range(6):
+        model.step()
+        dues.append(int(late.due[0]))
+    assert dues == [0, 0, 0, 2, 1, 0]
+    assert any(e.kind == "red_line" and "'late' is crossed" in e.text and e.turn == 3 for e in model.narrative)
+
+
+def test_red_line_of_an_absent_holder_is_not_crossed_until_it_joins(kit):
+    sc = holder_and_target(kit, holder_active=False, script=[(1, "cross_border_strikes")], events=[kit.event("joins", 4, {"add_actor": "holder"})])
+    history = line_history(Crisis(sc, rng=0))
+    assert [d for d, _ in history[:7]] == [0, 0, 0, 0, 2, 1, 0]
+    assert history[3][1] == 0.8  # nothing eroded while it was away
+
+
+def test_a_crossed_red_line_is_answered_with_chance_obligation_resolve_credibility(kit):
+    def answered(obligation, resolve, credibility):
+        sc = holder_and_target(kit, holder="reciprocal", resolve=resolve, credibility=credibility, script=[(0, "cross_border_strikes")], obligation=obligation)
+        sc = kit.vary(sc, "holder", max_step=5)
+        model = Crisis(sc, worlds=4000, rng=8).run()
+        return (model.actors["holder"].peak >= 6).mean()
+
+    assert answered(1.0, 1.0, 1.0) == 1.0
+    assert answered(0.0, 1.0, 1.0) == 0.0
+    assert abs(answered(1.0, 0.8, 0.5) - 0.4) < 0.03
+
+
+def test_a_credible_red_line_deters_the_watched_actor(kit):
+    def crosses(credibility):
+        line = {"id": "no_strikes", "watch": ["player"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": credibility}
+        sc = kit.build(
+            {
+                "player": kit.actor("Player", "reciprocal", temperature=0.5, relations={"adversaries": ["holder"]}),
+                "holder": kit.actor("Holder", "scripted", "cross_border_strikes", red_lines=[line]),
+            },
+            turns=5,
+            deterrence=6.0,
+        )
+        return (Crisis(sc, worlds=4000, rng=9).run().actors["player"].peak >= 4).mean()
+
+    assert crosses(0.0) > 0.95 and crosses(1.0) < 0.2
+
+
+def test_restrainers_hold_their_client_below_the_restraint_threshold(kit):
+    def goes_nuclear(leverage):
+        sc = kit.build(
+            {
+                "client": kit.actor("Client", "reciprocal", "direct_nato_russia_clash", temperature=0.5, relations={"adversaries": ["enemy"], "restrainers": ["patron"]}),
+                "enemy": kit.actor("Enemy", "scripted", "theatre_nuclear_war"),
+                "patron": kit.actor("Patron", "scripted", "ceasefire_talks", leverage=leverage),
+            },
+            turns=3,
+            restraint=8.0,
+        )
+        return (Crisis(sc, worlds=4000, rng=10).run().actors["client"].peak >= 9).mean()
+
+    assert goes_nuclear(0.0) > 0.95 and goes_nuclear(1.0) < 0.05
+
+
+# ------------------------------------------------------------------ events and absent actors
+
+
+def test_only_scripted_actors_or_binding_events_are_moved(kit):
+    events = [kit.move("decider", "political_signalling", 1), kit.move("decider", "cross_border_strikes", 3, binding=True)]
+    sc = kit.build({"decider": kit.actor("Decider", "reciprocal")}, events, turns=5)
+    model = Crisis(sc, rng=0).run()
+    assert model.path[:, 0, 0].tolist() == [1, 1, 1, 4, 4]  # the non-binding move is ignored, the binding one is not
+
+
+def test_withdrawn_permission_moves_the_actor_to_a_rung_it_can_take(kit):
+    player = kit.actor("Player", "scripted", "cross_border_strikes", capabilities={"rungs": ["ceasefire_talks", "contained_war", "political_signalling", "cross_border_strikes"]})
+    sc = kit.build({"player": player}, [kit.event("ban", 1, {"set_capability": {"actor": "player", "max_rung": "expanded_arms_support"}})], turns=3)
+    model = Crisis(sc, rng=0).run()
+    assert model.path[:, 0, 0].tolist() == [4, 2, 2]  # 3 is within the new bound but out of its reach
+
+
+def test_an_absent_actor_stands_on_no_rung_until_it_joins(kit):
+    sc = kit.build(
+        {"here": kit.actor("Here", "scripted"), "later": kit.actor("Later", "scripted", "third_party_combat", active=False)},
+        [kit.event("joins", 2, {"add_actor": "later"})],
+        turns=4,
+    )
+    model = Crisis(sc, rng=0)
+    assert model.actors["later"].peak[0] == -1
+    model.step()
+    assert not condition_mask(model, Condition(actor="later", metric="posture", op=">=", value="ceasefire_talks"))[0]
+    model.run()
+    assert model.path[:, 1, 0].tolist() == [-1, -1, 5, 5]
+    assert model.system_path[:, 0].tolist() == [1, 1, 5, 5]
+    assert model.actors["later"].peak[0] == 5
+
+
+def test_conditional_and_stochastic_events(kit):
+    trigger = {"id": "answer", "title": "answer", "status": "hypothetical", "source": {"title": "test"}, "when": [{"actor": "a", "metric": "posture", "op": ">=", "value": "cross_border_strikes"}], "effects": [{"set_posture": {"actor": "b", "rung": "political_signalling"}}]}
+    coin = {"id": "coin", "title": "coin", "status": "hypothetical", "source": {"title": "test"}, "chance": 0.25, "window": {"start": 2, "end": 2}, "effects": [{"set_posture": {"actor": "c", "rung": "political_signalling"}}]}
+    sc = kit.build({k: kit.actor(k.upper(), "scripted") for k in "abc"}, [kit.move("a", "cross_border_strikes", 2), trigger, coin], turns=5)
+    model = Crisis(sc, worlds=8000, rng=12, trajectories=True).run()
+    assert (model.path[:2, 1] == 1).all() and (model.path[2:, 1] == 2).all()  # fires once an earlier event makes it hold
+    c = model.path[:, 2]
+    assert (c[:2] == 1).all() and (c[2] == c[4]).all() and abs((c[2] == 2).mean() - 0.25) < 0.02
+
+
+# ------------------------------------------------------------------ determinism and narrative
+
+
+def test_same_seed_same_world_bit_for_bit(baseline):
+    a, b = Crisis(baseline, worlds=500, rng=21).run(), Crisis(baseline, worlds=500, rng=21).run()
+    assert a.system_path.tobytes() == b.system_path.tobytes()
+    for key, value in a.outcomes().items():
+        assert np.array_equal(value, b.outcomes()[key]), key
+    c = Crisis(baseline, worlds=500, rng=22).run()
+    assert c.system_path.tobytes() != a.system_path.tobytes()
+
+
+def test_a_generator_seeds_the_model(baseline):
+    seq = np.random.SeedSequence(5).spawn(2)[1]
+    a = Crisis(baseline, worlds=50, rng=np.random.default_rng(seq)).run()
+    b = Crisis(baseline, worlds=50, rng=np.random.default_rng(np.random.SeedSequence(5).spawn(2)[1])).run()
+    assert a.system_path.tobytes() == b.system_path.tobytes()
+
+
+def test_narrative_says_why_and_cites_sources(baseline):
+    model = Crisis(baseline, rng=3).run()
+    moves = [e for e in model.narrative if e.kind == "move"]
+    assert moves and all(e.why and e.actor in model.actors for e in moves)
+    events = [e for e in model.narrative if e.kind == "event"]
+    assert all(e.status in ("documented", "hypothetical") and e.source for e in events)
+    assert all(".txt" in e.source for e in events if e.status == "documented")
+    crossed = {e.extra["id"]: e.turn for e in model.narrative if e.kind == "threshold"}
+    out = model.outcomes()
+    assert crossed == {tid: int(out[f"first_{tid}"][0]) for tid in model.ladder.threshold_ids if out[f"first_{tid}"][0] >= 0}
+
+
+@pytest.mark.parametrize("worlds", [1, 3])
+def test_outcomes_have_one_entry_per_world(baseline, worlds):
+    out = Crisis(baseline, worlds=worlds, rng=1).run().outcomes()
+    assert {"peak_rung", "end_state", "final_rung", "first_nuclear_threshold", "peak_russia"} <= set(out)
+    assert all(v.shape == (worlds,) and v.dtype.kind == "i" for v in out.values())
