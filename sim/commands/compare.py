@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
 def main(args) -> int:
     from pathlib import Path
 
-    from analysis.compare import compare_folders
+    from analysis.compare import compare_folders, format_table
 
     from ..batch import run_batch
     from ..disclaimer import DISCLAIMER
@@ -26,6 +26,6 @@ def main(args) -> int:
     common = dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, progress=args.progress, command=command_line(), resume=True)
     folders = [run_batch(scenario, args.runs, out=out / side, **common) for side, scenario in (("a", args.scenario_a), ("b", args.scenario_b))]
     table, files = compare_folders(*folders, out)
-    print(table)
+    print(format_table(table))
     print(f"\n{', '.join(str(f) for f in files)}\n{DISCLAIMER}")
     return 0

@@ -1,0 +1,247 @@
+"""Batches: same results on any workers and executor, kill -9 and resume, provenance, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.batch import TASK_CHUNKS, chunk_rng, plan, run_batch
+from sim.disclaimer import DISCLAIMER
+from sim.model import END_STATES, Crisis
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args, check=True, timeout=120):
+    """Run the real command line; return the finished process."""
+    done = subprocess.run([sys.executable, "-m", "sim.cli", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def table(folder, name="runs"):
+    return pq.read_table(Path(folder) / f"{name}.parquet")
+
+
+def snapshot(folder) -> dict:
+    """Every file under a folder with a hash of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- seeding and planning
+
+
+def test_chunk_generator_is_the_spawned_child():
+    children = np.random.SeedSequence(11).spawn(5)
+    for block in (0, 3, 4):
+        expected = np.random.Generator(np.random.PCG64(children[block])).random(6)
+        assert np.array_equal(chunk_rng(11, block).random(6), expected)
+    assert not np.array_equal(chunk_rng(11, 0).random(6), chunk_rng(11, 1).random(6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=st.integers(1, 12), runs=st.integers(1, 40), chunk=st.integers(1, 17))
+def test_plan_covers_every_run_once(points, runs, chunk):
+    tasks = plan(points, runs, chunk)
+    ids = np.concatenate([np.arange(c.first, c.first + c.worlds) for t in tasks for c in t.chunks])
+    assert np.array_equal(ids, np.arange(points * runs))  # each run once, in order
+    assert [t.index for t in tasks] == list(range(len(tasks)))
+    for t in tasks:
+        assert t.runs <= chunk and len(t.chunks) <= TASK_CHUNKS
+        for c in t.chunks:  # a chunk's seed block is its place within its point
+            assert 1 <= c.worlds <= chunk and c.first == c.point * runs + c.block * chunk
+
+
+def test_a_chunk_reproduces_on_its_own(tmp_path):
+    """The documented recipe: chunk i is Crisis(worlds=chunk, rng=child i of SeedSequence(seed))."""
+    out = run_batch("nov-2024", 600, out=tmp_path / "b", seed=4, chunk=200, workers=1, progress=False)
+    runs = table(out).to_pandas()
+    model = Crisis("nov-2024", worlds=200, rng=np.random.Generator(np.random.PCG64(np.random.SeedSequence(4).spawn(3)[2])), trajectories=False).run()
+    mine = runs[runs["chunk"] == 2].sort_values("world")
+    outcomes = model.outcomes()
+    assert np.array_equal(mine["peak_rung"].to_numpy(), outcomes["peak_rung"])
+    assert list(mine["end_state"].astype(str)) == [END_STATES[i] for i in outcomes["end_state"]]
+    assert np.array_equal(mine["first_nuclear_shadow"].to_numpy(), outcomes["first_nuclear_shadow"])
+
+
+# --------------------------------------------------------------------------- determinism across executors
+
+
+def test_workers_and_dask_give_bit_identical_results(tmp_path):
+    from distributed import LocalCluster
+
+    common = dict(seed=7, chunk=300, trajectories=True, progress=False)
+    one = run_batch("nov-2024", 1200, out=tmp_path / "one", workers=1, **common)
+    cli("batch", "nov-2024", "--runs", 1200, "--chunk", 300, "--seed", 7, "--trajectories", "--workers", 2, "--out", tmp_path / "two")
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", dashboard_address=None) as cluster:
+        run_batch("nov-2024", 1200, out=tmp_path / "dask", executor=cluster.scheduler_address, **common)
+    runs = table(one)
+    assert runs.num_rows == 1200 and np.array_equal(runs.column("run").to_numpy(), np.arange(1200))
+    assert pq.ParquetFile(one / "runs.parquet").metadata.num_row_groups == 4  # one per chunk
+    for other in ("two", "dask"):
+        assert table(tmp_path / other).equals(runs), other
+        assert table(tmp_path / other, "trajectories").equals(table(one, "trajectories")), other
+    assert "2 local workers" in json.loads((tmp_path / "two" / "manifest.json").read_text())["executor"]
+    assert "Dask scheduler" in json.loads((tmp_path / "dask" / "manifest.json").read_text())["executor"]
+    # the seed matters: another seed gives other runs
+    other_seed = run_batch("nov-2024", 1200, out=tmp_path / "seed8", workers=1, **{**common, "seed": 8})
+    assert not table(other_seed, "trajectories").equals(table(one, "trajectories"))
+
+
+# --------------------------------------------------------------------------- kill -9, resume
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_batch(tmp_path):
+    args = ["batch", "nov-2024", "--runs", 2000, "--chunk", 125, "--seed", 3, "--workers", 2]
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *map(str, args), "--out", str(out)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while len(list((out / "chunks").glob("runs-*.parquet"))) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole batch: parent and workers
+    proc.wait()
+    parts = sorted(p.name for p in (out / "chunks").glob("runs-*.parquet"))
+    assert 2 <= len(parts) < 16 and not (out / "runs.parquet").exists()
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+
+    # an unreachable scheduler: one line, exit 2, quickly, the finished chunks untouched
+    before = snapshot(out)
+    started = time.monotonic()
+    bad = cli(*args, "--resume", "--out", out, "--executor", f"tcp://127.0.0.1:{free_port()}", check=False, timeout=60)
+    assert bad.returncode == 2 and time.monotonic() - started < 30
+    assert "cannot reach a Dask scheduler" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert snapshot(out) == before
+
+    # mark the first finished chunk: resuming must keep it, not run it again
+    first = out / "chunks" / parts[0]
+    t = pq.read_table(first)
+    pq.write_table(t.set_column(t.schema.get_field_index("world"), "world", pa.array(t.column("world").to_numpy() + 10_000)), first)
+    index = int(parts[0].split("-")[1].split(".")[0])
+
+    cli(*args, "--resume", "--out", out)
+    whole = run_batch("nov-2024", 2000, out=tmp_path / "whole", seed=3, chunk=125, workers=1, progress=False).joinpath("runs.parquet")
+    resumed, expected = table(out).to_pandas(), pq.read_table(whole).to_pandas()
+    marked = resumed["chunk"] == index
+    assert marked.sum() == 125 and (resumed.loc[marked, "world"] >= 10_000).all()  # the chunk on disk was kept
+    resumed.loc[marked, "world"] -= 10_000
+    pd.testing.assert_frame_equal(resumed, expected)  # and everything else is what an uninterrupted batch gives
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["command"].endswith(str(out)) and len(manifest["resumed"]) == 1
+    assert not (out / "chunks").exists()
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def test_manifest_and_parquet_carry_the_provenance(tmp_path):
+    out = tmp_path / "b"
+    done = cli("batch", "nov-2024", "--runs", 400, "--chunk", 200, "--seed", 5, "--workers", 1, "--set", "settings.noise=0", "--out", out)
+    assert DISCLAIMER in done.stdout and "end states:" in done.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["disclaimer"] == DISCLAIMER
+    assert manifest["scenario"]["name"] == "nov-2024" and manifest["scenario"]["hash"].startswith("sha256:")
+    assert (manifest["seed"], manifest["runs"], manifest["chunk"], manifest["status"]) == (5, 400, 200, "complete")
+    assert manifest["package"]["version"] and manifest["set"] == {"settings.noise": 0}
+    assert manifest["command"].startswith("escalation batch nov-2024 --runs 400")
+    meta = json.loads(pq.read_schema(out / "runs.parquet").metadata[b"escalation"])
+    for key in ("disclaimer", "scenario", "package", "seed", "runs", "chunk", "command", "set"):
+        assert meta[key] == manifest[key], key
+    runs = table(out).to_pandas()
+    assert (runs["settings.noise"] == 0).all() and (runs["seed"] == 5).all()
+    # a --set changes the scenario's content hash
+    plain = run_batch("nov-2024", 400, out=tmp_path / "plain", seed=5, chunk=200, workers=1, progress=False)
+    assert json.loads((plain / "manifest.json").read_text())["scenario"]["hash"] != manifest["scenario"]["hash"]
+
+
+def test_progress_line_shows_rate_and_time_left():
+    import io
+
+    from sim.batch_progress import Progress
+
+    stream = io.StringIO()
+    meter = Progress(1000, label="nov-2024", stream=stream, enabled=True)
+    meter.advance(500)
+    meter.advance(500)
+    meter.close()
+    text = stream.getvalue()
+    assert "1,000/1,000 runs" in text and "runs/s" in text and "left" in text and text.endswith("\n")
+    quiet = io.StringIO()
+    silent = Progress(10, stream=quiet)  # not a terminal: says nothing
+    silent.advance(10)
+    silent.close()
+    assert quiet.getvalue() == ""
+
+
+# --------------------------------------------------------------------------- refusals and bad input
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    out = tmp_path_factory.mktemp("finished") / "b"
+    run_batch("nov-2024", 300, out=out, seed=1, chunk=300, workers=1, progress=False)
+    return out
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (["--seed", 2, "--resume"], "holds other results (seed 1, not 2)"),
+        (["--seed", 1], "already holds this batch (complete); add --resume"),
+        (["--seed", 1, "--resume", "--set", "actors.russia.risk_tolerence=0.5"], "unknown key 'risk_tolerence' in actors.russia (did you mean 'risk_tolerance'?)"),
+        (["--seed", 1, "--resume", "--set", "actors.russia.risk_tolerance=1.5"], "nov-2024.yaml:"),
+        (["--seed", 1, "--resume", "--set", "settings"], "expected KEY=VALUE"),
+        (["--seed", 1, "--resume", "--executor", "not an address"], "expected 'local' or a Dask scheduler address"),
+        (["--seed", 1, "--resume", "--executor", "tcp://127.0.0.1:99999"], "expected 'local' or a Dask scheduler address"),
+        (["--seed", 1, "--resume", "--workers", 0], "--workers must be a whole number of at least 1"),
+        (["--seed", -1, "--resume"], "--seed must be a whole number of at least 0"),
+    ],
+)
+def test_bad_input_is_one_line_and_leaves_results_intact(finished, extra, expected, capsys):
+    from sim.cli import main
+
+    before = snapshot(finished)
+    status = main(["batch", "nov-2024", "--runs", "300", "--chunk", "300", "--out", str(finished), *map(str, extra)])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert expected in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert snapshot(finished) == before
+
+
+def test_out_of_range_set_is_located_in_the_scenario(tmp_path):
+    done = cli("batch", "nov-2024", "--runs", 10, "--set", "actors.russia.risk_tolerance=1.5", "--out", tmp_path / "x", check=False)
+    assert done.returncode == 2
+    location, _, message = done.stderr.strip().partition(": ")
+    file, line, col = location.rsplit(":", 2)
+    assert file.endswith("nov-2024.yaml") and int(line) > 1 and int(col) >= 1
+    assert "risk_tolerance" in message and "--set actors.russia.risk_tolerance=1.5" in message
+    assert not (tmp_path / "x").exists()
+
+
+def test_resume_of_a_finished_batch_keeps_it(finished):
+    before = snapshot(finished)
+    cli("batch", "nov-2024", "--runs", 300, "--chunk", 300, "--seed", 1, "--resume", "--out", finished)
+    assert snapshot(finished) == before

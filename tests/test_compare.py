@@ -1,0 +1,79 @@
+"""compare: common random numbers, paired differences with bootstrap intervals, the side-by-side chart."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from analysis.compare import paired_bootstrap
+from sim.disclaimer import DISCLAIMER
+from sim.paths import shipped_scenarios
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def variant(tmp_path, name: str, russia_risk: str | None = None) -> Path:
+    """A copy of the baseline under another name, optionally with Russia's risk tolerance changed."""
+    text = shipped_scenarios()["nov-2024"].read_text(encoding="utf-8")
+    text = text.replace("name: nov-2024\n", f"name: {name}\n", 1)
+    if russia_risk:
+        lines = text.splitlines(keepends=True)
+        start = lines.index("  russia:\n")
+        at = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("risk_tolerance:"))
+        lines[at] = f"    risk_tolerance: {russia_risk}\n"
+        text = "".join(lines)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def compare(tmp_path, a, b, out):
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "compare", str(a), str(b), "--runs", "900", "--chunk", "300", "--seed", "4",
+                           "--workers", "1", "--out", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_compare_measures_paired_differences(tmp_path):
+    bold = variant(tmp_path, "nov-2024-bold", russia_risk="0.9")
+    out = tmp_path / "cmp"
+    done = compare(tmp_path, "nov-2024", bold, out)
+    assert DISCLAIMER in done.stdout and "B - A" in done.stdout
+    table = pd.read_csv(out / "compare.csv")
+    a = pq.read_table(out / "a" / "runs.parquet").to_pandas()
+    b = pq.read_table(out / "b" / "runs.parquet").to_pandas()
+    assert (a["chunk"] == b["chunk"]).all() and (a["seed"] == b["seed"]).all()  # the same seeds, run for run
+    for state in ("horizontal_escalation", "direct_nato_russia_war"):
+        row = table[(table["measure"] == "end state") & (table["what"] == state.replace("_", " "))].iloc[0]
+        pa_, pb_ = (a["end_state"] == state).mean(), (b["end_state"] == state).mean()
+        assert row["a"] == np.float64(pa_) and row["b"] == np.float64(pb_)
+        assert abs(row["difference"] - (pb_ - pa_)) < 1e-12 and row["lo"] <= row["difference"] <= row["hi"]
+    shadow = table[table["what"] == "Nuclear shadow"].iloc[0]
+    expected = (b["first_nuclear_shadow"] >= 0).mean() - (a["first_nuclear_shadow"] >= 0).mean()
+    assert abs(shadow["difference"] - expected) < 1e-12 and shadow["lo"] > 0  # a bolder Russia climbs more often, clearly
+    assert (out / "compare.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_identical_scenarios_differ_by_exactly_nothing(tmp_path):
+    """Common random numbers: the same model under another name replays every run exactly."""
+    twin = variant(tmp_path, "twin")
+    out = tmp_path / "twins"
+    compare(tmp_path, "nov-2024", twin, out)
+    table = pd.read_csv(out / "compare.csv")
+    assert (table["difference"] == 0).all() and (table["lo"] == 0).all() and (table["hi"] == 0).all()
+    assert 0 < table.loc[table["what"] == "Nuclear shadow", "a"].iloc[0] < 1  # not trivially equal
+
+
+def test_paired_bootstrap_matches_resampling_pairs():
+    rng = np.random.default_rng(1)
+    differences = rng.choice([-1, 0, 0, 0, 1, 1], size=400).astype(float)
+    lo, hi = paired_bootstrap(differences, np.random.default_rng(2), resamples=20_000)
+    plain = np.random.default_rng(3)
+    means = np.array([differences[plain.integers(0, 400, 400)].mean() for _ in range(20_000)])
+    assert abs(lo - np.percentile(means, 2.5)) < 0.006 and abs(hi - np.percentile(means, 97.5)) < 0.006
+    assert lo < differences.mean() < hi

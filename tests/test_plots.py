@@ -1,0 +1,180 @@
+"""Charts and report from real small batches and sweeps; the numbers drawn are checked independently."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from scipy.stats import binomtest
+
+from analysis.kinds import KINDS
+from analysis.plots import draw, draw_actor_reach, draw_end_states, draw_fan, draw_reach, draw_survival
+from analysis.results import load_results
+from sim.batch import run_batch
+from sim.disclaimer import DISCLAIMER
+from sim.sweep import run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+VARY = ["actors.russia.risk_tolerance=0.1:0.9", "settings.noise=0:1"]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plots") / "batch"
+    run_batch("nov-2024", 900, out=out, seed=12, chunk=300, workers=1, trajectories=True, progress=False)
+    return load_results(out)
+
+
+@pytest.fixture(scope="module")
+def sweeps(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sweeps")
+    found = {}
+    for method, samples, levels in (("oat", None, 3), ("sobol", 4, None), ("morris", 4, None)):
+        vary = [f"{v}:{levels}" if levels else v for v in VARY]
+        out = run_sweep("nov-2024", vary, method=method, samples=samples, runs=6, out=base / method, seed=3, workers=1, progress=False)
+        found[method] = load_results(out)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    from analysis.style import pyplot
+
+    pyplot().close("all")
+
+
+def raw(results):
+    """The runs read straight from Parquet, not through the analysis code."""
+    return pq.read_table(results.folder / "runs.parquet").to_pandas()
+
+
+def wilson(k, n):
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=0.95, method="wilson")
+    return ci.low, ci.high
+
+
+def bars_of(ax):
+    from matplotlib.container import BarContainer
+
+    return next(c for c in ax.containers if isinstance(c, BarContainer))
+
+
+def texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+
+
+def test_reach_bars_match_an_independent_count(batch):
+    runs = raw(batch)
+    n = len(runs)
+    fig = draw_reach(batch)
+    bars = bars_of(fig.axes[0])
+    widths = np.array([b.get_width() for b in bars])
+    expected = np.array([(runs["peak_rung"] >= level).mean() for level in range(len(batch.rung_names))])
+    assert np.allclose(widths, expected)
+    inside = (expected > 0) & (expected < 1)
+    assert inside.any()  # some rung is reached in some runs but not all
+    segments = bars.errorbar.lines[2][0].get_segments()
+    for level in np.flatnonzero(inside):  # at 0 and 1 the bar ends are clipped to the share itself
+        lo, hi = wilson((runs["peak_rung"] >= level).sum(), n)
+        assert segments[level][0][0] == pytest.approx(lo, abs=1e-9) and segments[level][1][0] == pytest.approx(hi, abs=1e-9)
+
+
+def test_actor_lines_match_an_independent_count(batch):
+    runs = raw(batch)
+    lines = {line.get_label(): line for line in draw_actor_reach(batch).axes[0].get_lines()}
+    for key, label in batch.actors.items():
+        expected = [(runs[f"peak_{key}"] >= level).mean() for level in range(len(batch.rung_names))]
+        assert np.allclose(lines[label].get_ydata(), expected), label
+
+
+def test_survival_curves_match_an_independent_count(batch):
+    runs = raw(batch)
+    lines = {line.get_label(): line for line in draw_survival(batch).axes[0].get_lines()}
+    turns = batch.model["turns"]
+    some_fall = False
+    for t in batch.thresholds:
+        first = runs[f"first_{t['id']}"].to_numpy()
+        expected = [np.mean(~((first >= 0) & (first <= turn))) for turn in range(turns)]  # never crossing: still surviving
+        assert np.allclose(lines[t["name"]].get_ydata(), expected), t["id"]
+        some_fall |= 0 < expected[-1] < 1
+    assert some_fall  # the check bites: at least one curve is neither flat at 1 nor at 0
+
+
+def test_fan_median_and_end_states_match(batch):
+    paths = pq.read_table(batch.folder / "trajectories.parquet", columns=["system"]).column("system").to_pylist()
+    paths = np.array(paths)
+    ordered = np.sort(paths, axis=0)
+    median = ordered[int(np.ceil(0.5 * len(paths))) - 1]  # the lower median: a rung some run actually held
+    fan = draw_fan(batch)
+    line = [ln for ln in fan.axes[0].get_lines() if ln.get_label() == "median"][0]
+    assert np.array_equal(line.get_ydata(), median)
+    runs = raw(batch)
+    bars = bars_of(draw_end_states(batch).axes[0])
+    counts = runs["end_state"].astype(str).value_counts()
+    assert [b.get_width() for b in bars] == pytest.approx([counts.get(s, 0) / len(runs) for s in batch.model["end_states"]])
+
+
+def test_every_figure_is_stamped(batch, sweeps):
+    for kind in ("reach", "actors", "survival", "fan", "end-states"):
+        words = texts(draw(batch, kind))
+        assert DISCLAIMER in words and "scenario nov-2024" in words and "900 runs" in words and "seed 12" in words, kind
+    for method, kind in (("oat", "tornado"), ("sobol", "sobol"), ("morris", "morris")):
+        words = texts(draw(sweeps[method], kind))
+        assert DISCLAIMER in words and f"{method} sweep" in words and "seed 3" in words, kind
+
+
+def test_plot_command_writes_each_format(batch, tmp_path):
+    from analysis.plots import plot
+
+    target = tmp_path / "reach.svg"
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "plot", str(batch.folder), "--kind", "reach", "--out", str(target)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes().startswith(b"<?xml") and DISCLAIMER in target.read_text() and DISCLAIMER in done.stdout
+    assert Path(plot(batch, "survival", tmp_path / "survival.pdf")).read_bytes().startswith(b"%PDF")
+
+
+def test_every_kind_renders(batch, sweeps, tmp_path):
+    from analysis.plots import plot
+
+    made = {}
+    for kind in KINDS:
+        results = {"tornado": sweeps["oat"], "sobol": sweeps["sobol"], "morris": sweeps["morris"]}.get(kind, batch)
+        made[kind] = Path(plot(results, kind, tmp_path / (f"{kind}.html" if kind == "report" else f"{kind}.png")))
+    for kind, path in made.items():
+        assert path.stat().st_size > 10_000, kind
+    page = made["report"].read_text()
+    assert DISCLAIMER in page and page.count("data:image/png;base64,") == 5 and "src='http" not in page and "<script" not in page
+    assert "Summary" in page and "median first crossing" in page
+    sweep_page = Path(plot(sweeps["sobol"], "report", tmp_path / "sobol-report.html")).read_text()
+    assert "Sensitivity of peak_rung" in sweep_page and sweep_page.count("data:image/png;base64,") == 5
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--kind", "tornadoo"], "did you mean 'tornado'"),
+        (["--kind", "sobol"], "needs a sweep run with --method sobol"),
+        (["--kind", "reach", "--out", "x.jpg"], "save charts as .png, .svg or .pdf"),
+        (["--kind", "morris", "--metric", "peak_russa"], None),
+    ],
+)
+def test_plot_refuses_bad_requests_in_one_line(batch, sweeps, capsys, args, expected):
+    from sim.cli import main
+
+    folder = sweeps["morris"].folder if "morris" in args else batch.folder
+    assert main(["plot", str(folder), *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and (expected or "did you mean 'peak_russia'") in err
+
+
+def test_plot_of_a_folder_without_results(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["plot", str(tmp_path)]) == 2
+    assert "not a results folder" in capsys.readouterr().err
