@@ -27,6 +27,10 @@ COMMANDS = [
     ("diff", "diff", "what changed between two scenarios: actors, traits, rules, events, ladder"),
     ("play", "play", "the classroom tabletop in the terminal: human seats, the model plays the rest"),
     ("serve", "serve", "the classroom tabletop in the browser: projector, team seats, facilitator"),
+    ("batch", "batch", "run many worlds of a scenario into a results folder (Parquet)"),
+    ("sweep", "sweep", "run a parameter sweep (grid, oat, lhs, sobol, morris) into a results folder"),
+    ("plot", "plot", "draw outcome and sensitivity charts or an HTML report from a results folder"),
+    ("compare", "compare", "compare two scenarios with common random numbers"),
 ]
 
 
@@ -85,4 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # run the package's own module, so that `python -m sim.cli` catches the same UsageError class the commands raise
+    from sim.cli import main as package_main
+
+    sys.exit(package_main())
