@@ -1,0 +1,187 @@
+"""Ladder and scenario invariants, the shipped files' conventions, and the documented timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.agents import candidate_table
+from sim.ladder import CompiledLadder
+from sim.loader import load_ladder_file, load_scenario
+from sim.model import END_STATES, Crisis
+from sim.paths import shipped_ladders, shipped_scenarios
+
+SHIPPED = sorted(shipped_scenarios())
+CORE = ["nov-2024", "no-atacms", "oreshnik-nuclear-signalling", "us-withdraws", "weak-china-restraint"]
+SEEDS = {"000_af5c2d06aa3a851d.txt", "001_2144309efa135f52.txt", "002_d35e882098e13744.txt", "003_8c7dbb1329846943.txt", "004_36505e565447df1c.txt"}
+PARAMETERS = (
+    "noise|accident_rate|credibility_erosion|credibility_gain|deterrence|restraint|restraint_threshold|veto|obligation|inertia|max_down"
+    "|rule|posture|resolve|risk_tolerance|temperature|cost_sensitivity|leverage|max_step|active|credibility|grace|chance"
+    "|margin|offset|ceiling|floor|calm|signal|alarm|step|tolerance|min_rung|max_rung"
+)
+
+
+# ------------------------------------------------------------------ the ladder
+
+
+@pytest.mark.parametrize("name", sorted(shipped_ladders()))
+def test_shipped_ladder_is_ordered_and_costs_grow_with_the_rungs(name):
+    lad = CompiledLadder.build(load_ladder_file(shipped_ladders()[name]))
+    assert list(lad.level.values()) == list(range(lad.n))
+    assert (np.diff(lad.danger) >= 0).all() and lad.danger[0] >= 0
+    assert ((lad.threshold_levels > 0) & (lad.threshold_levels < lad.n)).all()
+    for rung in lad.spec.rungs:
+        assert 1 <= rung.mid <= 5 and -10 <= rung.goldstein <= 10 and rung.description
+
+
+@settings(max_examples=200, deadline=None)
+@given(reach=st.sets(st.integers(0, 11), min_size=1), down=st.integers(1, 4), up=st.integers(1, 5))
+def test_candidates_step_along_the_actor_reach(reach, down, up):
+    reach = np.array(sorted(reach))
+    offsets = np.arange(-down, up + 1)
+    table = candidate_table(reach, offsets, 12)
+    stay = down
+    for level in range(12):
+        column = table[:, level]
+        assert column[stay] == level
+        below, above = column[:stay], column[stay + 1 :]
+        assert set(below[below >= 0]) | set(above[above >= 0]) <= set(reach.tolist())
+        # the nearest rungs of the reach below and above, in order, as many as the steps allow
+        assert [v for v in below[::-1] if v >= 0] == sorted(reach[reach < level].tolist(), reverse=True)[:down]
+        assert [v for v in above if v >= 0] == reach[reach > level].tolist()[:up]
+
+
+# ------------------------------------------------------------------ scenario invariants
+
+
+def set_by_events(scenario, key: str) -> set[int]:
+    """Rungs the scenario's events may put an actor on, whatever its reach."""
+    ids = {r.id: r.level for r in scenario.ladder.rungs}
+    return {ids[fx.set_posture.rung] for ev in [*scenario.events, *scenario.injects] for fx in ev.effects if fx.set_posture and fx.set_posture.actor == key}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(SHIPPED), seed=st.integers(0, 2**32 - 1), worlds=st.integers(1, 40))
+def test_invariants_hold_in_every_world_of_every_shipped_scenario(name, seed, worlds):
+    sc = load_scenario(name)
+    model = Crisis(sc, worlds=worlds, rng=seed, trajectories=True)
+    lad = model.ladder
+    by_events = {a.key: set_by_events(sc, a.key) for a in model.order}
+    peaks = {a.key: a.peak.copy() for a in model.order}
+    system_peak = model.system_peak.copy()
+    while model.running:
+        model.step()
+        for a in model.order:
+            placed = np.isin(a.posture, list(by_events[a.key]))
+            inside = np.isin(a.posture, a.reach) & (a.posture >= a.min_level) & (a.posture <= a.max_level)
+            assert (inside | placed | ~a.active).all(), f"{a.key} left its reach and bounds"
+            assert (a.peak >= peaks[a.key]).all() and (a.peak >= np.where(a.active, a.posture, -1)).all()
+            peaks[a.key] = a.peak.copy()
+        assert (model.system_peak >= system_peak).all()
+        system_peak = model.system_peak.copy()
+
+    out = model.outcomes()
+    path = model.system_path.astype(np.int64)
+    assert all(v.shape == (worlds,) for v in out.values())
+    assert np.array_equal(out["peak_rung"], path.max(axis=0)) and np.array_equal(out["final_rung"], path[-1])
+    assert ((path >= 0) & (path < lad.n)).all()
+    for tid, level in zip(lad.threshold_ids, lad.threshold_levels):
+        over = path >= level
+        assert np.array_equal(out[f"first_{tid}"], np.where(over.any(axis=0), over.argmax(axis=0), -1)), tid
+    for i, a in enumerate(model.order):
+        live = model.path[:, i, :].astype(np.int64)
+        assert np.array_equal(out[f"peak_{a.key}"], np.maximum(live.max(axis=0), np.where(a.spec.active, lad.level[a.spec.posture], -1)))
+        assert np.array_equal(path, np.maximum(path, live))  # no actor stands above the system rung
+
+    end = out["end_state"]
+    peak, final = out["peak_rung"], out["final_rung"]
+    talks = max(r.level for r in lad.spec.rungs if r.category == "de-escalation")
+    expect = np.select(
+        [peak >= lad.threshold_level("nuclear_threshold"), peak >= lad.threshold_level("direct_nato_russia_war"), final >= lad.threshold_level("horizontal_escalation"), final <= talks],
+        [END_STATES.index("nuclear_use"), END_STATES.index("direct_nato_russia_war"), END_STATES.index("horizontal_escalation"), END_STATES.index("de_escalated")],
+        END_STATES.index("contained"),
+    )
+    assert np.array_equal(end, expect)
+
+
+# ------------------------------------------------------------------ the documented timeline
+
+
+def test_all_scripted_baseline_replays_the_documented_timeline(baseline):
+    """With every actor scripted, each posture is exactly what the documented events set, from their date on."""
+    sc = baseline.with_rules("scripted")
+    model = Crisis(sc, rng=0).run()
+    ids = {r.id: r.level for r in sc.ladder.rungs}
+    expected = {k: np.full(sc.turns, ids[a.posture]) for k, a in sc.actors.items()}
+    moves = []
+    for ev in sc.events:
+        for fx in ev.effects:
+            if fx.set_posture:
+                assert ev.status == "documented" and ev.at is not None
+                turn = sc.turn_of(ev.at.date)
+                expected[fx.set_posture.actor][turn:] = ids[fx.set_posture.rung]
+                moves.append((turn, fx.set_posture.actor, ids[fx.set_posture.rung], ev.id))
+    assert len(moves) >= 8
+    for i, key in enumerate(model.keys):
+        assert model.path[:, i, 0].tolist() == expected[key].tolist(), key
+    for turn, actor, level, eid in moves:
+        assert model.path[turn, model.keys.index(actor), 0] == level, eid
+        assert any(e.kind == "event" and e.extra["id"] == eid and e.date == sc.date_of(turn) for e in model.narrative), eid
+    # the documented week in brief: strikes inside Russia on the 19th, Oreshnik on the 21st
+    assert model.path[sc.turn_of(dt.date(2024, 11, 19)), model.keys.index("ukraine"), 0] == ids["cross_border_strikes"]
+    assert model.path[sc.turn_of(dt.date(2024, 11, 21)), model.keys.index("russia"), 0] == ids["strategic_conventional_strike"]
+
+
+def test_documented_events_of_the_baseline_are_dated_from_the_seeds(baseline):
+    documented = [e for e in baseline.events if e.status == "documented"]
+    assert len(documented) >= 15
+    ids = {e.id for e in documented}
+    assert {"atacms_authorised", "first_atacms_volley", "nuclear_doctrine_revised", "oreshnik_dnipro", "us_transition"} <= ids
+    assert baseline.start.isoformat() == "2024-11-17" and baseline.turn_days == 1 and baseline.end.isoformat() > "2025-01-20"
+
+
+# ------------------------------------------------------------------ the files' conventions
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_scenario_opens_with_its_question_and_says_it_is_illustrative(name):
+    text = shipped_scenarios()[name].read_text(encoding="utf-8")
+    opening = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        opening.append(line)
+    opening = " ".join(opening)
+    assert "Question:" in opening and "Illustrative scenario exploration, not a prediction" in opening
+    sc = load_scenario(name)
+    assert sc.kind == ("baseline" if name == "nov-2024" else "what-if")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_documented_events_cite_a_seed_article(name):
+    sc = load_scenario(name)
+    for ev in [*sc.events, *sc.injects]:
+        if ev.status == "documented":
+            assert ev.source.seed in SEEDS and ev.source.title, ev.id
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_every_parameter_has_a_rationale(name):
+    text = shipped_scenarios()[name].read_text(encoding="utf-8")
+    body = text.split("\ninjects:")[0]
+    bare = [line for line in body.splitlines() if re.match(rf"\s+({PARAMETERS}):", line) and "#" not in line]
+    assert not bare, f"{name}: parameters without a rationale comment: {bare}"
+
+
+@pytest.mark.parametrize("name", CORE[1:])
+def test_what_if_changes_are_marked_hypothetical(name):
+    sc, base = load_scenario(name), load_scenario("nov-2024")
+    base_events = {e.id: e for e in base.events}
+    new = [e for e in sc.events if e.id not in base_events]
+    assert all(e.status == "hypothetical" for e in new)
+    assert new or sc.actors != base.actors  # a what-if changes something
