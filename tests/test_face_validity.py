@@ -1,0 +1,96 @@
+"""Face validity: the direction of comparative statics over seeded ensembles.
+
+Each test changes one thing and asks only which way an outcome moves, with a
+statistical test at a fixed seed. Variants of one scenario draw the same random
+numbers world by world (common random numbers), so most comparisons are paired:
+an exact McNemar test on the worlds where the outcome differs, or a signed-rank
+test. Scenarios with different events are compared unpaired.
+
+In the baseline nuclear use is too rare to measure (it takes a NATO-Russia war and
+then beating China's restraint and the West's deterrence); the two questions about
+it are asked in ``oreshnik-nuclear-signalling``, where Russia has lowered its
+nuclear threshold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import numpy as np
+from scipy import stats
+
+from sim.loader import load_scenario
+from sim.model import Crisis
+
+WORLDS = 6_000
+SEED = 2024
+ALPHA = 1e-6  # a clear margin, not a borderline one
+
+
+def outcomes(scenario):
+    model = Crisis(scenario, worlds=WORLDS, rng=SEED).run()
+    return model, model.outcomes()
+
+
+@functools.cache
+def shipped(name):
+    return outcomes(load_scenario(name))
+
+
+LEVEL = {r.id: r.level for r in load_scenario("nov-2024").ladder.rungs}
+NUCLEAR, WAR = LEVEL["demonstrative_nuclear_use"], LEVEL["direct_nato_russia_clash"]
+
+
+def more_often(before: np.ndarray, after: np.ndarray) -> float:
+    """One-sided exact McNemar test, paired worlds: p-value that ``after`` holds no more often than ``before``."""
+    gained, lost = int((after & ~before).sum()), int((before & ~after).sum())
+    return stats.binomtest(gained, gained + lost, 0.5, alternative="greater").pvalue
+
+
+def test_stronger_chinese_restraint_lowers_the_chance_of_nuclear_use(kit):
+    base = shipped("oreshnik-nuclear-signalling")[1]["peak_rung"] >= NUCLEAR
+    stronger = outcomes(kit.vary(load_scenario("oreshnik-nuclear-signalling"), "china", leverage=0.9))[1]["peak_rung"] >= NUCLEAR
+    assert base.mean() > 0.01, "nuclear use must be common enough here to measure"
+    assert stronger.mean() < base.mean() and more_often(stronger, base) < ALPHA
+
+
+def test_higher_russian_risk_tolerance_raises_the_chance_of_nuclear_use(kit):
+    base = shipped("oreshnik-nuclear-signalling")[1]["peak_rung"] >= NUCLEAR
+    bolder = outcomes(kit.vary(load_scenario("oreshnik-nuclear-signalling"), "russia", risk_tolerance=0.6))[1]["peak_rung"] >= NUCLEAR
+    assert bolder.mean() > base.mean() and more_often(base, bolder) < ALPHA
+
+
+def test_higher_russian_risk_tolerance_raises_the_chance_of_a_nato_russia_war(kit):
+    base = shipped("nov-2024")[1]["peak_rung"] >= WAR
+    bolder = outcomes(kit.vary(load_scenario("nov-2024"), "russia", risk_tolerance=0.6))[1]["peak_rung"] >= WAR
+    assert bolder.mean() > base.mean() and more_often(base, bolder) < ALPHA
+
+
+def test_without_the_atacms_authorisation_a_strategic_class_strike_is_rarer():
+    struck = shipped("nov-2024")[1]["first_strategic_strike"] >= 0
+    unauthorised = shipped("no-atacms")[1]["first_strategic_strike"] >= 0
+    table = [[struck.sum(), (~struck).sum()], [unauthorised.sum(), (~unauthorised).sum()]]
+    assert unauthorised.mean() < struck.mean() and stats.fisher_exact(table, alternative="greater").pvalue < ALPHA
+
+
+def test_more_misperception_raises_the_peak_rung(kit):
+    base = shipped("nov-2024")[1]["peak_rung"]
+    foggier = outcomes(kit.vary(load_scenario("nov-2024"), settings={"noise": 0.9}))[1]["peak_rung"]
+    assert foggier.mean() > base.mean() and stats.wilcoxon(foggier, base, alternative="greater").pvalue < ALPHA
+
+
+def test_more_accidents_raise_the_chance_of_a_nato_russia_war(kit):
+    base = shipped("nov-2024")[1]["peak_rung"] >= WAR
+    clumsier = outcomes(kit.vary(load_scenario("nov-2024"), settings={"accident_rate": 0.01}))[1]["peak_rung"] >= WAR
+    assert clumsier.mean() > base.mean() and more_often(base, clumsier) < ALPHA
+
+
+def test_us_withdrawal_brings_ukraine_and_russia_down_the_ladder():
+    (base_model, _), (gone_model, _) = shipped("nov-2024"), shipped("us-withdraws")
+    transition = load_scenario("us-withdraws").turn_of(dt.date(2025, 1, 21))
+    # the same worlds until the withdrawal: the comparison is paired
+    assert np.array_equal(base_model.system_path[:transition], gone_model.system_path[:transition])
+    for actor in ("ukraine", "russia"):
+        before, after = base_model.actors[actor].posture, gone_model.actors[actor].posture
+        assert after.mean() < before.mean() and stats.wilcoxon(before, after, alternative="greater").pvalue < ALPHA, actor
