@@ -146,7 +146,7 @@ def _comparison(s, dist, runs: int, chart: Path) -> str:
 def _history(s) -> str:
     """Documented events of 17-26 November 2024 beside what the class's game did those days."""
     sc, lad = s.scenario, s.model.ladder
-    first, last = max(HISTORY[0], sc.start), min(HISTORY[1], sc.date_of(s.length - 1))
+    first, last = max(HISTORY[0], sc.start), HISTORY[1]
     title = "<h2>History beside your game, 17-26 November 2024</h2>"
     if first > last:
         return f"<section>{title}<p>This game does not cover those days.</p></section>"
@@ -166,7 +166,7 @@ def _history(s) -> str:
             ours = [_game_item(s, e) for e in s.model.narrative if e.turn == turn and not (e.kind == "event" and not e.extra.get("inject"))]
             game = "<br>".join(x for x in ours if x) or "no change"
         else:
-            game = '<span class="src">not played</span>'
+            game = f'<span class="src">{"beyond this game" if turn >= s.length else "not played"}</span>'
         rows.append(f"<tr><td>{day:%a %d %b}</td><td>{'<br>'.join(documented.get(day, [])) or '-'}</td><td>{game}</td></tr>")
         day += dt.timedelta(days=1)
     return (

@@ -75,7 +75,7 @@ class Console:
             line = self.ask(seat or "facilitator")
             if line is not None:
                 self.command(line, seat)
-        self.say(f"Left at turn {s.turn} ({s.date:%d %b %Y}). {DISCLAIMER}")
+        self.say(f"Left after {s.turn} of {s.length} turns. {DISCLAIMER}")
         return 0
 
     def ask(self, prompt: str) -> str | None:
