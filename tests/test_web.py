@@ -1,0 +1,168 @@
+"""The web tabletop in a real headless Chromium: one shared game seen from several browsers.
+
+The server is `escalation serve` itself, started on a free localhost port. If
+Chromium is missing the test is skipped on a developer's machine, and fails in
+CI (where the CI variable is set), so a missing browser never passes unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from sim.disclaimer import DISCLAIMER
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+KEY = "test-key"
+WAIT = 20_000  # ms: generous for a loaded 2-core machine; a live update normally takes well under a second
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`escalation serve` on a port the system picks; yields its base URL."""
+    out = tmp_path_factory.mktemp("web")
+    cmd = [sys.executable, "-m", "sim.cli", "serve", "nov-2024", "--port", "0", "--human", "ukraine,russia", "--turns", "8", "--key", KEY, "--out", str(out / "reports")]
+    proc = subprocess.Popen(cmd, cwd=out, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    shown, base = [], None
+    try:
+        while base is None:
+            line = lines.get(timeout=60)
+            shown.append(line)
+            if "facilitator:" in line:
+                base = line.split()[-1].split("/facilitator")[0]
+    except queue.Empty:
+        proc.kill()
+        pytest.fail("escalation serve did not start: " + "".join(shown) + proc.stderr.read())
+    yield base, "".join(shown), out
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: the web app's browser tests cannot run (make browser installs it)")
+        pytest.skip(f"{CHROMIUM} is missing: install chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_serve_announces_its_pages_on_localhost(server):
+    base, banner, _ = server
+    assert base.startswith("http://127.0.0.1:")
+    assert DISCLAIMER in banner
+    assert f"{base}/?seat=ukraine" in banner and f"{base}/facilitator?key={KEY}" in banner
+
+
+def test_a_class_plays_across_browsers(server, browser):
+    from playwright.sync_api import expect
+
+    base, _, out = server
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.set_default_timeout(WAIT)
+    requests = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    projector, seat, facilitator = ctx.new_page(), ctx.new_page(), ctx.new_page()
+    projector.goto(base + "/")
+    seat.goto(base + "/?seat=ukraine")
+    facilitator.goto(f"{base}/facilitator?key={KEY}")
+
+    for page in (projector, seat, facilitator):
+        expect(page.locator("header")).to_contain_text(DISCLAIMER)  # the app bar of every page
+    status = projector.locator(".game-status")
+    expect(status).to_contain_text("Turn 0 of 8")
+    expect(status).to_contain_text("Waiting for: Ukraine, Russia.")
+    expect(seat.locator(".seat-title")).to_have_text("Ukraine: your team's seat")
+    expect(seat.locator('.actor[data-actor="ukraine"]')).to_have_text("Ukraine (class)")
+    expect(seat.locator('.actor[data-actor="russia"]')).to_have_text("~Russia (class)")  # the others as perceived
+
+    # a seat moves: its own page confirms, and the projector, in another page, updates live
+    seat.get_by_role("button", name="Political signalling and warnings").click()
+    expect(seat.get_by_text("Your move: Political signalling and warnings.")).to_be_visible()
+    expect(status).to_contain_text("Waiting for: Russia.")
+
+    # the facilitator plays an inject and the turn; Russia, not having chosen, holds
+    facilitator.locator(".v-select").first.click()
+    facilitator.get_by_role("option", name="kim_nuclear_threat").click()
+    facilitator.get_by_role("button", name="Play inject").click()
+    expect(facilitator.get_by_text("Injects this turn: kim_nuclear_threat")).to_be_visible()
+    facilitator.get_by_role("button", name="Play turn").click()
+    expect(status).to_contain_text("Turn 1 of 8: Monday 18 November 2024")
+    news = projector.locator(".news")
+    expect(news).to_contain_text("Ukraine climbs to 'Political signalling and warnings'")
+    expect(news).to_contain_text('[inject] Kim repeats his "unprecedented" nuclear threat')
+    expect(projector.locator('.rung[data-level="2"] .actor[data-actor="ukraine"]')).to_have_count(1)
+    expect(projector.locator('.rung[data-level="7"] .actor[data-actor="north_korea"]')).to_have_count(1)
+    expect(projector.get_by_role("img")).to_have_count(1)  # the ladder chart, once a turn is played
+    expect(seat.get_by_text("Choose your move for this turn")).to_be_visible()  # the seat's page moved on too
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    projector.screenshot(path=str(ARTIFACTS / "web-projector.png"), full_page=True)
+    seat.screenshot(path=str(ARTIFACTS / "web-seat-ukraine.png"), full_page=True)
+    facilitator.screenshot(path=str(ARTIFACTS / "web-facilitator.png"), full_page=True)
+
+    # a second turn, then a rewind to its start: every page goes back
+    seat.get_by_role("button", name="Cross-border conventional strikes").click()
+    expect(status).to_contain_text("Waiting for: Russia.")
+    facilitator.get_by_role("button", name="Play turn").click()
+    expect(status).to_contain_text("Turn 2 of 8")
+    expect(projector.locator('.rung[data-level="4"] .actor[data-actor="ukraine"]')).to_have_count(1)
+    turn = facilitator.get_by_label("Back to the start of turn")
+    turn.fill("1")
+    turn.press("Enter")
+    facilitator.get_by_role("button", name="Rewind").click()
+    expect(facilitator.get_by_text("Rewound to turn 1.")).to_be_visible()
+    expect(status).to_contain_text("Turn 1 of 8")
+    expect(projector.locator('.rung[data-level="2"] .actor[data-actor="ukraine"]')).to_have_count(1)
+    expect(seat.locator(".game-status")).to_contain_text("Turn 1 of 8")
+    projector.screenshot(path=str(ARTIFACTS / "web-projector-rewound.png"), full_page=True)
+
+    # an illegal request is refused with its reason, and nothing changes
+    turn.fill("5")
+    turn.press("Enter")
+    facilitator.get_by_role("button", name="Rewind").click()
+    expect(facilitator.get_by_text("rewind to a turn from 0 to 1, not 5")).to_be_visible()
+    expect(status).to_contain_text("Turn 1 of 8")
+
+    # the report is written on the server, and offered for download
+    facilitator.get_by_role("button", name="Write report").click()
+    expect(facilitator.get_by_text("Report written to")).to_be_visible()
+    assert DISCLAIMER in (out / "reports" / "aar.html").read_text()
+
+    assert all(url.startswith(base) or url.startswith(("data:", "blob:")) for url in requests), "a page reached beyond the server"
+    ctx.close()
+
+
+def test_pages_refuse_what_they_cannot_show(server, browser):
+    from playwright.sync_api import expect
+
+    base, _, _ = server
+    page = browser.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(f"{base}/facilitator?key=wrong")
+    expect(page.get_by_text("The facilitator view needs the link that `escalation serve` printed")).to_be_visible()
+    expect(page.get_by_role("button", name="Play turn")).to_have_count(0)
+    page.goto(f"{base}/?seat=narnia")
+    expect(page.get_by_text("There is no seat 'narnia' in this game.")).to_be_visible()
+    page.goto(f"{base}/?seat=china")
+    expect(page.locator(".seat-title")).to_have_text("China: played by the model")
+    expect(page.get_by_role("button", name="Ceasefire talks")).to_have_count(0)
+    page.close()
