@@ -1,0 +1,110 @@
+"""The `escalation` command line, end to end, through the installed console script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from sim.disclaimer import DISCLAIMER
+from sim.paths import shipped_scenarios
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).parent / "escalation"
+LOCATED = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): \S")
+
+
+def escalation(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "sim.cli"]
+    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def located(stderr: str) -> list[re.Match]:
+    return [m for m in map(LOCATED.match, stderr.splitlines()) if m]
+
+
+@pytest.fixture
+def misspelt(tmp_path) -> tuple[Path, int]:
+    """The baseline with one mistake, a decision rule's name misspelt, and the line it is on."""
+    text = shipped_scenarios()["nov-2024"].read_text(encoding="utf-8")
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "rule: brinkmanship" in s)
+    path = tmp_path / "misspelt.yaml"
+    path.write_text(text.replace("rule: brinkmanship", "rule: brinkmanshp", 1), encoding="utf-8")
+    return path, line
+
+
+def test_help_lists_the_commands_and_the_disclaimer():
+    done = escalation("--help")
+    assert done.returncode == 0
+    for command in ("run", "validate", "list", "schema"):
+        assert re.search(rf"^\s+{command}\s", done.stdout, re.M), command
+    assert DISCLAIMER in " ".join(done.stdout.split())
+
+
+def test_run_tells_the_story_and_writes_chart_and_narrative(tmp_path):
+    done = escalation("run", "nov-2024", "--seed", 3, "--out", tmp_path / "a")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Sun 17 Nov 2024 (turn 0)" in out and "Thu 21 Nov 2024 (turn 4)" in out
+    assert re.search(r"^  - \S.* (climbs to|steps down to) '.+', because .+\.$", out, re.M)  # who moved where, and why
+    assert "Threshold crossed: " in out and "[documented]" in out and "source: 003_8c7dbb1329846943.txt" in out
+    assert "Outcome: peak rung" in out and DISCLAIMER in out
+    chart, story = tmp_path / "a" / "ladder.png", tmp_path / "a" / "narrative.md"
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 20_000
+    assert DISCLAIMER in story.read_text(encoding="utf-8")
+
+    again = escalation("run", "nov-2024", "--seed", 3, "--out", tmp_path / "b", "--quiet")
+    assert again.returncode == 0 and "(turn 0)" not in again.stdout
+    assert (tmp_path / "b" / "narrative.md").read_text() == story.read_text()  # same seed, same story
+
+
+def test_validate_accepts_good_files():
+    done = escalation("validate", "nov-2024", "scenarios/no-atacms.yaml", "scenarios/us-withdraws.yaml")
+    assert done.returncode == 0 and done.stdout.count(": ok (") == 3
+
+
+def test_validate_points_at_the_mistake(misspelt):
+    path, line = misspelt
+    done = escalation("validate", path, "nov-2024")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    problems = located(done.stderr)
+    assert len(problems) == 1
+    assert problems[0]["file"] == str(path) and int(problems[0]["line"]) == line
+    assert "brinkmanshp" in done.stderr and "brinkmanship" in done.stderr  # the likely intended name
+    assert "nov-2024: ok" in done.stdout  # the good file is still checked
+
+
+def test_run_refuses_bad_input_with_a_located_line(misspelt):
+    path, _ = misspelt
+    done = escalation("run", path, "--out", path.parent / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and len(located(done.stderr)) == 1
+    assert not (path.parent / "out").exists()
+    unknown = escalation("run", "nov-2042")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr and "nov-2024" in unknown.stderr
+
+
+def test_list_shows_scenarios_rules_and_ladders():
+    done = escalation("list")
+    assert done.returncode == 0
+    for name in ("nov-2024", "no-atacms", "oreshnik-nuclear-signalling", "us-withdraws", "weak-china-restraint", "brinkmanship", "graduated", "default"):
+        assert re.search(rf"^\s+{re.escape(name)}\s", done.stdout, re.M), name
+
+
+def test_schema_is_json_schema_that_accepts_the_baseline():
+    done = escalation("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    doc = yaml.safe_load(shipped_scenarios()["nov-2024"].read_text(encoding="utf-8"))
+    as_json = json.loads(json.dumps(doc, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)))
+    jsonschema.validate(as_json, schema)
+    broken = {**as_json, "kind": "prophecy"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
