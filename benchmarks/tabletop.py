@@ -1,0 +1,113 @@
+"""Speed of the classroom tabletop: a turn at W = 1, and the after-action report.
+
+    python benchmarks/tabletop.py [--games 5] [--runs 10000]
+
+Prints:
+- the time of one tabletop turn at W = 1 (two human seats choosing, six bots
+  deciding with their reasons, events, injects, narrative: ``Session.advance``),
+  median and worst over every turn of several whole games (target: under 20 ms),
+  next to a bare ``Crisis.step`` at W = 1 measured in the same run, so the
+  session's own cost shows as a ratio;
+- the time of a rewind (a replay from the seed) to the middle and to the end of
+  the scenario, which the web app does on the facilitator's click;
+- the time to write the after-action report with its comparison against a
+  ``--runs`` ensemble (target: under 10 s for 10,000 runs), split into the
+  ensemble and everything else (charts, page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+
+
+def turn_times(games: int) -> tuple[list[float], list[float]]:
+    """Seconds per turn: tabletop turns (sessions with two human seats), and bare model steps."""
+    from sim.loader import load_scenario
+    from sim.model import Crisis
+    from sim.tabletop import Session
+
+    session_turns, bare_steps = [], []
+    for seed in range(games):
+        s = Session("nov-2024", ["ukraine", "russia"], seed)
+        while not s.finished:
+            for seat in s.humans:
+                legal = s.legal_moves(seat)
+                s.choose(seat, legal[(s.turn + seed) % len(legal)])
+            if s.turn % 10 == 3:
+                s.inject("tusk_global_war_warning")
+            started = time.perf_counter()
+            s.advance()
+            session_turns.append(time.perf_counter() - started)
+        model = Crisis(load_scenario("nov-2024"), worlds=1, rng=seed)
+        while model.running:
+            started = time.perf_counter()
+            model.step()
+            bare_steps.append(time.perf_counter() - started)
+    return session_turns, bare_steps
+
+
+def rewind_times() -> tuple[int, float, float]:
+    """Seconds to rewind a finished game to its middle, and to replay it whole."""
+    from sim.tabletop import Session
+
+    s = Session("nov-2024", ["ukraine"], 1)
+    while not s.finished:
+        s.advance()
+    inputs = list(s.played)
+    started = time.perf_counter()
+    s.rewind(len(inputs) // 2)
+    middle = time.perf_counter() - started
+    started = time.perf_counter()
+    s.replay_line(inputs)
+    whole = time.perf_counter() - started
+    return len(inputs), middle, whole
+
+
+def report_times(runs: int, length: int | None) -> tuple[int, float, float]:
+    """Seconds for the report of a game played to its end (its ensemble run afresh),
+    and for a bare ensemble of the same size and turns, timed apart."""
+    from analysis.aar import write_report
+    from sim.model import Crisis
+    from sim.tabletop import Session
+
+    s = Session("nov-2024", ["ukraine", "russia"], 7, length=length)
+    while not s.finished:
+        s.advance()
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        write_report(s, out, runs)
+        total = time.perf_counter() - started
+    started = time.perf_counter()
+    model = Crisis(s.base, worlds=runs, rng=s.seed + 1, trajectories=False)
+    for _ in range(s.turn):
+        model.step()
+    ensemble = time.perf_counter() - started
+    return s.turn, total, ensemble
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--games", type=int, default=5, help="whole games timed turn by turn (default 5)")
+    parser.add_argument("--runs", type=int, default=10_000, help="ensemble size of the report's comparison (default 10,000)")
+    args = parser.parse_args()
+    from sim.disclaimer import DISCLAIMER
+
+    print(f"escalation tabletop benchmark (nov-2024). {DISCLAIMER}")
+    turns, steps = turn_times(args.games)
+    ms = [t * 1000 for t in turns]
+    bare = statistics.median(steps) * 1000
+    print(f"Tabletop turn at W = 1, {len(turns)} turns of {args.games} games:")
+    print(f"  median {statistics.median(ms):.2f} ms, 95th percentile {sorted(ms)[int(0.95 * len(ms))]:.2f} ms, worst {max(ms):.2f} ms  (target: under 20 ms)")
+    print(f"  bare Crisis.step at W = 1 (every seat a bot): median {bare:.2f} ms; tabletop turn / bare step = {statistics.median(ms) / bare:.2f}")
+    n, middle, whole = rewind_times()
+    print(f"Rewind (replay from the seed) of a {n}-turn game: to the middle {middle * 1000:.0f} ms, the whole game {whole * 1000:.0f} ms")
+    for length in (10, None):
+        turns_played, total, ensemble = report_times(args.runs, length)
+        print(f"After-action report of a {turns_played}-turn game with {args.runs:,} model runs: {total:.2f} s  (target: under 10 s)")
+        print(f"  of which a {args.runs:,}-world ensemble over {turns_played} turns takes about {ensemble:.2f} s; charts and page the rest")
+
+if __name__ == "__main__":
+    main()
