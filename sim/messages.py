@@ -203,7 +203,7 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
         return f"unknown key '{path[-1]}'{inside}{did_you_mean(path[-1], keys)}", f"allowed keys here: {one_of(keys)}" if keys else ""
     if kind == "missing":
         inside = f" in {_dotted(path[:-1])}" if path[:-1] else ""
-        return f"missing required key '{path[-1]}'{inside}", _join(about, allowed)
+        return f"missing required key '{path[-1]}'{inside}", _join(allowed, about)
     if at_key:
         pattern = _constraint(_unannotated(_key_type(model, path), [])[1], "pattern") or r"^[a-z][a-z0-9_]*$"
         return f"{where}: '{path[-1]}' is not a valid name{_try(path[-1], pattern)}", f"allowed: a name of {NAME_RULES.get(pattern, pattern)}"

@@ -58,18 +58,23 @@ class Threshold(Strict):
     weight: float = Field(1.0, ge=0, le=20, description="How heavily a cost-sensitive actor weighs crossing this threshold.", examples=[4.0])
 
 
+_RUNGS_EXAMPLE = [
+    {"id": "ceasefire_talks", "level": 0, "name": "Ceasefire talks", "description": "Calls for talks, ceasefire proposals.", "category": "de-escalation",
+     "kahn": {"rung": 1, "name": "Ostensible crisis", "group": "Subcrisis maneuvering"}, "mid": 1, "goldstein": 4.0, "rivera": "de-escalation"},
+    {"id": "contained_war", "level": 1, "name": "Contained war inside Ukraine", "description": "Large conventional war confined to Ukraine.", "category": "status quo",
+     "kahn": {"rung": 12, "name": "Large conventional war (or actions)", "group": "Intense crises"}, "mid": 5, "goldstein": -10.0, "rivera": "status quo"},
+    {"id": "political_signalling", "level": 2, "name": "Political signalling and warnings", "description": "Public warnings and threats of retaliation.", "category": "posturing",
+     "kahn": {"rung": 3, "name": "Solemn and formal declarations", "group": "Subcrisis maneuvering"}, "mid": 2, "goldstein": -4.4, "rivera": "posturing"},
+]
+
+
 class Ladder(Strict):
     """An ordered list of rungs and the named thresholds between them."""
 
     id: Id = Field(description="The ladder's name.", examples=["default"])
     name: str = Field(min_length=1, description="The ladder's title.", examples=["Stylised Russia-Ukraine ladder"])
     description: str = Field("", description="What the ladder covers, in a sentence.", examples=["Twelve rungs from ceasefire talks to a strategic nuclear exchange."])
-    rungs: list[Rung] = Field(
-        min_length=3,
-        description="The rungs from the bottom (level 0) up.",
-        examples=[[{"id": "ceasefire_talks", "level": 0, "name": "Ceasefire talks", "description": "Calls for talks, ceasefire proposals.", "category": "de-escalation",
-                    "kahn": {"rung": 1, "name": "Ostensible crisis", "group": "Subcrisis maneuvering"}, "mid": 1, "goldstein": 4.0, "rivera": "de-escalation"}]],
-    )
+    rungs: list[Rung] = Field(min_length=3, description="The rungs from the bottom (level 0) up.", examples=[_RUNGS_EXAMPLE])
     thresholds: list[Threshold] = Field(
         min_length=1,
         description="Named lines between rungs; the default ladder's thresholds classify a run's end state.",
