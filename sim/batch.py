@@ -123,8 +123,9 @@ def check_counts(**counts) -> None:
         if value is None:
             continue
         low = 0 if name == "seed" else 1
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise UsageError(f"--{name} must be a whole number of at least {low} (got {value})")
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value < 2**63:
+            raise UsageError(f"--{name} must be a whole number from {low} to 2**63 - 1 (got {value})" if name == "seed"
+                             else f"--{name} must be a whole number of at least {low} (got {value})")
 
 
 def execute(runner, *, out, runs: int, seed: int = 0, chunk: int = DEFAULT_CHUNK, points=None, factors=(), sweep: dict | None = None,
@@ -182,7 +183,8 @@ def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajector
     flying = {}
 
     def fill():
-        while len(flying) < pool.slots:
+        room = pool.capacity()
+        while len(flying) < room:
             task = next(queue, None)
             if task is None:
                 return

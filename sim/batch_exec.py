@@ -15,6 +15,7 @@ import signal
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable
 
 CONNECT_TIMEOUT = 5  # seconds to reach a Dask scheduler
 ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$")
@@ -37,7 +38,7 @@ class Pool:
     """An open executor, how many tasks to keep in flight on it, and what it is."""
 
     executor: Executor
-    slots: int
+    capacity: Callable[[], int]  # asked again as tasks finish: a cluster's workers may join late
     label: str
 
     def abandon(self) -> None:
@@ -63,27 +64,26 @@ def check_executor(executor) -> str | None:
 def open_pool(executor, workers: int | None, tasks: int):
     """Yield a :class:`Pool` for ``tasks`` tasks; close whatever was opened here on the way out."""
     if isinstance(executor, Executor):
-        yield Pool(executor, 2 * max(workers or 1, 1), "the given executor")
+        yield Pool(executor, lambda: 2 * max(workers or 1, 1), "the given executor")
         return
     address = check_executor(executor)
     if address:
         client = _connect(address)
         try:
-            threads = sum(client.nthreads().values()) or 1
-            yield Pool(client.get_executor(pure=False), 2 * threads, f"the Dask scheduler at {address} ({threads} threads)")
+            yield Pool(client.get_executor(pure=False), lambda: 2 * max(sum(client.nthreads().values()), 1), f"the Dask scheduler at {address}")
         finally:
             client.close()
         return
     n = max(1, min(workers or os.cpu_count() or 1, tasks))
     if n == 1:
-        yield Pool(InlineExecutor(), 1, "1 local worker")
+        yield Pool(InlineExecutor(), lambda: 1, "1 local worker")
         return
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim.batch"])
     with ProcessPoolExecutor(n, mp_context=context, initializer=_worker_init) as pool:
-        yield Pool(pool, 2 * n, f"{n} local workers")
+        yield Pool(pool, lambda: 2 * n, f"{n} local workers")
 
 
 def _worker_init() -> None:
