@@ -244,6 +244,17 @@ class Session:
         below = {int(lv): name for lv, name in zip(lad.threshold_levels, lad.threshold_names)}
         return [(lv, lad.names[lv], [k for k, at in where.items() if at == lv], below.get(lv)) for lv in range(lad.n - 1, -1, -1)]
 
+    def red_lines(self, seat: str) -> list[dict]:
+        """The declared red lines that concern ``seat``, as public knowledge: those it holds
+        and those drawn against it (text, the rung that crosses it, the promised response)."""
+        m, lad = self.model, self.model.ladder
+        me = m.actors[seat].index
+        return [
+            {"holder": m.order[rl.holder].key, "id": rl.id, "text": rl.spec.text, "at": lad.names[rl.at], "response": lad.names[rl.response], "mine": rl.holder == me}
+            for rl in m.red_lines.values()
+            if rl.active[0] and (rl.holder == me or me in rl.watch)
+        ]
+
     # ------------------------------------------------------------------ players and facilitator
 
     def choose(self, seat: str, rung: str) -> None:

@@ -297,3 +297,15 @@ def test_the_report_tells_what_happened_and_why(tmp_path):
     share = float(np.mean(ensemble.outcomes()["peak_rung"] == peak))
     assert f"In 2,000 model runs of the same scenario over the same {s.turn} turns" in html
     assert f"<b>{share:.1%}</b> peaked at {s.model.ladder.names[peak]}" in html
+
+
+def test_a_seat_knows_the_red_lines_it_holds_and_those_drawn_against_it():
+    s = session(humans=("ukraine", "russia"))
+    ids = lambda seat: {(rl["holder"], rl["id"], rl["mine"]) for rl in s.red_lines(seat)}  # noqa: E731
+    assert ids("ukraine") == {("russia", "western_missiles_inside_russia", False)}
+    assert ("united_states", "nuclear_use_in_ukraine", False) in ids("russia") and ("russia", "nato_direct_involvement", True) in ids("russia")
+    assert ids("hungary") == set()
+    play(s, MOVES[:3])  # the doctrine revision of 19 November declares a new line against Ukraine
+    assert ("russia", "joint_attack_doctrine", False) in ids("ukraine")
+    line = next(rl for rl in s.red_lines("ukraine") if rl["id"] == "joint_attack_doctrine")
+    assert line["at"] == "Cross-border conventional strikes" and line["response"] == "Nuclear signalling"

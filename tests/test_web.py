@@ -93,6 +93,7 @@ def test_a_class_plays_across_browsers(server, browser):
     expect(seat.locator(".seat-title")).to_have_text("Ukraine: your team's seat")
     expect(seat.locator('.actor[data-actor="ukraine"]')).to_have_text("Ukraine (class)")
     expect(seat.locator('.actor[data-actor="russia"]')).to_have_text("~Russia (class)")  # the others as perceived
+    expect(seat.locator('.red-line[data-holder="russia"]')).to_contain_text("Strikes on Russia with Western long-range missiles will be answered.")
 
     # a seat moves: its own page confirms, and the projector, in another page, updates live
     seat.get_by_role("button", name="Political signalling and warnings").click()

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 import solara
 
 from ..disclaimer import DISCLAIMER
-from .board import board_html, news_html
+from .board import board_html, news_html, red_lines_html
 from .hub import HUB
 
 
@@ -144,6 +144,8 @@ def SeatView(seat: str):
                     MovePanel(seat, set_message)
                 if message:
                     solara.Error(message)
+                with solara.Card("Red lines", subtitle="Declared in public: yours, and those drawn against you."):
+                    solara.HTML(tag="div", unsafe_innerHTML=red_lines_html(s, seat))
                 with solara.Card("What you hear"):
                     solara.HTML(tag="div", unsafe_innerHTML=news_html(s, seat))
 

@@ -72,3 +72,19 @@ def _entry(e) -> str:
     if e.kind == "threshold":
         return f'<b style="color:#8a1c1c">{text}</b>'
     return text
+
+
+def red_lines_html(session: Session, seat: str) -> str:
+    """The red lines a seat holds and those drawn against it."""
+    lines = session.red_lines(seat)
+    if not lines:
+        return "<i>No declared red line concerns you at the moment.</i>"
+    items = []
+    for rl in lines:
+        who = "You" if rl["mine"] else escape(session.label(rl["holder"]))
+        said = f" &ldquo;{escape(rl['text'])}&rdquo;" if rl["text"] else ""
+        items.append(
+            f'<li class="red-line" data-holder="{escape(rl["holder"])}"><b>{who}</b>:{said} Crossed at <i>{escape(rl["at"])}</i>; '
+            f"the promised answer: <i>{escape(rl['response'])}</i>.</li>"
+        )
+    return '<ul class="red-lines" style="margin:0">' + "".join(items) + "</ul>"
