@@ -143,3 +143,17 @@ def test_common_random_numbers_make_a_null_factor_change_nothing(tmp_path):
     first, second = (runs[runs["point"] == p].drop(columns=["run", "point", "settings.accident_rate"]).reset_index(drop=True) for p in (0, 1))
     assert first.equals(second)
     assert runs["end_state"].nunique() > 1 or runs["peak_rung"].nunique() > 1  # the runs themselves do vary
+
+
+def test_bad_vary_on_the_command_line_leaves_a_finished_sweep_intact(tmp_path, capsys):
+    import hashlib
+
+    from sim.cli import main
+
+    out = run_sweep("nov-2024", ["settings.noise=0:1:2"], method="grid", runs=5, out=tmp_path / "s", workers=1, progress=False)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
+    for vary, expected in (("settings.nosie=0:1:2", "did you mean 'noise'"), ("settings.noise=0:9:2", "(from --vary settings.noise=0:9:2)")):
+        status = main(["sweep", "nov-2024", "--vary", vary, "--runs", "5", "--resume", "--out", str(out)])
+        err = capsys.readouterr().err
+        assert status == 2 and expected in err and len(err.strip().splitlines()) == 1
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()} == before
