@@ -3,11 +3,12 @@
 Each turn, in every world at once:
 
 1. every active actor perceives its adversaries (with misperception noise) and
-   the threat to those it supports, and its rule names an aim;
+   the threat to those it supports, and its rule names an aim, raised to the
+   promised response of any crossed red line of its own that it means to keep;
 2. the aim becomes a choice among legal moves (a logit over scores that weigh
    distance from the aim, the cost of crossing thresholds, others' credible red
-   lines, restrainers' and veto players' leverage), then an accident may push it
-   one rung higher; all moves are made simultaneously;
+   lines, restrainers' and veto players' leverage, inertia), then an accident may
+   push it one rung higher; all moves are made simultaneously;
 3. the scenario's events fire (scripted, conditional, stochastic);
 4. red lines are checked: crossed, honoured, or eroded;
 5. thresholds, peaks and the trajectory are recorded.
