@@ -28,7 +28,7 @@ from .batch_runner import ScenarioRunner
 from .batch_store import Store
 from .disclaimer import DISCLAIMER
 
-DEFAULT_CHUNK = 5000
+DEFAULT_CHUNK = 10_000  # worlds per model instance: large enough that per-turn Python overhead is small
 TASK_CHUNKS = 16  # most model instances per task, so that small sweep points still spread over the workers
 
 
@@ -100,14 +100,17 @@ def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajector
 
 
 def run_batch(scenario="nov-2024", runs: int = 10_000, *, out, seed: int = 0, workers: int | None = None, executor=None,
-              chunk: int = DEFAULT_CHUNK, sets=(), trajectories: bool = False, resume: bool = False, progress: bool | None = None,
+              chunk: int | None = None, sets=(), trajectories: bool = False, resume: bool = False, progress: bool | None = None,
               command: str | None = None) -> Path:
     """Run ``runs`` runs of a scenario (name, path or Scenario) into the results folder ``out``.
 
     ``sets`` are ``KEY=VALUE`` strings (or a mapping) applied to the scenario;
     ``executor`` is None or 'local' (``workers`` local processes), a Dask
-    scheduler address, or any ``concurrent.futures.Executor``. Returns ``out``.
+    scheduler address, or any ``concurrent.futures.Executor``. ``chunk`` is the
+    number of worlds per model instance (default :data:`DEFAULT_CHUNK`); results
+    depend on it, so it is part of what a seed reproduces. Returns ``out``.
     """
+    chunk = DEFAULT_CHUNK if chunk is None else chunk
     check_counts(runs=runs, seed=seed, chunk=chunk, workers=workers)
     check_executor(executor)
     runner = ScenarioRunner(scenario, sets)

@@ -245,3 +245,12 @@ def test_resume_of_a_finished_batch_keeps_it(finished):
     before = snapshot(finished)
     cli("batch", "nov-2024", "--runs", 300, "--chunk", 300, "--seed", 1, "--resume", "--out", finished)
     assert snapshot(finished) == before
+
+
+def test_help_states_the_default_chunk(capsys):
+    from sim.batch import DEFAULT_CHUNK
+    from sim.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["batch", "--help"])
+    assert f"(default {DEFAULT_CHUNK:,})" in " ".join(capsys.readouterr().out.split())
