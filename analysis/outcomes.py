@@ -120,8 +120,8 @@ def summary_table(results) -> pd.DataFrame:
         first = results.runs[f"first_{t['id']}"].to_numpy()
         hit = first >= 0
         lo, hi = wilson(hit.sum(), len(first))
-        when = str(dates[int(np.median(first[hit]))]) if hit.any() else "never"
-        rows.append(("crossed", t["name"], hit.mean(), lo, hi, f"median first crossing {when}"))
+        note = f"median first crossing {dates[int(np.median(first[hit]))]}" if hit.any() else "never crossed"
+        rows.append(("crossed", t["name"], hit.mean(), lo, hi, note))
     peak = results.runs["peak_rung"].to_numpy(dtype=float)
     half = Z95 * peak.std(ddof=1) / np.sqrt(len(peak)) if len(peak) > 1 else 0.0
     rows.append(("mean", "peak rung (level)", peak.mean(), peak.mean() - half, peak.mean() + half, results.rung_names[int(np.median(peak))] + " (median)"))
