@@ -184,6 +184,8 @@ class Crisis(mesa.Model):
         moves = [self._decide(a, live, threat) for a in self.order]
         for a, new in zip(self.order, moves):
             a.posture = new
+        if self.explain:
+            self._tell_moves()
         self._fire_events(turn)
         self._check_red_lines()
         self._record(turn)
@@ -303,11 +305,11 @@ class Crisis(mesa.Model):
             parts.append(f"its red line '{rl.id}' was crossed and it means to answer with '{self.ladder.names[rl.response]}' as promised")
         for rl in self.watching[a.index]:
             if rl.active[0] and aim[0] >= rl.at > chosen and self.order[rl.holder].active[0]:
-                parts.append(f"{self.order[rl.holder].label}'s red line '{rl.id}' (credibility {rl.credibility[0]:.2f}) holds it back")
+                parts.append(f"{possessive(self.order[rl.holder].label)} red line '{rl.id}' (credibility {rl.credibility[0]:.2f}) holds it back")
         if a.restrainers and aim[0] >= self.restraint_level - 1:
-            parts.append(" and ".join(r.label for r in a.restrainers) + "'s restraint weighs against crossing the restraint threshold")
+            parts.append(possessive(" and ".join(r.label for r in a.restrainers)) + " restraint weighs against crossing the restraint threshold")
         if a.veto_players and chosen <= a.posture[0] < aim[0] - 0.5:
-            parts.append(" and ".join(v.label for v in a.veto_players) + "'s veto slows any step up")
+            parts.append(possessive(" and ".join(v.label for v in a.veto_players)) + " veto slows any step up")
         if accident:
             parts.append(f"by accident the step went one rung past the intended '{self.ladder.names[chosen]}'")
         return "; ".join(parts)
@@ -352,7 +354,7 @@ class Crisis(mesa.Model):
             if self.explain:
                 who = holder.label
                 if crossed[0]:
-                    self._say("red_line", f"{who}'s red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns", actor=holder_key)
+                    self._say("red_line", f"{possessive(who)} red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns", actor=holder_key)
                 if honoured[0]:
                     self._say("red_line", f"{who} answers as promised on '{rl.id}'; credibility rises to {rl.credibility[0]:.2f}", actor=holder_key)
                 if eroded[0]:
@@ -370,13 +372,16 @@ class Crisis(mesa.Model):
         if self.path is not None:
             self.path[turn] = self._live()
         if self.explain:
-            for d in self.decisions:
-                if d["to"] != d["from"]:
-                    verb = "climbs to" if d["to"] > d["from"] else "steps down to"
-                    label = self.actors[d["actor"]].label
-                    self._say("move", f"{label} {verb} '{self.ladder.names[d['to']]}'", actor=d["actor"], why=d["why"], rung=self.ladder.ids[d["to"]])
             for i in np.flatnonzero(new_first[:, 0]):
                 self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
+
+    def _tell_moves(self) -> None:
+        """Narrate this turn's decisions that changed a posture, before what follows from them."""
+        for d in self.decisions:
+            if d["to"] != d["from"]:
+                verb = "climbs to" if d["to"] > d["from"] else "steps down to"
+                label = self.actors[d["actor"]].label
+                self._say("move", f"{label} {verb} '{self.ladder.names[d['to']]}'", actor=d["actor"], why=d["why"], rung=self.ladder.ids[d["to"]])
 
     def _say(self, kind: str, text: str, **kw) -> None:
         self.narrative.append(Entry(self.turn, self.date, kind, text, **kw))
@@ -422,6 +427,11 @@ class _Played:
     """An inject card in the shape ``apply_effects`` reads (an event's ``spec``)."""
 
     spec: object
+
+
+def possessive(name: str) -> str:
+    """"Russia's", but "the United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:
