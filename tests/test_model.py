@@ -249,6 +249,10 @@ def test_narrative_says_why_and_cites_sources(baseline):
     events = [e for e in model.narrative if e.kind == "event"]
     assert all(e.status in ("documented", "hypothetical") and e.source for e in events)
     assert all(".txt" in e.source for e in events if e.status == "documented")
+    order = {"move": 0, "event": 1, "red_line": 2, "threshold": 3}  # the order things happen within a turn
+    for turn in range(model.turns):
+        ranks = [order[e.kind] for e in model.narrative if e.turn == turn]
+        assert ranks == sorted(ranks), turn
     crossed = {e.extra["id"]: e.turn for e in model.narrative if e.kind == "threshold"}
     out = model.outcomes()
     assert crossed == {tid: int(out[f"first_{tid}"][0]) for tid in model.ladder.threshold_ids if out[f"first_{tid}"][0] >= 0}
