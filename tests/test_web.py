@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from sim.disclaimer import DISCLAIMER
+from sim.tabletop import Session
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -142,6 +143,13 @@ def test_a_class_plays_across_browsers(server, browser):
     facilitator.get_by_role("button", name="Rewind").click()
     expect(facilitator.get_by_text("rewind to a turn from 0 to 1, not 5")).to_be_visible()
     expect(status).to_contain_text("Turn 1 of 8")
+
+    # the session is saved from the browser: the file replays to the game on screen
+    with facilitator.expect_download() as download:
+        facilitator.get_by_role("button", name="Save session").click()
+    saved = Session.load(download.value.path())
+    assert saved.turn == 1 and saved.played[0].moves == {"ukraine": "political_signalling"}
+    assert saved.played[0].injects == ["kim_nuclear_threat"]
 
     # the report is written on the server, and offered for download
     facilitator.get_by_role("button", name="Write report").click()
