@@ -103,11 +103,42 @@ def _happenings(a: list[Event], b: list[Event]) -> list[str]:
         fields = [n for n in type(old).model_fields if n not in (*_TIMING, "id", "effects")]
         out += _fields(old, new, fields, f"{k}.")
         if old.effects != new.effects:
-            gone = [_effect(fx) for fx in old.effects if fx not in new.effects]
-            came = [_effect(fx) for fx in new.effects if fx not in old.effects]
-            out += [f"{k}: effect removed: {e}" for e in gone] + [f"{k}: effect added: {e}" for e in came]
-            if not gone and not came:
-                out.append(f"{k}: effects reordered")
+            out += [f"{k}: {line}" for line in _effects(old.effects, new.effects)]
+    return out
+
+
+def _effects(old: list, new: list) -> list[str]:
+    """Effects added, removed, or changed field by field (matched by kind, actor and target)."""
+    gone, came = [fx for fx in old if fx not in new], [fx for fx in new if fx not in old]
+    out = []
+    for fx in list(gone):
+        twin = next((other for other in came if _target(other) == _target(fx)), None)
+        if twin is not None:
+            gone.remove(fx)
+            came.remove(twin)
+            before, after = (_leaves(getattr(e, e.kind).model_dump(exclude_none=True)) for e in (fx, twin))
+            out += [f"effect {_effect(fx)}: {n}: {_show(before.get(n))} -> {_show(after.get(n))}" for n in _keys(before, after) if before.get(n) != after.get(n)]
+    out += [f"effect removed: {_effect(fx)}" for fx in gone] + [f"effect added: {_effect(fx)}" for fx in came]
+    return out or ["effects reordered"]
+
+
+def _target(fx) -> tuple:
+    """What an effect acts on: its kind, actor, and the trait, rung or red line it names."""
+    body = getattr(fx, fx.kind)
+    if isinstance(body, str):
+        return (fx.kind, body)
+    named = body.red_line.id if fx.kind == "add_red_line" else getattr(body, "trait", None) or getattr(body, "red_line", None)
+    return (fx.kind, body.actor, named)
+
+
+def _leaves(data: dict, prefix: str = "") -> dict:
+    """A nested mapping flattened to dotted keys."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
     return out
 
 

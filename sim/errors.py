@@ -77,11 +77,10 @@ class ScenarioError(Exception):
         return cls([Problem(file, line, col, message, help)])
 
     def with_source(self, file: str, text: str) -> "ScenarioError":
-        """The same problems, those in ``file`` carrying their line of ``text``."""
+        """The same problems, those in ``file`` that are shown carrying their line of ``text``."""
         lines = text.splitlines()
-        return ScenarioError(
-            [replace(p, excerpt=lines[p.line - 1]) if p.file == file and 0 < p.line <= len(lines) else p for p in self.problems]
-        )
+        shown = [replace(p, excerpt=lines[p.line - 1]) if p.file == file and 0 < p.line <= len(lines) else p for p in self.problems[:SHOWN]]
+        return ScenarioError(shown + self.problems[SHOWN:])
 
 
 def did_you_mean(name, choices) -> str:

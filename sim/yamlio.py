@@ -23,7 +23,8 @@ from yaml.resolver import Resolver
 
 from .errors import Problem, ScenarioError
 
-MAX_CHARS = 150_000  # about six times the largest shipped scenario; parsing stays well under a second
+MAX_CHARS = 150_000  # about five times the largest shipped scenario
+MAX_VALUES = 15_000  # about ten times as many values as the largest shipped scenario: loading stays well under a second
 _STANDARD = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")} | {"!"}
 
@@ -75,12 +76,16 @@ class _Loader(Composer, *([_Parser] if _Parser else [yaml.reader.Reader, yaml.sc
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
+        self.values = 0
 
     def compose_node(self, parent, index):
         # Checked before composing: an alias bomb is refused before it can expand.
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed in scenarios; write the values out")
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _Refused(event.start_mark, f"the file holds more than {MAX_VALUES:,} values; a scenario has a few thousand")
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in ALLOWED_TAGS:
             shown = tag.replace(_STANDARD, "!!")

@@ -173,7 +173,7 @@ def test_diff_of_two_shipped_scenarios_lists_exactly_the_known_differences(capsy
         "",
         "Settings:",
         "  noise: 0.3 -> 0.5",
-        "  accident_rate: 0.005 -> 0.015",
+        "  accident_rate: 0.002 -> 0.015",
         "  veto: 2.0 -> 1.0",
         "",
         "Actors:",
@@ -206,6 +206,7 @@ def student_change() -> str:
     ukraine["rule"] = "graduated"
     doc["actors"]["china"] = {"name": "China", "rule": "restraint", "posture": "ceasefire_talks", "capabilities": {"rungs": ["ceasefire_talks", "political_signalling"]}}
     doc["events"][0]["at"]["date"] = "2024-11-19"
+    doc["events"][0]["effects"][0]["set_capability"]["max_rung"] = "expanded_arms_support"
     doc["events"].append({"id": "china_calls_for_calm", "title": "China calls for calm", "actor": "china", "status": "hypothetical", "source": {"title": "what-if"}, "chance": 0.1,
                           "effects": [{"set_trait": {"actor": "russia", "trait": "resolve", "by": -0.1}}]})
     return yaml.safe_dump(doc, sort_keys=False)
@@ -225,6 +226,7 @@ def test_diff_reports_a_students_changes_in_domain_terms():
         ("actors", "ukraine.rule: reciprocal -> graduated"),
         ("events", "added china_calls_for_calm (hypothetical, chance 0.1 a turn): China calls for calm"),
         ("events", "moved atacms_authorised: at 2024-11-17 -> at 2024-11-19"),
+        ("events", "atacms_authorised: effect set_capability ukraine max_rung cross_border_strikes: max_rung: cross_border_strikes -> expanded_arms_support"),
     ]
     back = [c.text for c in diff_scenarios(changed, base)]
     assert "removed china (China)" in back and "removed china_calls_for_calm (chance 0.1 a turn): China calls for calm" in back

@@ -83,9 +83,10 @@ def test_validate_command_on_the_whole_corpus_exits_2_without_a_traceback():
         (lambda: "events:\n" + "  - {id: e, title: t, status: hypothetical, source: {title: x}, chance: 0.1}\n" * 2200, "the file is too large ("),
         (lambda: bytes(range(256)) * 20_000, "the file is too large (over"),
         (lambda: bytes(range(256)) * 20, "this is not UTF-8 text"),
+        (lambda: "a: [" + "1, " * 20_000 + "1]\n", "the file holds more than 15,000 values"),
         (lambda: "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefghijklm", "bcdefghijklmn")), "anchors and aliases"),
     ],
-    ids=["several-mb-of-comments", "long-event-list", "several-mb-binary", "binary", "billion-laughs"],
+    ids=["several-mb-of-comments", "long-event-list", "several-mb-binary", "binary", "too-many-values", "billion-laughs"],
 )
 def test_huge_binary_and_explosive_files_are_refused_by_the_command(tmp_path, make, message):
     data = make()
