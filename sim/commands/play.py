@@ -16,22 +16,23 @@ def main(args) -> int:
     import sys
 
     from ..cli import UsageError
+
+    if args.load and (args.scenario or args.human or args.turns is not None):
+        raise UsageError("--load resumes a saved game as it was: give no SCENARIO, --human or --turns with it")
+    if not args.load and not args.scenario:
+        raise UsageError("give a SCENARIO to play (see `escalation list`), or --load FILE to resume a saved game")
+    if not args.load and not args.human:
+        raise UsageError("name the seats people hold with --human ACTOR[,ACTOR...], e.g. --human ukraine,russia")
     from ..console import Console
     from ..tabletop import Session, TabletopError
 
     if args.load:
-        if args.scenario or args.human or args.turns is not None:
-            raise UsageError("--load resumes a saved game as it was: give no SCENARIO, --human or --turns with it")
         try:
             session = Session.load(args.load)
         except TabletopError as exc:
             print(str(exc), file=sys.stderr)
             return 2
     else:
-        if not args.scenario:
-            raise UsageError("give a SCENARIO to play (see `escalation list`), or --load FILE to resume a saved game")
-        if not args.human:
-            raise UsageError("name the seats people hold with --human ACTOR[,ACTOR...], e.g. --human ukraine,russia")
         humans = [h.strip() for h in args.human.split(",") if h.strip()]
         try:
             session = Session(args.scenario, humans, args.seed, length=args.turns)
