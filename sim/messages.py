@@ -4,6 +4,8 @@
 objects whose ``loc`` is a path into the document (pydantic's union tags
 removed), a message naming the field, and a note on what the field accepts,
 read from the models themselves (type, range, choices, description, example).
+:func:`removable` and :func:`placeholder` read the same models to tell the
+loader how a broken part can be set aside, so that the rest is still checked.
 """
 
 from __future__ import annotations
@@ -33,7 +35,11 @@ def findings(model: type[BaseModel], data, exc: ValidationError, prefix: tuple =
     errors = exc.errors(include_url=False)
     if len(errors) > LIMIT:  # a file this broken is not worth wording in full
         more = Finding((), f"{len(errors)} problems in this file; the first {LIMIT} follow")
-        return [more, *findings(model, data, _Truncated(exc, errors[:LIMIT]), prefix)]
+        return [more, *_findings(model, data, errors[:LIMIT], prefix)]
+    return _findings(model, data, errors, prefix)
+
+
+def _findings(model, data, errors: list[dict], prefix: tuple) -> list[Finding]:
     paths = [data_path(data, err["loc"]) for err in errors]
     unknown = {(path[:-1], path[-1]) for err, (path, _) in zip(errors, paths) if err["type"] == "extra_forbidden"}
     out, seen = [], set()
@@ -49,16 +55,6 @@ def findings(model: type[BaseModel], data, exc: ValidationError, prefix: tuple =
         else:
             out.append(Finding((*prefix, *_pointer(data, err, path)), message, at_key or err["type"] == "extra_forbidden", help))
     return out
-
-
-class _Truncated:
-    """The first errors of a ValidationError, with the same ``errors()`` method."""
-
-    def __init__(self, exc, errors):
-        self.exc, self._errors = exc, errors
-
-    def errors(self, include_url=False):
-        return self._errors
 
 
 def data_path(data, loc) -> tuple[tuple, bool]:

@@ -58,21 +58,20 @@ class _Refused(Exception):
 
 
 try:  # libyaml parses several times faster; composing stays in Python, bounded by its recursion limit
-    from yaml._yaml import CParser as _Parser
+    from yaml._yaml import CParser
+
+    _PARSING: tuple = (CParser,)
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = None
+    _PARSING = (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser)
 
 
-class _Loader(Composer, *([_Parser] if _Parser else [yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser]), SafeConstructor, Resolver):
+class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):
     """A safe loader that refuses aliases, tags and merge keys, and locates bad scalars."""
 
     def __init__(self, stream):
-        if _Parser:
-            _Parser.__init__(self, stream)
-        else:  # pragma: no cover
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
+        _PARSING[0].__init__(self, stream)  # the first part reads the stream
+        for part in _PARSING[1:]:
+            part.__init__(self)
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
