@@ -53,6 +53,8 @@ def main(args) -> int:
     os.environ["SOLARA_ASSETS_CDN"] = "http://127.0.0.1:9/"
     os.environ["SOLARA_THEME_TITLE"] = "escalation tabletop"
     os.environ["SOLARA_THEME_SHOW_BANNER"] = "False"
+    # a closed tab's page is dropped after five minutes (not Solara's 24 h), so it stops redrawing on every turn
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "5m")
     warnings.filterwarnings("ignore", message="Cookies with samesite")
     import uvicorn
 
