@@ -43,11 +43,11 @@ def test_readme_command_table_lists_every_command():
     assert in_table == {name for name, _, _ in COMMANDS}
 
 
-def test_readme_lists_every_shipped_scenario():
+def test_readme_lists_every_shipped_scenario_with_its_question():
     from sim.paths import shipped_scenarios
 
-    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:What|How)", README, re.M))
-    assert listed == set(shipped_scenarios())
+    listed = dict(re.findall(r"^\| `([a-z0-9-]+)` \| ((?:What|How) .*?) \|$", README, re.M))
+    assert listed == {name: sim.load_scenario(path).question for name, path in shipped_scenarios().items()}
 
 
 def test_odd_baseline_table_matches_the_scenario(baseline):
