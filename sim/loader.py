@@ -142,6 +142,8 @@ def _salvage(doc, exc: ValidationError, rounds: int = 3):
         cuts, stand_ins = set(), {}
         for err in exc.errors(include_url=False):
             path = messages.data_path(doc, err["loc"])[0]
+            if err["type"] != "missing":
+                path = _existing(doc, path)  # a validator may have looked inside a value (a name made a list)
             keep = len(path) if err["type"] == "extra_forbidden" else messages.removable(Scenario, path)
             value = messages.placeholder(Scenario, path)
             if keep == len(path) or (keep is not None and value is None):
@@ -162,6 +164,19 @@ def _salvage(doc, exc: ValidationError, rounds: int = 3):
         except ValidationError as again:
             exc = again
     return None, doc, masked
+
+
+def _existing(doc, path) -> tuple:
+    """The longest prefix of ``path`` that is there in ``doc``."""
+    node = doc
+    for i, part in enumerate(path):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return tuple(path[:i])
+    return tuple(path)
 
 
 def _after_cut(path, cut):

@@ -170,3 +170,11 @@ def test_many_problems_are_cut_short():
 def test_closest_name_ignores_case_and_stays_quiet_when_nothing_is_close():
     assert did_you_mean("Russia", ["russia", "ukraine"]) == " (did you mean 'russia'?)"
     assert did_you_mean("zzz", ["russia", "ukraine"]) == ""
+
+
+def test_a_name_where_a_list_was_reshaped_is_still_located():
+    err = problems(("        watch: [ukraine]", '        watch: ""'), ("      adversaries: [russia]", "      adversaries: [rusia]"))
+    assert [str(p) for p in err.problems] == [
+        "my.yaml:20:16: actors.russia.red_lines[0].watch[0]: '' is not a valid name",
+        "my.yaml:28:21: unknown actor 'rusia' (did you mean 'russia'?)",
+    ]
