@@ -31,17 +31,25 @@ def check_references(sc: Scenario) -> list[Finding]:
     rung_note = f"allowed: a rung of the ladder '{ladder.id}': {one_of(rungs)}"
     actor_note = f"allowed: an actor of this scenario: {one_of(actors)}"
 
+    unworded = []  # names past the first LIMIT problems: counted, not worded
+
+    def full() -> bool:
+        if len(out) < messages.LIMIT:
+            return False
+        unworded.append(1)
+        return True
+
     def rung(loc, value):
-        if value is not None and value not in rungs:
+        if value is not None and value not in rungs and not full():
             out.append(Finding(loc, f"unknown rung '{value}'{did_you_mean(value, rungs)}", help=rung_note))
 
     def actor(loc, value, allow=()):
-        if value not in actors and value not in allow:
+        if value not in actors and value not in allow and not full():
             note = actor_note + (f", or {one_of(allow)}" if allow else "")
             out.append(Finding(loc, f"unknown actor '{value}'{did_you_mean(value, actors + list(allow))}", help=note))
 
     def red_line(loc, holder, value):
-        if holder in red_lines and value not in red_lines[holder]:
+        if holder in red_lines and value not in red_lines[holder] and not full():
             known = sorted(red_lines[holder])
             note = f"allowed: {holder}'s red lines: {one_of(known)}" if known else f"{holder} declares no red lines"
             out.append(Finding(loc, f"{holder} has no red line '{value}'{did_you_mean(value, known)}", help=note))
@@ -144,6 +152,8 @@ def check_references(sc: Scenario) -> list[Finding]:
                 _check_red_line(body.red_line, (*loc, "red_line"), rung, actor)
             elif fx.kind == "remove_red_line":
                 red_line((*loc, "red_line"), body.actor, body.red_line)
+    if unworded:
+        out.insert(0, Finding((), f"{len(out) + len(unworded)} problems in this file; the first {len(out)} follow"))
     return out
 
 
