@@ -41,7 +41,7 @@ class Report:
 def model_distribution(session, runs: int = RUNS) -> dict[str, np.ndarray]:
     """Outcomes of ``runs`` worlds of the session's scenario, every seat played by the model,
     after as many turns as the class has played (seeded by the session's seed)."""
-    turns = max(session.turn, 1)
+    turns = session.turn
     key = (session.digest, session.length, session.seed, turns, runs)
     if key not in _ENSEMBLES:
         model = Crisis(session.base, worlds=runs, rng=session.seed, trajectories=False)
@@ -55,15 +55,17 @@ def model_distribution(session, runs: int = RUNS) -> dict[str, np.ndarray]:
 
 def write_report(session, out_dir, runs: int = RUNS) -> Report:
     """Write ``aar.html``, ``ladder.png``, ``distribution.png`` and ``session.json`` into ``out_dir``."""
+    from sim.tabletop import TabletopError
+
+    if not session.turn:
+        raise TabletopError("nothing to report yet: no turn has been played")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = session.model
     chart = Path(ladder_chart(model, out / "ladder.png"))
-    dist = model_distribution(session, runs) if session.turn else None
-    parts = [_header(session), _outcome(session)]
-    if dist is not None:
-        spread = _distribution_chart(session, dist, runs, out / "distribution.png")
-        parts.append(_comparison(session, dist, runs, spread))
+    dist = model_distribution(session, runs)
+    spread = _distribution_chart(session, dist, runs, out / "distribution.png")
+    parts = [_header(session), _outcome(session), _comparison(session, dist, runs, spread)]
     parts += [
         f'<section><h2>The ladder, day by day</h2><img src="{_data_uri(chart)}" alt="ladder chart of the game"></section>',
         _history(session),
@@ -86,8 +88,7 @@ def _header(s) -> str:
         f"<tr><td>{_e(m.actors[k].label)}</td><td>{'the class' if k in s.humans else 'the model: ' + _e(s.base.actors[k].rule)}</td></tr>"
         for k in s.seats()
     )
-    last = sc.date_of(s.turn - 1) if s.turn else None
-    played = f"{s.turn} of {s.length} turns, {sc.start:%d %b %Y} to {last:%d %b %Y}" if last else "no turn played yet"
+    played = f"{s.turn} of {s.length} turns, {sc.start:%d %b %Y} to {sc.date_of(s.turn - 1):%d %b %Y}"
     return (
         f"<header><h1>After-action report: {_e(sc.title)}</h1>"
         f'<p class="disclaimer">{_e(DISCLAIMER)} The actors follow stylised rules with hand-chosen traits; '
@@ -101,8 +102,6 @@ def _header(s) -> str:
 
 def _outcome(s) -> str:
     m, lad = s.model, s.model.ladder
-    if not s.turn:
-        return "<section><h2>Outcome</h2><p>No turn has been played.</p></section>"
     out = m.outcomes()
     peak = int(out["peak_rung"][0])
     crossed = [
@@ -214,8 +213,7 @@ def _timeline(s) -> str:
         if holds:
             items.append(f'<li class="src">{holds} model-played actor(s) held their posture.</li>')
         blocks.append(f"<h3>Turn {turn}: {s.scenario.date_of(turn):%a %d %b %Y}</h3><ul>{''.join(items)}</ul>")
-    body = "".join(blocks) or "<p>No turn has been played.</p>"
-    return f"<section><h2>Timeline: every move and why</h2>{body}</section>"
+    return f"<section><h2>Timeline: every move and why</h2>{''.join(blocks)}</section>"
 
 
 def _branches(s) -> str:

@@ -58,7 +58,7 @@ class Console:
             if s.finished:
                 if not summarised:
                     self.say("\nThe game is over." if not s.ended else "\nThe game has been ended.")
-                    self.say(summary_text(s.model))
+                    self.say(summary_text(s.model) if s.turn else "No turn was played.")
                     self.say("Type 'report' for the after-action report, 'rewind N' to play again from turn N, or 'quit'.")
                     summarised = True
                 line = self.ask("facilitator")

@@ -309,3 +309,9 @@ def test_a_seat_knows_the_red_lines_it_holds_and_those_drawn_against_it():
     assert ("russia", "joint_attack_doctrine", False) in ids("ukraine")
     line = next(rl for rl in s.red_lines("ukraine") if rl["id"] == "joint_attack_doctrine")
     assert line["at"] == "Cross-border conventional strikes" and line["response"] == "Nuclear signalling"
+
+
+def test_no_report_before_the_first_turn(tmp_path):
+    with pytest.raises(TabletopError, match="nothing to report yet: no turn has been played"):
+        write_report(session(), tmp_path)
+    assert not (tmp_path / "aar.html").exists()

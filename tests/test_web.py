@@ -58,8 +58,9 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: the web app's browser tests cannot run (make browser installs it)")
         pytest.skip(f"{CHROMIUM} is missing: install chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT)  # assertions wait as long as actions do (their own default is 5 s)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

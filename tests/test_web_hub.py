@@ -41,7 +41,7 @@ def test_starting_or_loading_a_bad_game_keeps_the_current_one():
 def test_no_game_yet():
     hub = Hub()
     assert hub.act(lambda s: s.advance()) == "no game is set up yet"
-    assert hub.chart_png() is None and hub.write_report() is None
+    assert hub.chart_png() is None and hub.write_report() == "no game is set up yet"
 
 
 def test_waiting_pages_wake_when_the_game_changes():
@@ -62,13 +62,15 @@ def test_waiting_pages_wake_when_the_game_changes():
 def test_the_chart_is_drawn_once_per_change_and_the_report_written(tmp_path):
     hub = started(out_dir=tmp_path)
     assert hub.chart_png() is None  # nothing played yet
+    assert hub.write_report() == "nothing to report yet: no turn has been played" and hub.report is None
     hub.act(lambda s: s.advance())
     png = hub.chart_png()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and hub.chart_png() is png
     hub.act(lambda s: s.advance())
     assert hub.chart_png() is not png
-    report = hub.write_report()
-    assert report.html == tmp_path / "aar.html" and hub.report is report
+    assert hub.write_report() is None
+    report = hub.report
+    assert report.html == tmp_path / "aar.html"
     assert Session.load(report.session).to_json() == hub.session.to_json()
 
 

@@ -104,18 +104,16 @@ def ProjectorView():
 @solara.component
 def Status():
     with HUB.lock:
-        _status(game())
-
-
-def _status(s) -> None:
-    if s.finished:
-        out = s.model.outcomes()
-        peak = s.model.ladder.names[int(out["peak_rung"][0])]
-        text = f"Game over after {s.turn} turns. The crisis peaked at '{peak}'."
-    else:
-        waiting = ", ".join(s.label(k) for k in s.waiting_for()) or "nobody"
-        text = f"Turn {s.turn} of {s.length}: {s.date:%A %d %B %Y}. Waiting for: {waiting}."
-    solara.Text(text, classes=["game-status"], style={"font-size": "20px", "font-weight": "600"})
+        s = game()
+        if s.finished and s.turn:
+            peak = s.model.ladder.names[int(s.model.system_peak[0])]
+            text = f"Game over after {s.turn} turns. The crisis peaked at '{peak}'."
+        elif s.finished:
+            text = "Game over before the first turn."
+        else:
+            waiting = ", ".join(s.label(k) for k in s.waiting_for()) or "nobody"
+            text = f"Turn {s.turn} of {s.length}: {s.date:%A %d %B %Y}. Waiting for: {waiting}."
+        solara.Text(text, classes=["game-status"], style={"font-size": "20px", "font-weight": "600"})
 
 
 # --------------------------------------------------------------------------- seat
@@ -267,8 +265,8 @@ def ReportCard(tell):
         game()
 
         def write():
-            report = HUB.write_report()
-            tell(None if report else "no game to report on", f"Report written to {report.html}" if report else "")
+            error = HUB.write_report()
+            tell(error, "" if error else f"Report written to {HUB.report.html}")
 
         solara.Button("Write report", on_click=write)
         if HUB.report is not None:

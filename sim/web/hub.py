@@ -80,16 +80,20 @@ class Hub:
             self.report = None
             self._bump()
 
-    def write_report(self):
-        """Write the after-action report of the game so far into the output folder."""
+    def write_report(self) -> str | None:
+        """Write the after-action report of the game so far into the output folder
+        (kept as ``report``); return the message if there is nothing to report."""
         from analysis.aar import write_report
 
         with self.lock:
             if self.session is None:
-                return None
-            self.report = write_report(self.session, self.out_dir)
+                return "no game is set up yet"
+            try:
+                self.report = write_report(self.session, self.out_dir)
+            except TabletopError as exc:
+                return str(exc)
             self._bump()
-            return self.report
+        return None
 
     def chart_png(self) -> bytes | None:
         """The ladder chart of the game so far, drawn once per change whoever asks."""
