@@ -9,6 +9,7 @@ short connect timeout, so an unreachable address fails at once instead of hangin
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -89,6 +90,8 @@ def open_pool(executor, workers: int | None, tasks: int):
 def _worker_init() -> None:
     # Ctrl-C reaches the whole process group: let the parent alone decide what to do
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the imported modules live as long as the worker: keep them out of each chunk's garbage collection
+    gc.freeze()
 
 
 def _connect(address: str):

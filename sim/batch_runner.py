@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+import mesa
 import numpy as np
 import pyarrow as pa
 
@@ -95,6 +96,9 @@ class ScenarioRunner:
     def __call__(self, values, worlds: int, rng: np.random.Generator, trajectories: bool = False):
         """Run ``worlds`` worlds: the outcomes table and, if asked, the trajectories table."""
         model = Crisis(self.variant(values), worlds=worlds, rng=rng, trajectories=trajectories).run()
+        # Mesa 3.3 keeps every model in Agent._ids for good (mesa issue #3179): let go of this one,
+        # or a worker running thousands of chunks would keep them all
+        mesa.Agent._ids.pop(model, None)
         columns = {}
         for name, values_ in model.outcomes().items():
             if name == "end_state":
