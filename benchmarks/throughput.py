@@ -13,7 +13,9 @@ Prints:
 
 Peak memory is the largest sum, over the batch's whole process tree (command,
 forkserver, workers), of each process's proportional set size (PSS: shared pages
-split between the processes sharing them), sampled every 0.1 s.
+split between the processes sharing them), sampled every 0.1 s. CPU time and time
+spent waiting for a CPU come from /proc/PID/schedstat, to tell a slow batch from a
+busy machine.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ def model_alone(worlds: int, repeats: int = 3) -> float:
     return worlds / best
 
 
-class TreeMemory(threading.Thread):
-    """Samples the summed PSS (and RSS) of a process and all its descendants."""
+class TreeMeter(threading.Thread):
+    """Samples a process tree: summed PSS and RSS, and each process's time on a CPU and
+    time spent runnable but waiting for one (Linux schedstat: the cost of a busy machine)."""
 
     def __init__(self, pid: int, every: float = 0.1):
         super().__init__(daemon=True)
@@ -72,6 +75,7 @@ class TreeMemory(threading.Thread):
         self.root = psutil.Process(pid)
         self.every = every
         self.peak_pss = self.peak_rss = 0
+        self.sched: dict[int, tuple[int, int]] = {}  # pid -> (ns on CPU, ns waiting for a CPU)
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -85,21 +89,27 @@ class TreeMemory(threading.Thread):
                         info = p.memory_full_info()
                         pss += info.pss
                         rss += info.rss
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        on_cpu, waiting = map(int, Path(f"/proc/{p.pid}/schedstat").read_text().split()[:2])
+                        self.sched[p.pid] = (on_cpu, waiting)
+                    except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
                         pass
             except psutil.NoSuchProcess:
                 return
             self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
             self.done.wait(self.every)
 
+    def cpu_seconds(self) -> tuple[float, float]:
+        """Seconds on a CPU and seconds waiting for one, summed over the tree (as last sampled)."""
+        return sum(c for c, _ in self.sched.values()) / 1e9, sum(w for _, w in self.sched.values()) / 1e9
 
-def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, int, int]:
-    """Wall seconds, peak PSS and peak RSS (bytes) of the real command ``escalation batch nov-2024``."""
+
+def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, "TreeMeter"]:
+    """Wall seconds and the tree's meter for the real command ``escalation batch nov-2024``."""
     shutil.rmtree(folder, ignore_errors=True)
     command = [sys.executable, "-m", "sim.cli", "batch", "nov-2024", "--runs", str(runs), "--workers", str(workers), "--out", str(folder), "--no-progress"]
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    meter = TreeMemory(proc.pid)
+    meter = TreeMeter(proc.pid)
     meter.start()
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
@@ -107,7 +117,7 @@ def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, int,
     meter.join()
     if proc.returncode != 0:
         raise SystemExit(f"escalation batch failed:\n{err}")
-    return seconds, meter.peak_pss, meter.peak_rss
+    return seconds, meter
 
 
 def verdict(ok: bool, missed: str) -> str:
@@ -136,17 +146,17 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="escalation-bench-"))
     try:
-        small_s, small_pss, small_rss = escalation_batch(args.small, w, work / "small")
-        small_rate = args.small / small_s
-        print(f"escalation batch, {w} workers:          {args.small:>9,} runs in {small_s:7.2f} s = {small_rate:>10,.0f} runs/s, "
-              f"peak memory {small_pss / MIB:,.0f} MiB PSS ({small_rss / MIB:,.0f} MiB RSS)")
-        big_s, big_pss, big_rss = escalation_batch(args.big, w, work / "big")
-        big_rate = args.big / big_s
-        print(f"escalation batch, {w} workers:          {args.big:>9,} runs in {big_s:7.2f} s = {big_rate:>10,.0f} runs/s, "
-              f"peak memory {big_pss / MIB:,.0f} MiB PSS ({big_rss / MIB:,.0f} MiB RSS)")
+        small_s, small = escalation_batch(args.small, w, work / "small")
+        big_s, big = escalation_batch(args.big, w, work / "big")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+    for runs, seconds, meter in ((args.small, small_s, small), (args.big, big_s, big)):
+        on_cpu, waiting = meter.cpu_seconds()
+        print(f"escalation batch, {w} workers:          {runs:>9,} runs in {seconds:7.2f} s = {runs / seconds:>10,.0f} runs/s, "
+              f"peak memory {meter.peak_pss / MIB:,.0f} MiB PSS ({meter.peak_rss / MIB:,.0f} MiB RSS); "
+              f"{on_cpu:.0f} CPU-s used, {waiting:.0f} s ready but waiting for a CPU")
+    big_rate, big_pss, small_pss = args.big / big_s, big.peak_pss, small.peak_pss
     ratio = big_rate / mesa_rate
     scale = args.big / 1_000_000
     print()
@@ -157,10 +167,12 @@ def main() -> int:
     print(f"memory as runs grow {args.small:,} -> {args.big:,}: {small_pss / MIB:,.0f} -> {big_pss / MIB:,.0f} MiB "
           f"({big_pss / small_pss:.2f}x for {args.big / args.small:.0f}x the runs)")
     if big_s >= 60 * scale:
+        on_cpu, waiting = big.cpu_seconds()
         floor = args.big / (w * alone)
         print(f"\nWhat limits it: the model itself. One instance plays {alone:,.0f} runs/s on one core, so {w} cores need at least "
-              f"{floor:.0f} s for {args.big:,} runs before any overhead; the batch took {big_s:.0f} s "
-              f"({floor / big_s:.0%} of the ideal parallel speed; the rest is start-up, the parent writing Parquet, and the shared machine).")
+              f"{floor:.0f} s for {args.big:,} runs before any overhead. The batch used {on_cpu:.0f} CPU-seconds "
+              f"({on_cpu / (w * big_s):.0%} of {w} cores over {big_s:.0f} s); its processes spent {waiting:.0f} s ready to run "
+              f"but waiting for a CPU, which on this shared machine other people's processes held.")
     return 0
 
 
