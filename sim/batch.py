@@ -13,7 +13,6 @@ executors.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -97,7 +96,6 @@ def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajector
         runs.append(pa.table({**columns, **outcomes}))
         if traj is not None:
             paths.append(pa.table({"run": ids, **traj}))
-    gc.collect()  # a finished model is a reference cycle (model <-> agents): free its arrays now, so memory stays flat
     return pa.concat_tables(runs), (pa.concat_tables(paths) if paths else None)
 
 

@@ -8,6 +8,7 @@ object travels to local worker processes and to Dask workers alike.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Mapping
 
@@ -96,9 +97,7 @@ class ScenarioRunner:
     def __call__(self, values, worlds: int, rng: np.random.Generator, trajectories: bool = False):
         """Run ``worlds`` worlds: the outcomes table and, if asked, the trajectories table."""
         model = Crisis(self.variant(values), worlds=worlds, rng=rng, trajectories=trajectories).run()
-        # Mesa 3.3 keeps every model in Agent._ids for good (mesa issue #3179): let go of this one,
-        # or a worker running thousands of chunks would keep them all
-        mesa.Agent._ids.pop(model, None)
+        _let_go(model)
         columns = {}
         for name, values_ in model.outcomes().items():
             if name == "end_state":
@@ -130,6 +129,27 @@ class ScenarioRunner:
                 "end_states": list(END_STATES),
             },
         }
+
+
+class _Garbage:
+    """Worlds run in this process since the last garbage collection."""
+
+    worlds = 0
+    EVERY = 10_000
+
+
+def _let_go(model) -> None:
+    """Free a finished model's memory, so that a long batch runs in flat memory.
+
+    Mesa 3.3 keeps every model in ``Agent._ids`` for good (mesa issue #3179), and a
+    model and its agents refer to each other, so only the cycle collector frees
+    them; it runs once per :attr:`_Garbage.EVERY` worlds, a small cost per world.
+    """
+    mesa.Agent._ids.pop(model, None)
+    _Garbage.worlds += model.worlds
+    if _Garbage.worlds >= _Garbage.EVERY:
+        _Garbage.worlds = 0
+        gc.collect()
 
 
 def _per_run(path: np.ndarray, turns: int) -> pa.FixedSizeListArray:
