@@ -67,7 +67,9 @@ def condition_mask(model: "Crisis", cond) -> np.ndarray:
     if cond.metric == "turn":
         current = np.full(model.worlds, model.turn)
     elif cond.actor == "system":
-        current = model.system_rung if cond.metric == "posture" else model.system_peak
+        # read after this turn's moves, like an actor's posture
+        now = model._system_now()
+        current = now if cond.metric == "posture" else np.maximum(model.system_peak, now)
     else:
         agent = model.actors[cond.actor]
         if cond.metric == "posture":

@@ -9,6 +9,10 @@ import numpy as np
 from .schema import Ladder
 
 # Thresholds the outcome classification relies on; a custom ladder must name them.
+# Rung categories on which an actor is still fighting; a crisis where nobody stands on
+# one of these at the end has de-escalated, whatever the posturing that goes on.
+FIGHTING = ("status quo", "violent escalation", "nuclear")
+
 REQUIRED_THRESHOLDS = ("horizontal_escalation", "direct_nato_russia_war", "nuclear_threshold")
 
 
@@ -24,6 +28,7 @@ class CompiledLadder:
     threshold_names: tuple[str, ...]
     threshold_levels: np.ndarray
     danger: np.ndarray  # summed weight of thresholds at or below each level
+    fighting: np.ndarray  # per level: does standing there mean taking part in the fighting?
 
     @classmethod
     def build(cls, spec: Ladder) -> "CompiledLadder":
@@ -40,6 +45,7 @@ class CompiledLadder:
             threshold_names=tuple(t.name for t in spec.thresholds),
             threshold_levels=t_levels,
             danger=danger,
+            fighting=np.array([r.category in FIGHTING for r in spec.rungs]),
         )
 
     @property

@@ -392,8 +392,9 @@ class Crisis(mesa.Model):
         """End-state code per world (index into END_STATES)."""
         lad = self.ladder
         final = self.system_rung
-        state = np.full(self.worlds, 1, dtype=np.int64)
-        state = np.where(final <= _top_of(lad, "de-escalation"), 0, state)
+        live = self._live()
+        fighting = (lad.fighting[np.clip(live, 0, None)] & (live >= 0)).any(axis=0)
+        state = np.where(fighting, 1, 0).astype(np.int64)
         state = np.where(final >= lad.threshold_level("horizontal_escalation"), 2, state)
         state = np.where(self.system_peak >= lad.threshold_level("direct_nato_russia_war"), 3, state)
         state = np.where(self.system_peak >= lad.threshold_level("nuclear_threshold"), 4, state)
@@ -451,8 +452,3 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
         acc += row
         pick += acc < target
     return pick
-
-
-def _top_of(ladder: CompiledLadder, category: str) -> int:
-    levels = [r.level for r in ladder.spec.rungs if r.category == category]
-    return max(levels) if levels else -1

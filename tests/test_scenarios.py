@@ -100,9 +100,11 @@ def test_invariants_hold_in_every_world_of_every_shipped_scenario(name, seed, wo
 
     end = out["end_state"]
     peak, final = out["peak_rung"], out["final_rung"]
-    talks = max(r.level for r in lad.spec.rungs if r.category == "de-escalation")
+    fighting_levels = [r.level for r in lad.spec.rungs if r.category in ("status quo", "violent escalation", "nuclear")]
+    last = model.path[-1].astype(np.int64)  # (actors, W), -1 where absent
+    nobody_fighting = ~np.isin(last, fighting_levels).any(axis=0)
     expect = np.select(
-        [peak >= lad.threshold_level("nuclear_threshold"), peak >= lad.threshold_level("direct_nato_russia_war"), final >= lad.threshold_level("horizontal_escalation"), final <= talks],
+        [peak >= lad.threshold_level("nuclear_threshold"), peak >= lad.threshold_level("direct_nato_russia_war"), final >= lad.threshold_level("horizontal_escalation"), nobody_fighting],
         [END_STATES.index("nuclear_use"), END_STATES.index("direct_nato_russia_war"), END_STATES.index("horizontal_escalation"), END_STATES.index("de_escalated")],
         END_STATES.index("contained"),
     )
