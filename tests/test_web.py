@@ -31,7 +31,8 @@ def server(tmp_path_factory):
     """`escalation serve` on a port the system picks; yields its base URL."""
     out = tmp_path_factory.mktemp("web")
     cmd = [sys.executable, "-m", "sim.cli", "serve", "nov-2024", "--port", "0", "--human", "ukraine,russia", "--turns", "8", "--key", KEY, "--out", str(out / "reports")]
-    proc = subprocess.Popen(cmd, cwd=out, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = open(out / "serve.log", "w+")  # the server's own messages: shown if a test fails
+    proc = subprocess.Popen(cmd, cwd=out, stdout=subprocess.PIPE, stderr=log, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     shown, base = [], None
@@ -43,13 +44,15 @@ def server(tmp_path_factory):
                 base = line.split()[-1].split("/facilitator")[0]
     except queue.Empty:
         proc.kill()
-        pytest.fail("escalation serve did not start: " + "".join(shown) + proc.stderr.read())
+        pytest.fail("escalation serve did not start: " + "".join(shown) + (out / "serve.log").read_text())
     yield base, "".join(shown), out
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
+    print("escalation serve said:\n" + (out / "serve.log").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +110,7 @@ def test_a_class_plays_across_browsers(server, browser):
     facilitator.get_by_role("option", name="kim_nuclear_threat").click()
     facilitator.get_by_role("button", name="Play inject").click()
     expect(facilitator.get_by_text("Injects this turn: kim_nuclear_threat")).to_be_visible()
+    expect(facilitator.get_by_text("Inject 'kim_nuclear_threat' takes effect when the turn is played.")).to_be_visible()
     facilitator.get_by_role("button", name="Play turn").click()
     expect(status).to_contain_text("Turn 1 of 8: Monday 18 November 2024")
     news = projector.locator(".news")
@@ -157,6 +161,7 @@ def test_a_class_plays_across_browsers(server, browser):
     expect(facilitator.get_by_text("Report written to")).to_be_visible()
     assert DISCLAIMER in (out / "reports" / "aar.html").read_text()
 
+    assert "Traceback" not in (out / "serve.log").read_text()
     beyond = [url for url in requests if not url.startswith((base, "data:", "blob:"))]
     assert not beyond, f"pages reached beyond the server: {beyond}"
     ctx.close()

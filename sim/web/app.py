@@ -140,8 +140,9 @@ def SeatView(seat: str):
             with solara.Column():
                 if human:
                     MovePanel(seat, set_message)
-                if message:
-                    solara.Error(message)
+                with solara.Column():  # a stable slot (see FacilitatorView)
+                    if message:
+                        solara.Error(message)
                 with solara.Card("Red lines", subtitle="Declared in public: yours, and those drawn against you."):
                     solara.HTML(tag="div", unsafe_innerHTML=red_lines_html(s, seat))
                 with solara.Card("What you hear"):
@@ -195,8 +196,9 @@ def FacilitatorView(key: str):
         s = game()
         with solara.Sidebar(), solara.Column():
             text, kind = message
-            if text:
-                (solara.Error if kind == "error" else solara.Success)(text)
+            with solara.Column():  # always there, so that the cards below keep their widgets as messages come and go
+                if text:
+                    (solara.Error if kind == "error" else solara.Success)(text)
             if s is not None:
                 TurnCard(tell)
                 InjectCard(tell)
@@ -214,8 +216,7 @@ def TurnCard(tell):
     with HUB.lock, solara.Card("Turn"):
         s = game()
         solara.Text(f"Turn {s.turn} of {s.length}" + (" (over)" if s.finished else f": {s.date:%d %b %Y}"))
-        if s.pending.injects:
-            solara.Text("Injects this turn: " + ", ".join(s.pending.injects))
+        solara.Text("Injects this turn: " + ", ".join(s.pending.injects) if s.pending.injects else "")
         with solara.Row():
             solara.Button("Play turn", color="primary", disabled=s.finished, on_click=lambda: tell(HUB.act(lambda g: g.advance()), "Turn played."))
             solara.Button("End game", outlined=True, disabled=s.finished, on_click=lambda: tell(HUB.act(lambda g: g.end()), "Game ended."))
