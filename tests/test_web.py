@@ -182,3 +182,22 @@ def test_pages_refuse_what_they_cannot_show(server, browser):
     expect(page.locator(".seat-title")).to_have_text("China: played by the model")
     expect(page.get_by_role("button", name="Ceasefire talks")).to_have_count(0)
     page.close()
+
+
+def test_serve_refuses_bad_command_lines_with_one_line(tmp_path):
+    import socket
+
+    (tmp_path / "notes.json").write_text('{"title": "my notes"}')
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cases = [
+            (["--human", "ukraine,narnia"], "escalation serve: unknown seat 'narnia'; seats: russia, ukraine,"),
+            (["--port", str(port)], f"escalation serve: cannot listen on 127.0.0.1:{port}: Address already in use"),
+            (["--load", "notes.json"], "notes.json:1:1: not a tabletop session file"),
+        ]
+        for args, message in cases:
+            r = subprocess.run([sys.executable, "-m", "sim.cli", "serve", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+            assert r.returncode == 2 and r.stderr.startswith(message), r.stderr
+            assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr

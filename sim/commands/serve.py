@@ -19,6 +19,7 @@ def main(args) -> int:
     import os
     import secrets
     import socket
+    import sys
     import warnings
     from pathlib import Path
 
@@ -33,17 +34,22 @@ def main(args) -> int:
     from ..web.hub import HUB
 
     HUB.scenario, HUB.out_dir, HUB.key = args.scenario, Path(args.out), args.key or secrets.token_urlsafe(9)
-    try:
-        if args.load:
+    if args.load:
+        try:
             HUB.replace(Session.load(args.load))
-        elif args.human:
+        except TabletopError as exc:
+            print(str(exc), file=sys.stderr)  # already located: FILE:LINE:COL: message
+            return 2
+    elif args.human:
+        try:
             HUB.replace(Session(args.scenario, [h.strip() for h in args.human.split(",") if h.strip()], args.seed, length=args.turns))
-    except TabletopError as exc:
-        raise UsageError(str(exc)) from None
+        except TabletopError as exc:
+            raise UsageError(str(exc)) from None
     try:
         sock = socket.create_server((args.host, args.port))
     except OSError as exc:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
     port = sock.getsockname()[1]
 
     # Solara reads these on import: our app, no telemetry, and every browser asset served
