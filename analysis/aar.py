@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.disclaimer import DISCLAIMER
 from sim.model import END_STATES, Crisis
+from sim.tabletop import TabletopError
 
 from .ladder_chart import ladder_chart
 from .style import pyplot, save, stamp
@@ -55,8 +56,6 @@ def model_distribution(session, runs: int = RUNS) -> dict[str, np.ndarray]:
 
 def write_report(session, out_dir, runs: int = RUNS) -> Report:
     """Write ``aar.html``, ``ladder.png``, ``distribution.png`` and ``session.json`` into ``out_dir``."""
-    from sim.tabletop import TabletopError
-
     if not session.turn:
         raise TabletopError("nothing to report yet: no turn has been played")
     out = Path(out_dir)
