@@ -94,3 +94,19 @@ def test_us_withdrawal_brings_ukraine_and_russia_down_the_ladder():
     for actor in ("ukraine", "russia"):
         before, after = base_model.actors[actor].posture, gone_model.actors[actor].posture
         assert after.mean() < before.mean() and stats.wilcoxon(before, after, alternative="greater").pvalue < ALPHA, actor
+
+
+def test_a_change_of_leader_that_drains_resolve_lowers_us_support():
+    base = load_scenario("nov-2024")
+    events = []
+    for ev in base.events:  # the same transition, but the new leader as resolute as the old
+        if ev.id == "us_transition":
+            effects = [fx for fx in ev.effects if not (fx.set_trait and fx.set_trait.trait == "resolve")]
+            ev = ev.model_copy(update={"effects": effects})
+        events.append(ev)
+    steady = base.model_copy(update={"events": events})
+    drained_model, steady_model = shipped("nov-2024")[0], outcomes(steady)[0]
+    transition = base.turn_of(dt.date(2025, 1, 20))
+    assert np.array_equal(drained_model.system_path[:transition], steady_model.system_path[:transition])
+    drained, kept = drained_model.actors["united_states"].posture, steady_model.actors["united_states"].posture
+    assert drained.mean() < kept.mean() and stats.wilcoxon(kept, drained, alternative="greater").pvalue < ALPHA
