@@ -183,5 +183,5 @@ def test_plot_of_a_folder_without_results(tmp_path, capsys):
 def test_plot_help_lists_every_kind():
     done = subprocess.run([sys.executable, "-m", "sim.cli", "plot", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
-    words = " ".join(done.stdout.split())
-    assert all(kind in words for kind in KINDS) and "95% intervals" in words
+    words = "".join(done.stdout.split())
+    assert all(f"{kind}:" in words for kind in KINDS) and "95%intervals" in words
