@@ -51,7 +51,7 @@ def diff_text(changes: list[Change], a_name: str, b_name: str) -> str:
 
 
 def _fields(a, b, names, prefix: str = "") -> list[str]:
-    return [f"{prefix}{n}: {_show(getattr(a, n))} -> {_show(getattr(b, n))}" for n in names if getattr(a, n) != getattr(b, n)]
+    return [f"{prefix}{n}: {_shown_pair(getattr(a, n), getattr(b, n))}" for n in names if getattr(a, n) != getattr(b, n)]
 
 
 def _ladder(a: Ladder, b: Ladder) -> list[str]:
@@ -184,9 +184,27 @@ def _keys(a: dict, b: dict) -> list:
     return list(a) + [k for k in b if k not in a]
 
 
+def _shown_pair(old, new) -> str:
+    """``old -> new``; long texts are quoted alike and shown from just before where they first differ."""
+    if isinstance(old, str) and isinstance(new, str) and not (_bare(old) and _bare(new)):
+        start = next((i for i, (x, y) in enumerate(zip(old, new)) if x != y), min(len(old), len(new)))
+        if start > 40:  # the change would fall past the cut: show the text around it instead
+            old, new = (f"...{text[start - 20 :]}" for text in (old, new))
+        return f"{_quoted(old)} -> {_quoted(new)}"
+    return f"{_show(old)} -> {_show(new)}"
+
+
+def _bare(text: str) -> bool:
+    return bool(text) and len(text) <= 60 and "\n" not in text
+
+
+def _quoted(text: str) -> str:
+    return repr(text[:57] + "..." if len(text) > 60 else text)
+
+
 def _show(value) -> str:
     if isinstance(value, str):
-        return value if value and len(value) <= 60 and "\n" not in value else repr(value[:57] + "..." if len(value) > 60 else value)
+        return value if _bare(value) else _quoted(value)
     if isinstance(value, (list, tuple)):
         return f"[{', '.join(map(_show, value))}]"
     if value is None:

@@ -23,6 +23,9 @@ def resolve(name_or_path) -> Path:
     text = str(name_or_path)
     path = Path(text)
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in text:
+        if path.exists() and not path.is_file():  # a folder or a device: say so rather than "no such file"
+            what = "a folder" if path.is_dir() else "not a regular file"
+            raise ScenarioError.at(text, 1, 1, f"this is {what}; give a scenario file (.yaml) or a shipped scenario's name")
         if not path.is_file():
             raise ScenarioError.at(text, 1, 1, "no such file" + ("" if path.suffix else did_you_mean(text, shipped_scenarios())))
         return path

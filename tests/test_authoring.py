@@ -151,6 +151,17 @@ def test_new_renames_and_keeps_the_source_header(tmp_path):
     assert [line for line in lines if line.startswith("name:")] == ["name: mine"]
 
 
+def test_new_from_a_file_of_ones_own_points_diff_at_that_file(tmp_path, capsys):
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    assert cli(["new", "first", "--from", "nov-2024", "--out", str(first)]) == 0
+    assert cli(["new", "second", "--from", str(first), "--out", str(second)]) == 0
+    out = capsys.readouterr().out
+    assert f"`escalation diff {first} {second}`" in out
+    assert f"# `escalation diff {first} second.yaml`. The header of {first} follows." in second.read_text(encoding="utf-8")
+    assert cli(["diff", str(first), str(second)]) == 0  # the command it suggests works
+    assert capsys.readouterr().out.splitlines()[-1] == "  name: first -> second"
+
+
 # --------------------------------------------------------------------------- diff
 
 
@@ -242,3 +253,14 @@ def test_diff_reports_both_files_problems_at_once(tmp_path, capsys):
         f"{bad}:4:7: kind: 'whatif' is not allowed (did you mean 'what-if'?)",
         "nov-2042:1:1: no shipped scenario named 'nov-2042' (did you mean 'nov-2024'?); `escalation list` shows them",
     ]
+
+
+def test_diff_of_a_long_text_shows_where_it_changed():
+    base = load_scenario(SHIPPED["nov-2024"])
+    event = base.events[0]
+    late = event.text[:70] + " (edited)" + event.text[70:]
+    changed = base.model_copy(update={"events": [event.model_copy(update={"text": late}), *base.events[1:]]})
+    [change] = diff_scenarios(base, changed)
+    before, after = change.text.split(" -> ")
+    assert change.text.startswith(f"{event.id}.text: '...") and before != after
+    assert "(edited)" in after and "(edited)" not in before

@@ -108,3 +108,34 @@ def test_schema_is_json_schema_that_accepts_the_baseline():
     broken = {**as_json, "kind": "prophecy"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_run_refuses_a_negative_seed_and_a_file_for_its_folder_before_running(tmp_path):
+    negative = escalation("run", "nov-2024", "--seed", -1, "--out", tmp_path / "neg")
+    assert negative.returncode == 2 and negative.stderr == "escalation run: --seed must be a whole number from 0 up, not -1\n"
+    assert not (tmp_path / "neg").exists()
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine\n")
+    onto_a_file = escalation("run", "nov-2024", "--out", taken)
+    assert onto_a_file.returncode == 2 and onto_a_file.stderr == f"escalation run: --out {taken} is a file; give a folder\n"
+    under_a_file = escalation("run", "nov-2024", "--out", taken / "sub")
+    assert under_a_file.returncode == 2 and under_a_file.stderr.startswith(f"escalation run: cannot write to the folder {taken / 'sub'}: ")
+    assert taken.read_text() == "mine\n"
+
+
+def test_validate_says_a_folder_or_a_device_is_not_a_scenario_file(tmp_path):
+    done = escalation("validate", tmp_path, "/dev/null")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"{tmp_path}:1:1: this is a folder; give a scenario file (.yaml) or a shipped scenario's name",
+        "/dev/null:1:1: this is not a regular file; give a scenario file (.yaml) or a shipped scenario's name",
+    ]
+
+
+def test_schema_writes_into_a_new_folder_and_refuses_a_folder_as_its_file(tmp_path):
+    target = tmp_path / "editor" / "schema.json"
+    done = escalation("schema", "--out", target)
+    assert done.returncode == 0 and done.stdout == f"wrote {target}\n"
+    jsonschema.Draft202012Validator.check_schema(json.loads(target.read_text(encoding="utf-8")))
+    folder = escalation("schema", "--out", tmp_path)
+    assert folder.returncode == 2 and folder.stderr == f"escalation schema: --out {tmp_path} is a folder; give a file name such as {tmp_path / 'schema.json'}\n"

@@ -14,6 +14,7 @@ def main(args) -> int:
 
     from ..cli import UsageError
     from ..loader import load_scenario, load_scenario_text, resolve
+    from ..paths import shipped_scenarios
     from ..scaffold import copy_scenario
     from ..yamlio import read_text
 
@@ -22,13 +23,14 @@ def main(args) -> int:
         raise UsageError(f"{out} already exists; choose another NAME or --out FILE")
     source = resolve(args.source)
     load_scenario(source)  # only a valid scenario is copied
+    origin = args.source if shipped_scenarios().get(args.source) == source else str(source)  # as `diff` will accept it
     try:
-        text = copy_scenario(read_text(source, str(source)), args.name, source.stem, out)
+        text = copy_scenario(read_text(source, str(source)), args.name, origin, out)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     load_scenario_text(text, str(out))  # the copy must load as it is written
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"wrote {out}: a copy of {source.stem} named {args.name}, comments kept.")
-    print(f"Next: edit it, then `escalation validate {out}`, `escalation diff {source.stem} {out}` and `escalation run {out}`.")
+    print(f"wrote {out}: a copy of {origin} named {args.name}, comments kept.")
+    print(f"Next: edit it, then `escalation validate {out}`, `escalation diff {origin} {out}` and `escalation run {out}`.")
     return 0

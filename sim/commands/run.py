@@ -13,15 +13,23 @@ def add_arguments(p) -> None:
 def main(args) -> int:
     from pathlib import Path
 
+    from ..cli import UsageError
     from ..disclaimer import DISCLAIMER
     from ..loader import load_scenario
     from ..model import Crisis
     from ..narrative import narrative_text, summary_text
 
+    if args.seed < 0:
+        raise UsageError(f"--seed must be a whole number from 0 up, not {args.seed}")
     scenario = load_scenario(args.scenario)
-    model = Crisis(scenario, worlds=1, rng=args.seed).run()
     out = Path(args.out or f"out/run-{scenario.name}-seed{args.seed}")
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a folder")
+    try:  # before the run, so a bad folder is known at once
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write to the folder {out}: {exc.strerror or exc}") from None
+    model = Crisis(scenario, worlds=1, rng=args.seed).run()
     story = narrative_text(model)
     summary = summary_text(model)
     (out / "narrative.md").write_text(f"{story}\n\n{summary}\n", encoding="utf-8")
