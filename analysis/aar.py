@@ -131,7 +131,7 @@ def _comparison(s, dist, runs: int, chart: Path) -> str:
         rows.append(f"<tr><td>{_e(name)}</td><td>{'yes' if ours else 'no'}</td><td>{_pct(share)}</td></tr>")
     return (
         "<section><h2>Where your game sits among the model's own runs</h2>"
-        f"<p>In {runs:,} model runs of the same scenario over the same {s.turn} turns, with every seat played by the model "
+        f"<p>In {runs:,} model runs of the same scenario over the same {_turns(s.turn)}, with every seat played by the model "
         f"and no injects, <b>{_pct(same)}</b> peaked at {_e(lad.names[peak])} as your game did; "
         f"{_pct(higher)} went higher and {_pct(lower)} stayed lower. "
         f"{_pct(same_state)} ended {_e(END_STATES[state].replace('_', ' '))}, like yours.</p>"
@@ -248,6 +248,11 @@ def _questions() -> str:
 
 
 def _distribution_chart(s, dist, runs: int, path: Path) -> Path:
+    return Path(save(distribution_figure(s, dist, runs), path))
+
+
+def distribution_figure(s, dist, runs: int):
+    """The peak rungs of the model's own runs, the class's game marked."""
     plt = pyplot()
     lad = s.model.ladder
     peak = int(s.model.system_peak[0])
@@ -260,9 +265,10 @@ def _distribution_chart(s, dist, runs: int, path: Path) -> Path:
     ax.set_xlabel(f"share of {runs:,} model runs (%)")
     ax.text(share[peak] * 100, peak, f"  your game ({share[peak]:.1%})", va="center", fontsize=9, color="#c0392b", weight="bold")
     ax.set_xlim(0, max(share.max() * 100 * 1.35, 5))
-    ax.set_title(f"Peak rung after {s.turn} turns: your game against the model's own runs", fontsize=11)
+    ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= 100])  # the room right of 100% is for the label, not a share
+    ax.set_title(f"Peak rung after {_turns(s.turn)}: your game against the model's own runs", fontsize=11)
     stamp(fig, f"scenario {s.scenario.name}, seed {s.seed}")
-    return Path(save(fig, path))
+    return fig
 
 
 def _page(s, body: str) -> str:
@@ -291,6 +297,10 @@ footer {{ margin-top: 2rem; border-top: 1px solid #ddd; color: #555; font-size: 
 
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def _turns(n: int) -> str:
+    return f"{n} turn" if n == 1 else f"{n} turns"
 
 
 def _pct(x: float) -> str:

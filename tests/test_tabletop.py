@@ -315,3 +315,17 @@ def test_no_report_before_the_first_turn(tmp_path):
     with pytest.raises(TabletopError, match="nothing to report yet: no turn has been played"):
         write_report(session(), tmp_path)
     assert not (tmp_path / "aar.html").exists()
+
+
+def test_a_one_turn_report_reads_right_and_its_shares_stop_at_100_percent(tmp_path):
+    from analysis.aar import distribution_figure, model_distribution
+    from analysis.style import pyplot
+
+    s = play(session(), MOVES[:1])
+    html = write_report(s, tmp_path, runs=500).html.read_text()
+    assert "over the same 1 turn, with" in html and "1 turns" not in html
+    fig = distribution_figure(s, model_distribution(s, 500), 500)
+    ax = fig.axes[0]
+    assert max(ax.get_xticks()) <= 100 < ax.get_xlim()[1]  # room for the label, no share above 100%
+    assert "Peak rung after 1 turn:" in ax.get_title()
+    pyplot().close(fig)
