@@ -218,6 +218,8 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
             "less_than": f"is too high; it must be below {bound}",
         }[kind]
         return f"{where}: {_shown(value)} {said}", _join(allowed, about)
+    if _takes_a_date(tp) and (why := _impossible_date(value)):
+        return f"{where}: {_shown(value)} is not a valid date ({why})", _join(allowed, about)
     if kind in _DATE_ERRORS and tp is dt.date:
         return f"{where}: {_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2024-11-17", about
     if kind == "int_from_float":
@@ -339,6 +341,21 @@ def _hashable(part) -> bool:
 
 def _dotted(path) -> str:
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _takes_a_date(tp) -> bool:
+    tp = _unannotated(tp, [])[0]
+    return tp is dt.date or dt.date in typing.get_args(tp)
+
+
+def _impossible_date(value) -> str | None:
+    """Why a date written YYYY-MM-DD cannot be (2024-02-30: the day is out of range), if it cannot."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            return str(exc)
+    return None
 
 
 def _shown(value) -> str:

@@ -178,3 +178,15 @@ def test_a_name_where_a_list_was_reshaped_is_still_located():
         "my.yaml:20:16: actors.russia.red_lines[0].watch[0]: '' is not a valid name",
         "my.yaml:28:21: unknown actor 'rusia' (did you mean 'russia'?)",
     ]
+
+
+def test_an_impossible_date_says_why_and_hides_no_other_problem():
+    err = problems(("start: 2024-11-17", "start: 2024-11-31"), ("at: {date: 2024-11-17}", "at: {date: 2024-02-30}"), ("kind: what-if", "kind: whatif"))
+    assert [p.message for p in err.problems] == [
+        "kind: 'whatif' is not allowed (did you mean 'what-if'?)",
+        "start: '2024-11-31' is not a valid date (day is out of range for month)",
+        "events[0].at.date: '2024-02-30' is not a valid date (day is out of range for month)",
+    ]
+    assert "allowed: a date written YYYY-MM-DD" in str(err)
+    worded = problems(("start: 2024-11-17", "start: 17 Nov 2024"))
+    assert [p.message for p in worded.problems] == ["start: '17 Nov 2024' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-17"]
