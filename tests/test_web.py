@@ -178,6 +178,8 @@ def test_pages_refuse_what_they_cannot_show(server, browser):
     expect(page.get_by_role("button", name="Play turn")).to_have_count(0)
     page.goto(f"{base}/?seat=narnia")
     expect(page.get_by_text("There is no seat 'narnia' in this game.")).to_be_visible()
+    page.goto(f"{base}/?seat=ukrane")
+    expect(page.get_by_text("There is no seat 'ukrane' in this game (did you mean 'ukraine'?).")).to_be_visible()
     page.goto(f"{base}/?seat=china")
     expect(page.locator(".seat-title")).to_have_text("China: played by the model")
     expect(page.get_by_role("button", name="Ceasefire talks")).to_have_count(0)

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 import solara
 
 from ..disclaimer import DISCLAIMER
+from ..errors import did_you_mean
 from .board import board_html, news_html, red_lines_html
 from .hub import HUB
 
@@ -128,7 +129,7 @@ def SeatView(seat: str):
             solara.Info("The facilitator is setting up the game.")
             return
         if seat not in s.seats():
-            solara.Error(f"There is no seat '{seat}' in this game. Seats: " + ", ".join(s.seats()))
+            solara.Error(f"There is no seat '{seat}' in this game{did_you_mean(seat, s.seats())}. Seats: " + ", ".join(s.seats()))
             return
         human = seat in s.humans
         who = "your team's seat" if human else "played by the model"
