@@ -44,6 +44,7 @@ def test_compare_measures_paired_differences(tmp_path):
     out = tmp_path / "cmp"
     done = compare(tmp_path, "nov-2024", bold, out)
     assert DISCLAIMER in done.stdout and "B - A" in done.stdout
+    assert done.stdout.startswith(f"A: nov-2024\nB: {bold}\n")  # which scenario is which column
     table = pd.read_csv(out / "compare.csv")
     a = pq.read_table(out / "a" / "runs.parquet").to_pandas()
     b = pq.read_table(out / "b" / "runs.parquet").to_pandas()

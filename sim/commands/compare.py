@@ -26,6 +26,8 @@ def main(args) -> int:
     common = dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, progress=args.progress, command=command_line(), resume=True)
     folders = [run_batch(scenario, args.runs, out=out / side, **common) for side, scenario in (("a", args.scenario_a), ("b", args.scenario_b))]
     table, files = compare_folders(*folders, out)
+    for side, scenario in (("A", args.scenario_a), ("B", args.scenario_b)):
+        print(f"{side}: {scenario}")
     print(format_table(table))
     print(f"\n{', '.join(str(f) for f in files)}\n{DISCLAIMER}")
     return 0
