@@ -36,6 +36,8 @@ from .rules import Situation
 from .schema import Scenario
 
 END_STATES = ("de_escalated", "contained", "horizontal_escalation", "direct_nato_russia_war", "nuclear_use")
+# each end state in words, for narratives, reports and chart labels
+END_STATE_NAMES = dict(zip(END_STATES, ("de-escalated", "contained", "horizontal escalation", "direct NATO-Russia war", "nuclear use")))
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
 

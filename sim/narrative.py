@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from .disclaimer import DISCLAIMER
-from .model import END_STATES, Crisis
+from .model import END_STATE_NAMES, END_STATES, Crisis
 
 MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~"}
 
@@ -35,7 +35,7 @@ def summary_text(model: Crisis) -> str:
     lad, out = model.ladder, model.outcomes()
     peak = int(out["peak_rung"][0])
     lines = [
-        f"Outcome: peak rung '{lad.names[peak]}' (level {peak}); end state: {END_STATES[int(out['end_state'][0])].replace('_', ' ')}.",
+        f"Outcome: peak rung '{lad.names[peak]}' (level {peak}); end state: {END_STATE_NAMES[END_STATES[int(out['end_state'][0])]]}.",
         "Thresholds: "
         + "; ".join(
             f"{name} {model.scenario.date_of(int(t)) if t >= 0 else 'never'}"

@@ -263,3 +263,14 @@ def test_outcomes_have_one_entry_per_world(baseline, worlds):
     out = Crisis(baseline, worlds=worlds, rng=1).run().outcomes()
     assert {"peak_rung", "end_state", "final_rung", "first_nuclear_threshold", "peak_russia"} <= set(out)
     assert all(v.shape == (worlds,) and v.dtype.kind == "i" for v in out.values())
+
+
+def test_the_summary_names_the_end_state_in_words():
+    from sim.model import END_STATE_NAMES, END_STATES
+    from sim.narrative import summary_text
+
+    assert list(END_STATE_NAMES) == list(END_STATES) and all("_" not in name for name in END_STATE_NAMES.values())
+    assert END_STATE_NAMES["direct_nato_russia_war"] == "direct NATO-Russia war"
+    ended = Crisis("ceasefire-track", rng=1).run()  # a seeded world in which the talks hold
+    assert END_STATES[int(ended.outcomes()["end_state"][0])] == "de_escalated"
+    assert "; end state: de-escalated.\n" in summary_text(ended)
