@@ -59,6 +59,10 @@ def test_run_tells_the_story_and_writes_chart_and_narrative(tmp_path):
     chart, story = tmp_path / "a" / "ladder.png", tmp_path / "a" / "narrative.md"
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 20_000
     assert DISCLAIMER in story.read_text(encoding="utf-8")
+    page = story.read_text(encoding="utf-8")  # Markdown that shows the chart, then the story exactly as printed
+    assert page.startswith("# The week of ATACMS and Oreshnik") and "\n![Ladder chart](ladder.png)\n" in page
+    block = page.split("```text\n", 1)[1].split("\n```\n", 1)[0]
+    assert out.startswith(block + "\n")
 
     again = escalation("run", "nov-2024", "--seed", 3, "--out", tmp_path / "b", "--quiet")
     assert again.returncode == 0 and "(turn 0)" not in again.stdout

@@ -32,10 +32,12 @@ def main(args) -> int:
     model = Crisis(scenario, worlds=1, rng=args.seed).run()
     story = narrative_text(model)
     summary = summary_text(model)
-    (out / "narrative.md").write_text(f"{story}\n\n{summary}\n", encoding="utf-8")
     from analysis.ladder_chart import ladder_chart
 
     chart = ladder_chart(model, out / "ladder.png")
+    # Markdown that renders as printed: the chart, then the story as a block of text
+    page = f"# {scenario.title}\n\n![Ladder chart]({Path(chart).name})\n\n```text\n{story}\n\n{summary}\n```\n"
+    (out / "narrative.md").write_text(page, encoding="utf-8")
     print(summary if args.quiet else f"{story}\n\n{summary}")
     print(f"\nLadder chart: {chart}\nNarrative:    {out / 'narrative.md'}\n{DISCLAIMER}")
     return 0
