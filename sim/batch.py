@@ -16,6 +16,7 @@ import datetime as dt
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,11 @@ from .batch_store import Store
 from .disclaimer import DISCLAIMER
 
 DEFAULT_CHUNK = 10_000  # worlds per model instance: large enough that per-turn Python overhead is small
+WORKER_LOST = (
+    "a local worker process stopped abruptly; finished chunks are saved in {out} (resume to run the rest). "
+    "Called from a Python script? Local workers import the script again, so put the call under "
+    "`if __name__ == \"__main__\":`, or pass workers=1. Otherwise the machine may have run out of memory: try a smaller chunk."
+)
 TASK_CHUNKS = 16  # most model instances per task, so that small sweep points still spread over the workers
 
 
@@ -201,6 +207,9 @@ def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajector
             task = flying.pop(future)
             try:
                 runs, paths = future.result()
+            except BrokenProcessPool as exc:
+                pool.abandon()
+                raise BrokenProcessPool(WORKER_LOST.format(out=store.out)) from exc
             except Exception:
                 pool.abandon()
                 raise

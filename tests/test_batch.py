@@ -254,3 +254,16 @@ def test_help_states_the_default_chunk(capsys):
     with pytest.raises(SystemExit):
         main(["batch", "--help"])
     assert f"(default {DEFAULT_CHUNK:,})" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_script_without_a_main_guard_is_told_how_to_fix_it_and_loses_nothing(tmp_path):
+    """Local workers import the calling script again; an unguarded script gets a plain answer, then resumes."""
+    call = f"sim.run_batch('nov-2024', 600, seed=2, chunk=100, workers=2, out={str(tmp_path / 'out')!r}, resume=True)"
+    bare, guarded = tmp_path / "bare.py", tmp_path / "guarded.py"
+    bare.write_text(f"import sim\n{call}\n")
+    guarded.write_text(f"import sim\n\nif __name__ == '__main__':\n    {call}\n")
+    failed = subprocess.run([sys.executable, str(bare)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert failed.returncode != 0 and 'put the call under `if __name__ == "__main__":`' in failed.stderr.splitlines()[-1]
+    done = subprocess.run([sys.executable, str(guarded)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert table(tmp_path / "out").equals(table(run_batch("nov-2024", 600, seed=2, chunk=100, workers=1, out=tmp_path / "one", progress=False)))
