@@ -222,6 +222,9 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
         return f"{where}: {_shown(value)} is not a valid date ({why})", _join(allowed, about)
     if kind in _DATE_ERRORS and tp is dt.date:
         return f"{where}: {_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2024-11-17", about
+    if kind == "finite_number":  # YAML's .nan and .inf
+        spelled = ".nan" if value != value else ".inf" if value > 0 else "-.inf"
+        return f"{where}: expected an ordinary number, not {spelled}", _join(allowed, about)
     if kind == "int_from_float":
         return f"{where}: expected a whole number, got {_shown(value)}", _join(allowed, about)
     if kind.endswith(_TYPE_ERRORS) or kind in _DATE_ERRORS:

@@ -21,7 +21,7 @@ TRAITS = ("resolve", "risk_tolerance", "temperature", "cost_sensitivity", "lever
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan and .inf are no values for a scenario
 
 
 # --------------------------------------------------------------------------- ladder

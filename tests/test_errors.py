@@ -190,3 +190,17 @@ def test_an_impossible_date_says_why_and_hides_no_other_problem():
     assert "allowed: a date written YYYY-MM-DD" in str(err)
     worded = problems(("start: 2024-11-17", "start: 17 Nov 2024"))
     assert [p.message for p in worded.problems] == ["start: '17 Nov 2024' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-17"]
+
+
+def test_nan_and_infinity_are_refused_wherever_a_number_goes():
+    err = problems(
+        ("margin: 1.0", "margin: .nan"),  # a rule parameter
+        ("    resolve: 0.8\n", "    resolve: .inf\n"),  # a bounded trait
+        ("max_rung: cross_border_strikes}", "max_rung: cross_border_strikes}\n      - set_trait: {actor: russia, trait: resolve, by: -.inf}"),  # an unbounded change
+    )
+    assert [p.message for p in err.problems] == [
+        "margin: expected an ordinary number, not .nan",
+        "actors.russia.resolve: expected an ordinary number, not .inf",
+        "events[0].effects[1].set_trait.by: expected an ordinary number, not -.inf",
+    ]
+    assert "allowed: a number from 0 to 1" in str(err)

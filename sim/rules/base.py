@@ -23,7 +23,7 @@ def register(cls: type["Rule"]) -> type["Rule"]:
 class Params(BaseModel):
     """A rule's parameters (none by default)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan and .inf are no values for a scenario
 
 
 @dataclass
