@@ -151,6 +151,13 @@ def test_new_renames_and_keeps_the_source_header(tmp_path):
     assert [line for line in lines if line.startswith("name:")] == ["name: mine"]
 
 
+def test_new_refuses_a_shipped_scenarios_name(tmp_path, capsys):
+    target = tmp_path / "copy.yaml"
+    assert cli(["new", "no-atacms", "--from", "nov-2024", "--out", str(target)]) == 2
+    assert capsys.readouterr().err.startswith("escalation new: 'no-atacms' is a shipped scenario's name; choose another")
+    assert not target.exists()
+
+
 def test_new_from_a_file_of_ones_own_points_diff_at_that_file(tmp_path, capsys):
     first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
     assert cli(["new", "first", "--from", "nov-2024", "--out", str(first)]) == 0

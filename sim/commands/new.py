@@ -18,6 +18,8 @@ def main(args) -> int:
     from ..scaffold import copy_scenario
     from ..yamlio import read_text
 
+    if args.name in shipped_scenarios():
+        raise UsageError(f"'{args.name}' is a shipped scenario's name; choose another, so that `escalation run {args.name}` cannot be taken for your copy")
     out = Path(args.out or f"{args.name}.yaml")
     if out.exists():
         raise UsageError(f"{out} already exists; choose another NAME or --out FILE")
