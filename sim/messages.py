@@ -229,7 +229,7 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
         return f"{where}: expected a whole number, got {_shown(value)}", _join(allowed, about)
     if kind.endswith(_TYPE_ERRORS) or kind in _DATE_ERRORS:
         expected = describe(tp, meta, short=True) if tp is not None else "something else"
-        return f"{where}: expected {expected}, got {_shown(value)}", _join(allowed, about)
+        return f"{where}: expected {expected}, got {_shown(value)}{_written_as(tp, value)}", _join(allowed, about)
     if kind == "too_short":
         least = ctx.get("min_length", 1)
         return f"{where}: needs at least {least} item{'s' if least != 1 else ''}", _join(allowed, about)
@@ -276,6 +276,23 @@ def _key_type(model, path):
     tp, _ = annotation_at(model, path[:-1])
     tp = _member(tp, path[-1])
     return typing.get_args(tp)[0] if typing.get_origin(tp) is dict else str
+
+
+def _written_as(tp, value) -> str:
+    """'; write ...': how a student's near miss is written, for the usual ones (a name for a list, 80%, a bare date)."""
+    tp = _unannotated(tp, [])[0]
+    members = [m for m in typing.get_args(tp) if m is not type(None)] if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    if isinstance(value, str) and any(typing.get_origin(m) is list for m in members):
+        return f"; write [{value}]"
+    percent = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value) if isinstance(value, str) else None
+    if percent and float in members:
+        return f"; write a share as a fraction: {float(percent[1]) / 100:g}"
+    for m in filter(_is_model, members):
+        if isinstance(value, dt.date) and "date" in m.model_fields:
+            return f"; write {{date: {value}}}"
+        if isinstance(value, int) and not isinstance(value, bool) and "turn" in m.model_fields:
+            return f"; write {{turn: {value}}}"
+    return ""
 
 
 def _try(value, pattern: str) -> str:

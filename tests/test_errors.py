@@ -204,3 +204,18 @@ def test_nan_and_infinity_are_refused_wherever_a_number_goes():
         "events[0].effects[1].set_trait.by: expected an ordinary number, not -.inf",
     ]
     assert "allowed: a number from 0 to 1" in str(err)
+
+
+def test_a_near_miss_is_answered_with_how_to_write_it():
+    err = problems(
+        ("    resolve: 0.8\n", "    resolve: 80%\n"),  # a share as a percentage
+        ("      adversaries: [ukraine]", "      adversaries: ukraine"),  # one name for a list
+        ("    at: {date: 2024-11-17}\n", "    at: 2024-11-17\n"),  # a bare date for a time
+    )
+    assert [p.message for p in err.problems] == [
+        "actors.russia.resolve: expected a number, got '80%'; write a share as a fraction: 0.8",
+        "actors.russia.relations.adversaries: expected a list, got 'ukraine'; write [ukraine]",
+        "events[0].at: expected a mapping (key: value lines), got 2024-11-17; write {date: 2024-11-17}",
+    ]
+    assert [p.message for p in problems(("    at: {date: 2024-11-17}\n", "    at: 3\n")).problems] == ["events[0].at: expected a mapping (key: value lines), got 3; write {turn: 3}"]
+    assert [p.message for p in problems(("    resolve: 0.8\n", "    resolve: high\n")).problems] == ["actors.russia.resolve: expected a number, got 'high'"]
