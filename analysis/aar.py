@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.disclaimer import DISCLAIMER
-from sim.model import END_STATES, Crisis
+from sim.model import END_STATE_NAMES, END_STATES, Crisis
 from sim.tabletop import TabletopError
 
 from .ladder_chart import ladder_chart
@@ -111,7 +111,7 @@ def _outcome(s) -> str:
     return (
         "<section><h2>Outcome</h2>"
         f"<p>The crisis peaked at <b>{_e(lad.names[peak])}</b> (rung {peak}) and ended the game "
-        f"<b>{_e(END_STATES[int(out['end_state'][0])].replace('_', ' '))}</b>, standing at {_e(lad.names[int(out['final_rung'][0])])}.</p>"
+        f"<b>{_e(END_STATE_NAMES[END_STATES[int(out['end_state'][0])]])}</b>, standing at {_e(lad.names[int(out['final_rung'][0])])}.</p>"
         f"<p>Thresholds crossed:</p><ul>{''.join(crossed) or '<li>none</li>'}</ul></section>"
     )
 
@@ -134,7 +134,7 @@ def _comparison(s, dist, runs: int, chart: Path) -> str:
         f"<p>In {runs:,} model runs of the same scenario over the same {_turns(s.turn)}, with every seat played by the model "
         f"and no injects, <b>{_pct(same)}</b> peaked at {_e(lad.names[peak])} as your game did; "
         f"{_pct(higher)} went higher and {_pct(lower)} stayed lower. "
-        f"{_pct(same_state)} ended {_e(END_STATES[state].replace('_', ' '))}, like yours.</p>"
+        f"{_pct(same_state)} ended {_e(END_STATE_NAMES[END_STATES[state]])}, like yours.</p>"
         '<table><tr><th>Threshold</th><th>Crossed in your game</th><th>Share of model runs crossing it</th></tr>'
         f"{''.join(rows)}</table>"
         f'<img src="{_data_uri(chart)}" alt="distribution of peak rungs in the model runs"></section>'
@@ -225,7 +225,7 @@ def _branches(s) -> str:
         peak = int(out["peak_rung"][0])
         rows.append(
             f"<tr><td>{_e(b.name)}</td><td>{len(b.turns)}</td><td>{_e(lad.names[peak])}</td>"
-            f"<td>{_e(END_STATES[int(out['end_state'][0])].replace('_', ' '))}</td></tr>"
+            f"<td>{_e(END_STATE_NAMES[END_STATES[int(out['end_state'][0])]])}</td></tr>"
         )
     return (
         "<section><h2>Lines of play set aside</h2><p>Branches the class explored before going back and playing differently.</p>"

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .outcomes import end_state_name
 from .results import Results, load_results
 from .style import pyplot, save, stamp
 
@@ -37,7 +38,7 @@ def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.nda
     ra, rb = a.runs.sort_values("run"), b.runs.sort_values("run")
     out = []
     for state in a.model["end_states"]:
-        out.append(("end state", state.replace("_", " "), (ra["end_state"].astype(str) == state).to_numpy(float), (rb["end_state"].astype(str) == state).to_numpy(float)))
+        out.append(("end state", end_state_name(state), (ra["end_state"].astype(str) == state).to_numpy(float), (rb["end_state"].astype(str) == state).to_numpy(float)))
     b_thresholds = {t["id"] for t in b.thresholds}
     for t in a.thresholds:
         if t["id"] in b_thresholds:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.model import END_STATE_NAMES
+
 Z95 = 1.959963984540054
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -68,6 +70,11 @@ def survival_table(results) -> pd.DataFrame:
         block = pd.DataFrame({"threshold": t["id"], "name": t["name"], "turn": np.arange(turns), "date": dates, **_shares(n - by_turn, n)})
         blocks.append(block.rename(columns={"p": "surviving"}))
     return pd.concat(blocks, ignore_index=True)
+
+
+def end_state_name(state: str) -> str:
+    """An end state in words ('direct NATO-Russia war'); one this version does not know, with its underscores as spaces."""
+    return END_STATE_NAMES.get(state, state.replace("_", " "))
 
 
 def end_state_table(results) -> pd.DataFrame:

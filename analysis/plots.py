@@ -110,7 +110,7 @@ def draw_end_states(results):
     ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="share")
     for level, p in zip(y, table["p"]):
         ax.text(min(p + 0.02, 0.93), level, f"{p:.1%}", va="center", fontsize=9)
-    ax.set_yticks(y, [s.replace("_", " ") for s in table["end_state"]])
+    ax.set_yticks(y, [outcomes.end_state_name(s) for s in table["end_state"]])
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs (bars: 95% Wilson intervals)")
     ax.grid(axis="x", color="#eee")

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from analysis.compare import paired_bootstrap
 from sim.disclaimer import DISCLAIMER
+from sim.model import END_STATE_NAMES
 from sim.paths import shipped_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def test_compare_measures_paired_differences(tmp_path):
     b = pq.read_table(out / "b" / "runs.parquet").to_pandas()
     assert (a["chunk"] == b["chunk"]).all() and (a["seed"] == b["seed"]).all()  # the same seeds, run for run
     for state in ("horizontal_escalation", "direct_nato_russia_war"):
-        row = table[(table["measure"] == "end state") & (table["what"] == state.replace("_", " "))].iloc[0]
+        row = table[(table["measure"] == "end state") & (table["what"] == END_STATE_NAMES[state])].iloc[0]
         pa_, pb_ = (a["end_state"] == state).mean(), (b["end_state"] == state).mean()
         assert row["a"] == np.float64(pa_) and row["b"] == np.float64(pb_)
         assert abs(row["difference"] - (pb_ - pa_)) < 1e-12 and row["lo"] <= row["difference"] <= row["hi"]

@@ -16,6 +16,7 @@ from analysis.plots import draw, draw_actor_reach, draw_end_states, draw_fan, dr
 from analysis.results import load_results
 from sim.batch import run_batch
 from sim.disclaimer import DISCLAIMER
+from sim.model import END_STATE_NAMES
 from sim.sweep import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,9 +115,10 @@ def test_fan_median_and_end_states_match(batch):
     line = [ln for ln in fan.axes[0].get_lines() if ln.get_label() == "median"][0]
     assert np.array_equal(line.get_ydata(), median)
     runs = raw(batch)
-    bars = bars_of(draw_end_states(batch).axes[0])
+    ax = draw_end_states(batch).axes[0]
     counts = runs["end_state"].astype(str).value_counts()
-    assert [b.get_width() for b in bars] == pytest.approx([counts.get(s, 0) / len(runs) for s in batch.model["end_states"]])
+    assert [b.get_width() for b in bars_of(ax)] == pytest.approx([counts.get(s, 0) / len(runs) for s in batch.model["end_states"]])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [END_STATE_NAMES[s] for s in batch.model["end_states"]]  # in words
 
 
 def test_every_figure_is_stamped(batch, sweeps):
