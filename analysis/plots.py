@@ -29,6 +29,15 @@ def _figure(results, title: str, size=(11, 6.5)):
     return fig, ax
 
 
+def _label_shares(ax, y, table, fontsize: float) -> None:
+    """Each bar's share in words, beside its interval rather than on it: right of it, or inside the bar near 100%."""
+    for level, p, lo, hi in zip(y, table["p"], table["lo"], table["hi"]):
+        if hi + 0.015 <= 0.9:
+            ax.text(hi + 0.015, level, f"{p:.1%}", va="center", ha="left", fontsize=fontsize)
+        else:
+            ax.text(lo - 0.015, level, f"{p:.1%}", va="center", ha="right", fontsize=fontsize)
+
+
 def draw_reach(results):
     """How far up the ladder runs go: P(system reaches at least each rung), with 95% intervals."""
     table = outcomes.reach_table(results)
@@ -36,8 +45,7 @@ def draw_reach(results):
     y = table["level"].to_numpy()
     err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
     ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="P(reach at least)")
-    for level, p in zip(y, table["p"]):
-        ax.text(min(p + 0.02, 0.93), level, f"{p:.1%}", va="center", fontsize=8)
+    _label_shares(ax, y, table, fontsize=8)
     ax.set_yticks(y, [f"{lv}  {name}" for lv, name in zip(y, table["rung"])], fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs whose peak reaches the rung or higher (bars: 95% Wilson intervals)")
@@ -108,8 +116,7 @@ def draw_end_states(results):
     y = np.arange(len(table))
     err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
     ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="share")
-    for level, p in zip(y, table["p"]):
-        ax.text(min(p + 0.02, 0.93), level, f"{p:.1%}", va="center", fontsize=9)
+    _label_shares(ax, y, table, fontsize=9)
     ax.set_yticks(y, [outcomes.end_state_name(s) for s in table["end_state"]])
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs (bars: 95% Wilson intervals)")

@@ -187,3 +187,16 @@ def test_plot_help_lists_every_kind():
     assert done.returncode == 0, done.stderr
     words = "".join(done.stdout.split())
     assert all(f"{kind}:" in words for kind in KINDS) and "95%intervals" in words
+
+
+def test_share_labels_sit_beside_their_intervals_not_on_them(batch):
+    from analysis import outcomes
+
+    for figure, table in ((draw_reach(batch), outcomes.reach_table(batch)), (draw_end_states(batch), outcomes.end_state_table(batch))):
+        ax = figure.axes[0]
+        labels = [t for t in ax.texts if t.get_text().endswith("%")]
+        assert [t.get_text() for t in labels] == [f"{p:.1%}" for p in table["p"]]
+        for t, lo, hi in zip(labels, table["lo"], table["hi"]):
+            x = t.get_position()[0]
+            assert (t.get_ha() == "left" and x > hi) or (t.get_ha() == "right" and x < lo)
+            assert 0 < x < 1  # inside the axes
