@@ -335,7 +335,10 @@ class Crisis(mesa.Model):
         it takes effect in every world in the event phase of the next turn played."""
         card = next((c for c in self.scenario.injects if c.id == inject_id), None)
         if card is None:
-            raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}")
+            from .errors import did_you_mean
+
+            deck = [c.id for c in self.scenario.injects]
+            raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}{did_you_mean(inject_id, deck)}")
         self.queued.append(card)
 
     def _tell(self, spec, inject: bool = False) -> None:
