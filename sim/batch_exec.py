@@ -13,6 +13,8 @@ import gc
 import os
 import re
 import signal
+import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -83,15 +85,27 @@ def open_pool(executor, workers: int | None, tasks: int):
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim.batch"])
-    with ProcessPoolExecutor(n, mp_context=context, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(n, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         yield Pool(pool, lambda: 2 * n, f"{n} local workers")
 
 
-def _worker_init() -> None:
+def _worker_init(batch: int) -> None:
     # Ctrl-C reaches the whole process group: let the parent alone decide what to do
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # the imported modules live as long as the worker: keep them out of each chunk's garbage collection
     gc.freeze()
+    # a batch killed outright (kill -9) cannot stop its workers, which would wait for work forever: they watch it
+    threading.Thread(target=_exit_after, args=(batch,), name="watch-batch", daemon=True).start()
+
+
+def _exit_after(batch: int, every: float = 1.0) -> None:
+    """End this worker once the batch process that started it is gone."""
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(batch, 0)
+        except OSError:  # gone (or its number reused by another user's process)
+            os._exit(1)
 
 
 def _connect(address: str):

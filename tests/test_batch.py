@@ -154,6 +154,41 @@ def test_kill_9_then_resume_equals_an_uninterrupted_batch(tmp_path):
     assert not (out / "chunks").exists()
 
 
+def session_processes(sid: int) -> list[int]:
+    """Processes still alive in a session (zombies count as gone)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_do_not_outlive_a_batch_killed_outright(tmp_path):
+    out = tmp_path / "orphans"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "batch", "nov-2024", "--runs", "4000", "--chunk", "125", "--workers", "2", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not list((out / "chunks").glob("runs-*.parquet")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
+            time.sleep(0.02)
+        assert len(session_processes(proc.pid)) >= 3  # the batch, its forkserver and workers
+        proc.kill()  # the batch alone, as `kill -9 PID` does: its workers are not signalled
+        proc.wait()
+        deadline = time.monotonic() + 30
+        while session_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session_processes(proc.pid) == []
+    finally:
+        if session_processes(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 # --------------------------------------------------------------------------- provenance
 
 
