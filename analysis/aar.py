@@ -208,9 +208,9 @@ def _timeline(s) -> str:
                 items.append(f'<li class="{kind}">{tag} [{_e(e.status)}]: {_e(e.text)} <span class="src">({_e(e.source)})</span></li>')
             else:
                 items.append(f'<li class="{e.kind}">{_e(e.text)}</li>')
-        holds = sum(1 for d in decisions if not d["human"] and d["to"] == d["from"])
+        holds = [m.actors[d["actor"]].label for d in decisions if not d["human"] and d["to"] == d["from"]]
         if holds:
-            items.append(f'<li class="src">{holds} model-played actor(s) held their posture.</li>')
+            items.append(f'<li class="src">Held their posture (the model): {_e(", ".join(holds))}.</li>')
         blocks.append(f"<h3>Turn {turn}: {s.scenario.date_of(turn):%a %d %b %Y}</h3><ul>{''.join(items)}</ul>")
     return f"<section><h2>Timeline: every move and why</h2>{''.join(blocks)}</section>"
 

@@ -286,6 +286,10 @@ def test_the_report_tells_what_happened_and_why(tmp_path):
             if not d["human"] and d["to"] != d["from"]:
                 assert f"because {d['why']}" in html.replace("&#x27;", "'")
     assert html.count("(the class)") == sum(1 for decisions in s.log for d in decisions if d["human"])
+    for decisions in s.log:  # and every bot that held, by name
+        held = [s.model.actors[d["actor"]].label for d in decisions if not d["human"] and d["to"] == d["from"]]
+        assert not held or f"Held their posture (the model): {', '.join(held)}." in html
+    assert html.count("Held their posture (the model): ") == sum(1 for decisions in s.log if any(not d["human"] and d["to"] == d["from"] for d in decisions)) > 0
     assert "Inject played [documented]: Kim repeats his" in html.replace("&quot;", '"')
     assert "History beside your game, 17-26 November 2024" in html and "Oreshnik strike on Dnipro" in html
     # the comparison with the model's own runs states a share that the outcomes bear out
