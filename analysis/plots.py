@@ -148,8 +148,12 @@ def plot(results, kind: str = "report", out=None, metric: str | None = None) -> 
     path = Path(out) if out else results.folder / (f"{kind}.html" if kind == "report" else f"{kind}.png")
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
-    if kind == "report":
-        from .report import write_report
+    from .report import SENSITIVITY, write_report
 
+    explained = SENSITIVITY.get((results.sweep or {}).get("method")) if kind == "report" else kind
+    if metric is not None and explained not in SENSITIVITY.values():
+        raise UsageError(f"--metric chooses what a sensitivity chart explains (kinds tornado, sobol, morris, or the report of such a sweep); "
+                         f"--kind {kind} of {results.folder} has no such chart")
+    if kind == "report":
         return write_report(results, path, metric)
     return save(draw(results, kind, metric), path)

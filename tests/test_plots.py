@@ -164,6 +164,8 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
         (["--kind", "sobol"], "needs a sweep run with --method sobol"),
         (["--kind", "reach", "--out", "x.jpg"], "save charts as .png, .svg or .pdf"),
         (["--kind", "morris", "--metric", "peak_russa"], None),
+        (["--kind", "reach", "--metric", "peak_rung"], "--kind reach of"),  # a metric that would be silently ignored
+        (["--metric", "peak_rung"], "--metric chooses what a sensitivity chart explains"),  # a batch's report has none
     ],
 )
 def test_plot_refuses_bad_requests_in_one_line(batch, sweeps, capsys, args, expected):
