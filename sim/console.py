@@ -231,7 +231,8 @@ class Console:
         if len(rest) > 1:
             self.say("? report takes at most one folder name")
             return
-        self.say("Writing the report (with 10,000 model runs for comparison)...")
+        if self.session.turn:  # before the first turn there is nothing to write, and the session says so
+            self.say("Writing the report (with 10,000 model runs for comparison)...")
         report = write_report(self.session, rest[0] if rest else self.out_dir)
         self.say(f"Report: {report.html}\nLadder chart: {report.chart}\nSession: {report.session}")
 

@@ -103,3 +103,10 @@ def test_bad_command_lines_get_one_clear_line_and_exit_2(tmp_path, args, message
     assert r.returncode == 2
     assert r.stderr.splitlines()[0].startswith(message) and len(r.stderr.splitlines()) == 1
     assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_a_report_asked_for_before_the_first_turn_is_refused_in_one_line(tmp_path):
+    r = play(GAME, ["report", "quit"], tmp_path)
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert "! nothing to report yet: no turn has been played" in r.stdout and "Writing the report" not in r.stdout
+    assert not list(tmp_path.rglob("aar.html"))
