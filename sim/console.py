@@ -192,7 +192,10 @@ class Console:
                 self.say(f"  {i}. {card.id} [{card.status}] {card.title}{when}")
             return
         ref = rest[0]
-        if ref.isdigit() and 1 <= int(ref) <= len(deck):
+        if ref.isdigit():
+            if not 1 <= int(ref) <= len(deck):
+                self.say(f"? the deck has cards 1 to {len(deck)}: type 'inject' to list them" if deck else "? this scenario has no inject deck")
+                return
             ref = deck[int(ref) - 1].id
         s.inject(ref)
         self.say(f"Inject '{ref}' will take effect when this turn is played.")

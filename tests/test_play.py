@@ -110,3 +110,12 @@ def test_a_report_asked_for_before_the_first_turn_is_refused_in_one_line(tmp_pat
     assert r.returncode == 0 and "Traceback" not in r.stderr
     assert "! nothing to report yet: no turn has been played" in r.stdout and "Writing the report" not in r.stdout
     assert not list(tmp_path.rglob("aar.html"))
+
+
+def test_an_inject_number_outside_the_deck_gets_a_hint(tmp_path):
+    from sim.loader import load_scenario
+
+    deck = load_scenario("nov-2024").injects
+    r = play(GAME, [f"inject {len(deck) + 1}", "inject 2", "quit"], tmp_path)
+    assert f"? the deck has cards 1 to {len(deck)}: type 'inject' to list them" in r.stdout
+    assert f"Inject '{deck[1].id}' will take effect when this turn is played." in r.stdout
