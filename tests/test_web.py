@@ -28,9 +28,13 @@ WAIT = 20_000  # ms: generous for a loaded 2-core machine; a live update normall
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`escalation serve` on a port the system picks; yields its base URL."""
-    out = tmp_path_factory.mktemp("web")
-    cmd = [sys.executable, "-m", "sim.cli", "serve", "nov-2024", "--port", "0", "--human", "ukraine,russia", "--turns", "8", "--key", KEY, "--out", str(out / "reports")]
+    """`escalation serve` on a port the system picks, a game under way; yields its base URL."""
+    yield from serve(tmp_path_factory.mktemp("web"), "--human", "ukraine,russia", "--turns", "8")
+
+
+def serve(out: Path, *args: str):
+    """Run `escalation serve nov-2024 ARGS` on a free port; yield (base URL, what it printed, its folder), then stop it."""
+    cmd = [sys.executable, "-m", "sim.cli", "serve", "nov-2024", "--port", "0", *args, "--key", KEY, "--out", str(out / "reports")]
     log = open(out / "serve.log", "w+")  # the server's own messages: shown if a test fails
     proc = subprocess.Popen(cmd, cwd=out, stdout=subprocess.PIPE, stderr=log, text=True)
     lines: queue.Queue = queue.Queue()
@@ -203,3 +207,21 @@ def test_serve_refuses_bad_command_lines_with_one_line(tmp_path):
             r = subprocess.run([sys.executable, "-m", "sim.cli", "serve", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
             assert r.returncode == 2 and r.stderr.startswith(message), r.stderr
             assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_before_a_game_the_facilitator_is_told_how_to_start_one(tmp_path, browser):
+    from playwright.sync_api import expect
+
+    running = serve(tmp_path)
+    base, _, _ = next(running)
+    try:
+        page = browser.new_page()
+        page.set_default_timeout(WAIT)
+        page.goto(f"{base}/facilitator?key={KEY}")
+        expect(page.get_by_text("No game yet: choose a scenario and the seats the teams hold")).to_be_visible()
+        expect(page.get_by_role("button", name="Start new game")).to_be_visible()
+        page.goto(f"{base}/")
+        expect(page.get_by_text("The facilitator is setting up the game.")).to_be_visible()
+        page.close()
+    finally:
+        next(running, None)

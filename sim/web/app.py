@@ -207,8 +207,10 @@ def FacilitatorView(key: str):
                 SaveCard(tell)
                 ReportCard(tell)
             NewGameCard(tell)
-        if s is not None:
-            SeatLinks()
+        if s is None:
+            solara.Info("No game yet: choose a scenario and the seats the teams hold (under New game), then start it.")
+            return
+        SeatLinks()
         ProjectorView()
 
 
