@@ -220,6 +220,8 @@ def test_before_a_game_the_facilitator_is_told_how_to_start_one(tmp_path, browse
         page.goto(f"{base}/facilitator?key={KEY}")
         expect(page.get_by_text("No game yet: choose a scenario and the seats the teams hold")).to_be_visible()
         expect(page.get_by_role("button", name="Start new game")).to_be_visible()
+        expect(page.get_by_text("Drop a saved session here to load it")).to_be_visible()  # or resume a class's game
+        expect(page.get_by_text("Save session")).to_have_count(0)
         page.goto(f"{base}/")
         expect(page.get_by_text("The facilitator is setting up the game.")).to_be_visible()
         page.close()

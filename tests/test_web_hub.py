@@ -42,6 +42,8 @@ def test_no_game_yet():
     hub = Hub()
     assert hub.act(lambda s: s.advance()) == "no game is set up yet"
     assert hub.chart_png() is None and hub.write_report() == "no game is set up yet"
+    saved = started().session.to_json()
+    assert hub.load(saved, "class.json") is None and hub.session.to_json() == saved  # a saved game resumes without a game under way
 
 
 def test_waiting_pages_wake_when_the_game_changes():

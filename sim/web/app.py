@@ -204,7 +204,8 @@ def FacilitatorView(key: str):
                 TurnCard(tell)
                 InjectCard(tell)
                 RewindCard(tell)
-                SaveCard(tell)
+            SaveCard(tell)  # loading a class's saved game needs no game under way
+            if s is not None:
                 ReportCard(tell)
             NewGameCard(tell)
         if s is None:
@@ -255,7 +256,8 @@ def RewindCard(tell):
 def SaveCard(tell):
     with HUB.lock, solara.Card("Save and load"):
         s = game()
-        solara.FileDownload(lambda: HUB.session.to_json(), filename=f"{s.scenario.name}-session.json", label="Save session", mime_type="application/json")
+        if s is not None:
+            solara.FileDownload(lambda: HUB.session.to_json(), filename=f"{s.scenario.name}-session.json", label="Save session", mime_type="application/json")
 
         def load(info):
             tell(HUB.load(info["data"].decode("utf-8", "replace"), info["name"]), f"Loaded {info['name']}.")
