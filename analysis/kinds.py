@@ -9,5 +9,6 @@ KINDS = {
     "tornado": "one-at-a-time sensitivity (a sweep with --method oat)",
     "sobol": "Sobol' first- and total-order indices with intervals (a sweep with --method sobol)",
     "morris": "Morris mu* and sigma (a sweep with --method morris)",
+    "response": "the outcome against each swept parameter: point means and a binned mean with 95% intervals (any sweep)",
     "report": "one self-contained HTML page with every chart that applies and a summary table",
 }

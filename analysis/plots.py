@@ -7,6 +7,7 @@ it as PNG, SVG or PDF (or writes the HTML report).
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,11 @@ from . import outcomes
 from .kinds import KINDS
 from .style import pyplot, save, stamp
 
+METRIC_KINDS = ("tornado", "sobol", "morris", "response")  # the charts --metric chooses the outcome of
 BAND = "#9ecae1"
 LINE = "#08519c"
+SURVIVAL_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
+SURVIVAL_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 
 def _figure(results, title: str, size=(11, 6.5)):
@@ -75,19 +79,36 @@ def draw_survival(results):
     """For each threshold, the share of runs not yet past it on each date; never crossing is censored at the horizon."""
     table = outcomes.survival_table(results)
     fig, ax = _figure(results, "Threshold survival: share of runs not yet past each threshold")
-    fig.subplots_adjust(left=0.08, right=0.78)
+    fig.subplots_adjust(left=0.08, right=0.72)
     colours = pyplot().get_cmap("tab10")
-    for i, (tid, block) in enumerate(table.groupby("threshold", sort=False)):
+    blocks = list(table.groupby("threshold", sort=False))
+    for i, (tid, block) in enumerate(blocks):
         dates = block["date"].to_numpy()
         ax.fill_between(dates, block["lo"], block["hi"], step="post", color=colours(i % 10), alpha=0.15, lw=0)
-        ax.step(dates, block["surviving"], where="post", color=colours(i % 10), lw=1.8, label=block["name"].iloc[0])
+        # curves can coincide (thresholds crossed together in every run): each earlier one is drawn wider and
+        # with its own dashes and markers (staggered along the line), so every threshold stays visible
+        ax.step(dates, block["surviving"], where="post", color=colours(i % 10), lw=1.4 + 1.6 * (len(blocks) - 1 - i) / max(len(blocks) - 1, 1),
+                ls=SURVIVAL_STYLES[i % len(SURVIVAL_STYLES)], marker=SURVIVAL_MARKERS[i % len(SURVIVAL_MARKERS)], ms=5,
+                markevery=(i % 4, 4), label=block["name"].iloc[0])
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("share of runs that have not yet crossed (bands: 95%)")
     ax.set_xlabel("runs that never cross stay in the share to the horizon (censored)")
     ax.grid(color="#eee")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="Thresholds")
+    title = "Thresholds\n(each its own line and marker;\ncoinciding curves overlap)"
+    same = _coinciding(blocks)
+    if same:
+        title += "".join("\n" + textwrap.fill("same curve: " + ", ".join(names), 38) for names in same)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title=title, title_fontsize=8)
     fig.autofmt_xdate()
     return fig
+
+
+def _coinciding(blocks) -> list[list[str]]:
+    """Names of thresholds whose survival curves are identical, in groups of two or more."""
+    groups: dict[bytes, list[str]] = {}
+    for _, block in blocks:
+        groups.setdefault(block["surviving"].to_numpy().tobytes(), []).append(block["name"].iloc[0])
+    return [names for names in groups.values() if len(names) > 1]
 
 
 def draw_fan(results):
@@ -127,12 +148,14 @@ def draw_end_states(results):
 def draw(results, kind: str, metric: str | None = None):
     """The figure of one chart kind (not 'report')."""
     from . import sensitivity_plots
+    from .response import draw_response
 
     figures = {
         "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "end-states": draw_end_states,
         "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
+        "response": draw_response,
     }
-    if kind in ("tornado", "sobol", "morris"):
+    if kind in METRIC_KINDS:
         return figures[kind](results, metric)
     return figures[kind](results)
 
@@ -148,12 +171,12 @@ def plot(results, kind: str = "report", out=None, metric: str | None = None) -> 
     path = Path(out) if out else results.folder / (f"{kind}.html" if kind == "report" else f"{kind}.png")
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
-    from .report import SENSITIVITY, write_report
+    from .report import write_report
 
-    explained = SENSITIVITY.get((results.sweep or {}).get("method")) if kind == "report" else kind
-    if metric is not None and explained not in SENSITIVITY.values():
-        raise UsageError(f"--metric chooses what a sensitivity chart explains (kinds tornado, sobol, morris, or the report of such a sweep); "
-                         f"--kind {kind} of {results.folder} has no such chart")
+    explains = kind in METRIC_KINDS or (kind == "report" and results.sweep)
+    if metric is not None and not explains:
+        raise UsageError(f"--metric chooses what a sensitivity or response chart explains (kinds {', '.join(METRIC_KINDS)}, or the report "
+                         f"of a sweep); --kind {kind} of {results.folder} has no such chart")
     if kind == "report":
         return write_report(results, path, metric)
     return save(draw(results, kind, metric), path)

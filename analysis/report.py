@@ -24,6 +24,8 @@ def report_kinds(results) -> list[str]:
     method = (results.sweep or {}).get("method")
     if method in SENSITIVITY:
         kinds.append(SENSITIVITY[method])
+    if method:
+        kinds.append("response")
     return kinds
 
 
@@ -47,7 +49,7 @@ def write_report(results, path, metric: str | None = None) -> str:
         "content hash": m["scenario"]["hash"],
         "runs": f"{m['runs']:,}" + (f" ({m['sweep']['points']} points x {m['sweep']['runs_per_point']} runs, {m['sweep']['method']})" if m.get("sweep") else ""),
         "seed": m["seed"],
-        "chunk (worlds per model instance)": m["chunk"],
+        "chunk (worlds per model instance)": _chunk(m),
         "--set": ", ".join(f"{k}={v}" for k, v in m.get("set", {}).items()) or "none",
         "package": f"{m['package']['name']} {m['package']['version']}",
         "command": m["command"],
@@ -65,6 +67,15 @@ def write_report(results, path, metric: str | None = None) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return str(path)
+
+
+def _chunk(manifest: dict) -> str:
+    """The chunk size the runs actually had: --chunk, or fewer when there are fewer runs (per point) than that."""
+    sweep = manifest.get("sweep")
+    runs = sweep["runs_per_point"] if sweep else manifest["runs"]
+    if runs >= manifest["chunk"]:
+        return f"{manifest['chunk']:,}"
+    return f"{runs:,} (one chunk of all {runs:,} runs{' of each point' if sweep else ''}; --chunk {manifest['chunk']:,})"
 
 
 def _png(fig) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from pytest import approx
 
 from analysis.compare import paired_bootstrap
 from sim.disclaimer import DISCLAIMER
@@ -53,11 +55,14 @@ def test_compare_measures_paired_differences(tmp_path):
     for state in ("horizontal_escalation", "direct_nato_russia_war"):
         row = table[(table["measure"] == "end state") & (table["what"] == END_STATE_NAMES[state])].iloc[0]
         pa_, pb_ = (a["end_state"] == state).mean(), (b["end_state"] == state).mean()
-        assert row["a"] == np.float64(pa_) and row["b"] == np.float64(pb_)
-        assert abs(row["difference"] - (pb_ - pa_)) < 1e-12 and row["lo"] <= row["difference"] <= row["hi"]
+        assert row["a"] == approx(round(pa_, 4)) and row["b"] == approx(round(pb_, 4))  # rounded to 0.01 percentage points
+        assert row["difference"] == approx(round(pb_ - pa_, 4)) and row["lo"] <= row["difference"] <= row["hi"]
     shadow = table[table["what"] == "Nuclear shadow"].iloc[0]
     expected = (b["first_nuclear_shadow"] >= 0).mean() - (a["first_nuclear_shadow"] >= 0).mean()
-    assert abs(shadow["difference"] - expected) < 1e-12 and shadow["lo"] > 0  # a bolder Russia climbs more often, clearly
+    assert shadow["difference"] == approx(round(expected, 4)) and shadow["lo"] > 0  # a bolder Russia climbs more often, clearly
+    with open(out / "compare.csv", newline="") as f:
+        numbers = [cell for row in list(csv.reader(f))[1:] for cell in row[2:]]
+    assert all(len(cell.split(".")[-1]) <= 4 for cell in numbers) and any(len(cell.split(".")[-1]) == 4 for cell in numbers)
     assert (out / "compare.png").read_bytes().startswith(b"\x89PNG")
 
 

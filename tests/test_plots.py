@@ -34,7 +34,7 @@ def batch(tmp_path_factory):
 def sweeps(tmp_path_factory):
     base = tmp_path_factory.mktemp("sweeps")
     found = {}
-    for method, samples, levels in (("oat", None, 3), ("sobol", 4, None), ("morris", 4, None)):
+    for method, samples, levels in (("oat", None, 3), ("sobol", 4, None), ("morris", 4, None), ("grid", None, 3), ("lhs", 12, None)):
         vary = [f"{v}:{levels}" if levels else v for v in VARY]
         out = run_sweep("nov-2024", vary, method=method, samples=samples, runs=6, out=base / method, seed=3, workers=1, progress=False)
         found[method] = load_results(out)
@@ -128,6 +128,9 @@ def test_every_figure_is_stamped(batch, sweeps):
     for method, kind in (("oat", "tornado"), ("sobol", "sobol"), ("morris", "morris")):
         words = texts(draw(sweeps[method], kind))
         assert DISCLAIMER in words and f"{method} sweep" in words and "seed 3" in words, kind
+    for method, results in sweeps.items():
+        words = texts(draw(results, "response"))
+        assert DISCLAIMER in words and f"{method} sweep" in words and f"{len(results.runs)} runs" in words and "seed 3" in words, method
 
 
 def test_plot_command_writes_each_format(batch, tmp_path):
@@ -146,7 +149,7 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
 
     made = {}
     for kind in KINDS:
-        results = {"tornado": sweeps["oat"], "sobol": sweeps["sobol"], "morris": sweeps["morris"]}.get(kind, batch)
+        results = {"tornado": sweeps["oat"], "sobol": sweeps["sobol"], "morris": sweeps["morris"], "response": sweeps["grid"]}.get(kind, batch)
         made[kind] = Path(plot(results, kind, tmp_path / (f"{kind}.html" if kind == "report" else f"{kind}.png")))
     for kind, path in made.items():
         assert path.stat().st_size > 10_000, kind
@@ -154,7 +157,19 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
     assert DISCLAIMER in page and page.count("data:image/png;base64,") == 5 and "src='http" not in page and "<script" not in page
     assert "Summary" in page and "median first crossing" in page
     sweep_page = Path(plot(sweeps["sobol"], "report", tmp_path / "sobol-report.html")).read_text()
-    assert "Sensitivity of peak_rung" in sweep_page and sweep_page.count("data:image/png;base64,") == 5
+    assert "Sensitivity of peak_rung" in sweep_page and sweep_page.count("data:image/png;base64,") == 6  # with the response chart
+    assert KINDS["response"] in sweep_page
+    grid_page = Path(plot(sweeps["grid"], "report", tmp_path / "grid-report.html", metric="cross_nuclear_shadow")).read_text()
+    assert grid_page.count("data:image/png;base64,") == 5 and KINDS["response"] in grid_page  # the outcome charts and the response
+
+
+def test_report_gives_the_chunk_the_runs_really_had(batch, sweeps, tmp_path):
+    from analysis.plots import plot
+
+    assert batch.manifest["chunk"] == 300 and "<td>300</td>" in Path(plot(batch, "report", tmp_path / "b.html")).read_text()
+    assert sweeps["grid"].manifest["chunk"] == 10_000  # the default, larger than the 6 runs of each point
+    page = Path(plot(sweeps["grid"], "report", tmp_path / "g.html")).read_text()
+    assert "<td>6 (one chunk of all 6 runs of each point; --chunk 10,000)</td>" in page and "<td>10000</td>" not in page
 
 
 @pytest.mark.parametrize(
@@ -165,7 +180,8 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
         (["--kind", "reach", "--out", "x.jpg"], "save charts as .png, .svg or .pdf"),
         (["--kind", "morris", "--metric", "peak_russa"], None),
         (["--kind", "reach", "--metric", "peak_rung"], "--kind reach of"),  # a metric that would be silently ignored
-        (["--metric", "peak_rung"], "--metric chooses what a sensitivity chart explains"),  # a batch's report has none
+        (["--metric", "peak_rung"], "--metric chooses what a sensitivity or response chart explains"),  # a batch's report has none
+        (["--kind", "response"], "needs a sweep (any --method)"),
     ],
 )
 def test_plot_refuses_bad_requests_in_one_line(batch, sweeps, capsys, args, expected):
@@ -202,3 +218,79 @@ def test_share_labels_sit_beside_their_intervals_not_on_them(batch):
             x = t.get_position()[0]
             assert (t.get_ha() == "left" and x > hi) or (t.get_ha() == "right" and x < lo)
             assert 0 < x < 1  # inside the axes
+
+
+def response_panels(fig) -> dict:
+    """Each visible panel of a response chart by the parameter it shows."""
+    return {ax.get_xlabel(): ax for ax in fig.axes if ax.get_visible()}
+
+
+def binned_line_and_band(ax):
+    from matplotlib.collections import PolyCollection
+
+    line = next(ln for ln in ax.get_lines() if ln.get_label().startswith("binned mean"))
+    band = next(c for c in ax.collections if isinstance(c, PolyCollection)).get_paths()[0].vertices
+    return line, band
+
+
+def check_response(ax, runs, key, bin_of, metric_values):
+    """Dots are the per-point means; line and band the binned mean and the 95% interval over the shared seeds, recomputed here."""
+    runs = runs.assign(v=metric_values, bin=bin_of)
+    per_point = runs.groupby("point").agg(x=(key, "first"), mean=("v", "mean"))
+    dots = ax.collections[0].get_offsets()
+    assert np.allclose(np.asarray(dots), per_point[["x", "mean"]].to_numpy())
+    line, band = binned_line_and_band(ax)
+    by_seed = runs.groupby(["bin", "chunk", "world"])["v"].mean().groupby(level="bin")
+    expected = by_seed.mean()
+    assert len(expected) == len(line.get_ydata()) > 1
+    assert np.allclose(line.get_ydata(), expected.to_numpy())
+    assert np.allclose(line.get_ydata(), runs.groupby("bin")["v"].mean().to_numpy())  # equal runs per point: the plain mean of the bin's runs
+    half = 1.959963984540054 * by_seed.std(ddof=1) / np.sqrt(by_seed.size())
+    for x, lo, hi in zip(line.get_xdata(), expected - half, expected + half):
+        ys = band[np.isclose(band[:, 0], x), 1]
+        assert ys.min() == pytest.approx(lo) and ys.max() == pytest.approx(hi)
+    return line
+
+
+def test_response_of_a_grid_sweep_matches_an_independent_count(sweeps):
+    results = sweeps["grid"]
+    runs = raw(results)
+    panels = response_panels(draw(results, "response"))
+    assert set(panels) == {f["key"] for f in results.sweep["factors"]}
+    for key, ax in panels.items():
+        values = np.sort(runs[key].unique())
+        line = check_response(ax, runs, key, np.searchsorted(values, runs[key]), runs["peak_rung"].to_numpy(float))
+        assert np.allclose(line.get_xdata(), values) and len(values) == 3  # the grid values are the bins
+
+
+def test_response_of_an_lhs_sweep_matches_an_independent_count(sweeps):
+    results = sweeps["lhs"]
+    runs = raw(results)
+    crossed = (runs["first_nuclear_shadow"] >= 0).to_numpy(float)
+    fig = draw(results, "response", "cross_nuclear_shadow")
+    assert "Response of cross_nuclear_shadow" in texts(fig)
+    for factor in results.sweep["factors"]:
+        ax = response_panels(fig)[factor["key"]]
+        count = len(binned_line_and_band(ax)[0].get_xdata())
+        width = (factor["hi"] - factor["lo"]) / count
+        bin_of = np.minimum(((runs[factor["key"]] - factor["lo"]) // width).astype(int), count - 1)
+        line = check_response(ax, runs, factor["key"], bin_of, crossed)
+        assert np.allclose(line.get_xdata(), factor["lo"] + width * (np.arange(count) + 0.5))  # equal-width bins, at their centres
+        assert runs[factor["key"]].nunique() == 12 > count  # binned, not one bin per point
+
+
+def test_coinciding_survival_curves_each_stay_visible(batch):
+    import dataclasses
+
+    falling = next(i for i, t in enumerate(batch.thresholds) if 0 < (batch.runs[f"first_{t['id']}"] >= 0).mean() < 1)
+    first, second = batch.thresholds[falling], batch.thresholds[falling + 1]
+    assert not batch.runs[f"first_{first['id']}"].equals(batch.runs[f"first_{second['id']}"])
+    twin = dataclasses.replace(batch, runs=batch.runs.assign(**{f"first_{second['id']}": batch.runs[f"first_{first['id']}"]}))
+    ax = draw_survival(twin).axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == len(batch.thresholds)
+    assert len({(str(ln.get_linestyle()), ln.get_marker()) for ln in lines}) == len(lines)  # each its own line and marker
+    a, b = lines[falling], lines[falling + 1]
+    assert np.array_equal(a.get_ydata(), b.get_ydata()) and a.get_linewidth() > b.get_linewidth()  # the one beneath is wider
+    title = ax.get_legend().get_title().get_text().replace("\n", " ")
+    assert f"same curve: {first['name']}, {second['name']}" in title
