@@ -86,9 +86,9 @@ def condition_mask(model: "Crisis", cond) -> np.ndarray:
     return OPS[cond.op](current, value)
 
 
-def apply_effects(model: "Crisis", event: CompiledEvent, mask: np.ndarray) -> None:
-    """Carry out an event's effects in the masked worlds."""
-    for fx in event.spec.effects:
+def apply_effects(model: "Crisis", effects, mask: np.ndarray) -> None:
+    """Carry out an event's or inject's effects in the masked worlds."""
+    for fx in effects:
         kind = fx.kind
         body = getattr(fx, kind)
         if kind == "add_actor":

@@ -28,7 +28,6 @@ import mesa
 import numpy as np
 
 from .agents import ActorAgent
-from .disclaimer import DISCLAIMER
 from .events import CompiledEvent, apply_effects
 from .ladder import CompiledLadder
 from .redlines import RedLineState
@@ -85,7 +84,6 @@ class Crisis(mesa.Model):
         self.explain = self.worlds == 1
         self.turn = 0
         self.turns = scenario.turns
-        self.disclaimer = DISCLAIMER
 
         self.actors: dict[str, ActorAgent] = {}
         for i, (key, spec) in enumerate(scenario.actors.items()):
@@ -120,9 +118,7 @@ class Crisis(mesa.Model):
         for a in self.order:
             rel = a.spec.relations
             a.adversaries = np.array([idx[k] for k in rel.adversaries], dtype=np.int64)
-            a.adversary_mask = np.zeros(n, dtype=bool)
-            a.adversary_mask[a.adversaries] = True
-            self.adversary[a.index] = a.adversary_mask
+            self.adversary[a.index, a.adversaries] = True
             a.restrainers = [self.actors[k] for k in rel.restrainers]
             a.veto_players = [self.actors[k] for k in rel.veto_players]
         for a in self.order:
@@ -133,17 +129,17 @@ class Crisis(mesa.Model):
 
     def _build_red_lines(self) -> None:
         idx = {k: i for i, k in enumerate(self.keys)}
+        declared = [(a.key, spec, True) for a in self.order for spec in a.spec.red_lines]
+        later = [  # lines declared by events or injects start inactive
+            (fx.add_red_line.actor, fx.add_red_line.red_line, False)
+            for ev in [*self.scenario.events, *self.scenario.injects]
+            for fx in ev.effects
+            if fx.add_red_line
+        ]
         self.red_lines: dict[tuple[str, str], RedLineState] = {}
-        for a in self.order:
-            for spec in a.spec.red_lines:
-                self.red_lines[(a.key, spec.id)] = RedLineState(a.index, spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, True)
-        for ev in [*self.scenario.events, *self.scenario.injects]:  # lines declared later start inactive
-            for fx in ev.effects:
-                if fx.add_red_line and (fx.add_red_line.actor, fx.add_red_line.red_line.id) not in self.red_lines:
-                    body = fx.add_red_line
-                    self.red_lines[(body.actor, body.red_line.id)] = RedLineState(
-                        idx[body.actor], body.red_line, [idx[k] for k in body.red_line.watch], self.ladder, self.worlds, False
-                    )
+        for key, spec, active in declared + later:
+            if (key, spec.id) not in self.red_lines:
+                self.red_lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active)
         self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
         self.holding = {a.index: [r for r in self.red_lines.values() if r.holder == a.index] for a in self.order}
 
@@ -322,11 +318,11 @@ class Crisis(mesa.Model):
             if mask is None:
                 continue
             ev.fired |= mask
-            apply_effects(self, ev, mask)
+            apply_effects(self, ev.spec.effects, mask)
             self._tell(ev.spec)
         everywhere = np.ones(self.worlds, dtype=bool)
         for card in self.queued:  # injects played since the last turn, after the scheduled events
-            apply_effects(self, _Played(card), everywhere)
+            apply_effects(self, card.effects, everywhere)
             self._tell(card, inject=True)
         self.queued = []
 
@@ -426,13 +422,6 @@ class Crisis(mesa.Model):
         for key in self.keys:
             rep[f"peak_{key}"] = lambda m, k=key: int(m.actors[k].peak[0])
         return rep
-
-
-@dataclass(frozen=True)
-class _Played:
-    """An inject card in the shape ``apply_effects`` reads (an event's ``spec``)."""
-
-    spec: object
 
 
 def possessive(name: str) -> str:
