@@ -8,11 +8,11 @@ import numpy as np
 
 from .schema import Ladder
 
-# Thresholds the outcome classification relies on; a custom ladder must name them.
 # Rung categories on which an actor is still fighting; a crisis where nobody stands on
 # one of these at the end has de-escalated, whatever the posturing that goes on.
 FIGHTING = ("status quo", "violent escalation", "nuclear")
 
+# Thresholds the outcome classification relies on; a custom ladder must name them.
 REQUIRED_THRESHOLDS = ("horizontal_escalation", "direct_nato_russia_war", "nuclear_threshold")
 
 
