@@ -102,8 +102,7 @@ class Session:
         if not humans:
             raise TabletopError("no human seat: name at least one actor, e.g. " + ", ".join(list(base.actors)[:2]))
         for seat in humans:
-            if seat not in base.actors:
-                raise TabletopError(f"unknown seat '{seat}'{did_you_mean(seat, base.actors)}; seats: {', '.join(base.actors)}")
+            _known_seat(seat, base.actors)
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise TabletopError(f"the seed must be a whole number from 0 up, not {seed!r}")
         length = base.turns if length is None else length
@@ -220,8 +219,7 @@ class Session:
         looking never changes the model's random stream, and every browser showing
         the seat sees the same.
         """
-        if seat not in self.model.actors:
-            raise TabletopError(f"unknown seat '{seat}'{did_you_mean(seat, self.model.actors)}; seats: {', '.join(self.model.actors)}")
+        _known_seat(seat, self.model.actors)
         me = self.model.actors[seat].index
         z = np.random.default_rng([self.seed, self.turn, me]).standard_normal(len(self.model.order))
         noise, top = self.scenario.settings.noise, self.model.ladder.n - 1
@@ -314,8 +312,7 @@ class Session:
             raise TabletopError("the game is over: rewind to play on, or write the report")
 
     def _human_seat(self, seat: str) -> None:
-        if seat not in self.scenario.actors:
-            raise TabletopError(f"unknown seat '{seat}'{did_you_mean(seat, self.scenario.actors)}; seats: {', '.join(self.scenario.actors)}")
+        _known_seat(seat, self.scenario.actors)
         if seat not in self.humans:
             raise TabletopError(f"{self.label(seat)} is played by the model; human seats: {', '.join(self.humans)}")
 
@@ -424,6 +421,11 @@ class Session:
                 self.advance()
         except TabletopError as exc:
             raise TabletopError(f"{file}:1:1: damaged session file: {where}: {exc}") from None
+
+
+def _known_seat(seat: str, actors) -> None:
+    if seat not in actors:
+        raise TabletopError(f"unknown seat '{seat}'{did_you_mean(seat, actors)}; seats: {', '.join(actors)}")
 
 
 def _turn_of(value, scenario: Scenario, default: int) -> int:
