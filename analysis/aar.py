@@ -64,7 +64,8 @@ def write_report(session, out_dir, runs: int = RUNS) -> Report:
     chart = Path(ladder_chart(model, out / "ladder.png"))
     dist = model_distribution(session, runs)
     spread = _distribution_chart(session, dist, runs, out / "distribution.png")
-    parts = [_header(session), _outcome(session), _comparison(session, dist, runs, spread)]
+    outcome = model.outcomes()
+    parts = [_header(session), _outcome(session, outcome), _comparison(session, outcome, dist, runs, spread)]
     parts += [
         f'<section><h2>The ladder, day by day</h2><img src="{_data_uri(chart)}" alt="ladder chart of the game"></section>',
         _history(session),
@@ -99,9 +100,8 @@ def _header(s) -> str:
     )
 
 
-def _outcome(s) -> str:
-    m, lad = s.model, s.model.ladder
-    out = m.outcomes()
+def _outcome(s, out) -> str:
+    lad = s.model.ladder
     peak = int(out["peak_rung"][0])
     crossed = [
         f"<li>{_e(name)}: {s.scenario.date_of(int(out[f'first_{tid}'][0])):%a %d %b %Y}</li>"
@@ -111,14 +111,13 @@ def _outcome(s) -> str:
     return (
         "<section><h2>Outcome</h2>"
         f"<p>The crisis peaked at <b>{_e(lad.names[peak])}</b> (rung {peak}) and ended the game "
-        f"<b>{_e(END_STATE_NAMES[END_STATES[int(out['end_state'][0])]])}</b>, standing at {_e(lad.names[int(out['final_rung'][0])])}.</p>"
+        f"<b>{_e(_end_state(out))}</b>, standing at {_e(lad.names[int(out['final_rung'][0])])}.</p>"
         f"<p>Thresholds crossed:</p><ul>{''.join(crossed) or '<li>none</li>'}</ul></section>"
     )
 
 
-def _comparison(s, dist, runs: int, chart: Path) -> str:
-    m, lad = s.model, s.model.ladder
-    out = m.outcomes()
+def _comparison(s, out, dist, runs: int, chart: Path) -> str:
+    lad = s.model.ladder
     peak, state = int(out["peak_rung"][0]), int(out["end_state"][0])
     same = float(np.mean(dist["peak_rung"] == peak))
     higher = float(np.mean(dist["peak_rung"] > peak))
@@ -134,7 +133,7 @@ def _comparison(s, dist, runs: int, chart: Path) -> str:
         f"<p>In {runs:,} model runs of the same scenario over the same {_turns(s.turn)}, with every seat played by the model "
         f"and no injects, <b>{_pct(same)}</b> peaked at {_e(lad.names[peak])} as your game did; "
         f"{_pct(higher)} went higher and {_pct(lower)} stayed lower. "
-        f"{_pct(same_state)} ended {_e(END_STATE_NAMES[END_STATES[state]])}, like yours.</p>"
+        f"{_pct(same_state)} ended {_e(_end_state(out))}, like yours.</p>"
         '<table><tr><th>Threshold</th><th>Crossed in your game</th><th>Share of model runs crossing it</th></tr>'
         f"{''.join(rows)}</table>"
         f'<img src="{_data_uri(chart)}" alt="distribution of peak rungs in the model runs"></section>'
@@ -161,7 +160,7 @@ def _history(s) -> str:
     while day <= last:
         turn = sc.turn_of(day)
         if turn < s.turn:
-            ours = [_game_item(s, e) for e in s.model.narrative if e.turn == turn and not (e.kind == "event" and not e.extra.get("inject"))]
+            ours = [_game_item(s, e) for e in s.news(turn=turn) if not (e.kind == "event" and not e.extra.get("inject"))]
             game = "<br>".join(x for x in ours if x) or "no change"
         else:
             game = f'<span class="src">{"beyond this game" if turn >= s.length else "not played"}</span>'
@@ -199,8 +198,8 @@ def _timeline(s) -> str:
                     f'<li class="model"><b>{label}</b> (the model) moves from {_e(lad.names[d["from"]])} to <b>{_e(lad.names[d["to"]])}</b>, '
                     f"because {_e(d['why'])}.</li>"
                 )
-        for e in m.narrative:
-            if e.turn != turn or e.kind == "move":
+        for e in s.news(turn=turn):
+            if e.kind == "move":
                 continue
             if e.kind == "event":
                 kind = "inject" if e.extra.get("inject") else "event"
@@ -225,7 +224,7 @@ def _branches(s) -> str:
         peak = int(out["peak_rung"][0])
         rows.append(
             f"<tr><td>{_e(b.name)}</td><td>{len(b.turns)}</td><td>{_e(lad.names[peak])}</td>"
-            f"<td>{_e(END_STATE_NAMES[END_STATES[int(out['end_state'][0])]])}</td></tr>"
+            f"<td>{_e(_end_state(out))}</td></tr>"
         )
     return (
         "<section><h2>Lines of play set aside</h2><p>Branches the class explored before going back and playing differently.</p>"
@@ -293,6 +292,11 @@ footer {{ margin-top: 2rem; border-top: 1px solid #ddd; color: #555; font-size: 
 <p>Replay or continue this game with <code>escalation play --load session.json</code> (the file beside this report).</p></footer>
 </body></html>
 """
+
+
+def _end_state(out) -> str:
+    """The end state of a one-world game's outcomes, in words."""
+    return END_STATE_NAMES[END_STATES[int(out["end_state"][0])]]
 
 
 def _data_uri(path: Path) -> str:
