@@ -33,10 +33,18 @@ def main(args) -> int:
             print(str(exc), file=sys.stderr)
             return 2
     else:
-        humans = [h.strip() for h in args.human.split(",") if h.strip()]
-        try:
-            session = Session(args.scenario, humans, args.seed, length=args.turns)
-        except TabletopError as exc:
-            raise UsageError(str(exc)) from None
+        session = new_session(args)
     out = args.out or f"out/tabletop-{session.scenario.name}-seed{session.seed}"
     return Console(session, out).run()
+
+
+def new_session(args):
+    """The game of SCENARIO with the --human seats, --seed and --turns (also for `escalation serve`)."""
+    from ..cli import UsageError
+    from ..tabletop import Session, TabletopError
+
+    humans = [h.strip() for h in args.human.split(",") if h.strip()]
+    try:
+        return Session(args.scenario, humans, args.seed, length=args.turns)
+    except TabletopError as exc:
+        raise UsageError(str(exc)) from None

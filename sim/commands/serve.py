@@ -27,6 +27,7 @@ def main(args) -> int:
     from ..disclaimer import DISCLAIMER
     from ..loader import load_scenario
     from ..tabletop import Session, TabletopError
+    from .play import new_session
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, not {args.port}")
@@ -41,10 +42,7 @@ def main(args) -> int:
             print(str(exc), file=sys.stderr)  # already located: FILE:LINE:COL: message
             return 2
     elif args.human:
-        try:
-            HUB.replace(Session(args.scenario, [h.strip() for h in args.human.split(",") if h.strip()], args.seed, length=args.turns))
-        except TabletopError as exc:
-            raise UsageError(str(exc)) from None
+        HUB.replace(new_session(args))
     try:
         sock = socket.create_server((args.host, args.port))
     except OSError as exc:
