@@ -94,16 +94,13 @@ class Store:
 
     def finish(self, extra: dict) -> None:
         """Merge the chunks into runs.parquet (and trajectories.parquet); mark the batch complete."""
-        if self._read_manifest(field="status") == "complete":
-            shutil.rmtree(self.parts, ignore_errors=True)
-            (self.out / ".lock").unlink(missing_ok=True)
-            return
-        metadata = {b"escalation": json.dumps(provenance(self.manifest), sort_keys=True).encode(), b"disclaimer": DISCLAIMER.encode()}
-        for name in RESULTS:
-            if name == "runs" or self.manifest["trajectories"]:
-                self._merge(name, metadata)
-        self.manifest.update(extra, status="complete")
-        write_json(self.out / "manifest.json", self.manifest)
+        if self._read_manifest(field="status") != "complete":
+            metadata = {b"escalation": json.dumps(provenance(self.manifest), sort_keys=True).encode(), b"disclaimer": DISCLAIMER.encode()}
+            for name in RESULTS:
+                if name == "runs" or self.manifest["trajectories"]:
+                    self._merge(name, metadata)
+            self.manifest.update(extra, status="complete")
+            write_json(self.out / "manifest.json", self.manifest)
         shutil.rmtree(self.parts, ignore_errors=True)
         (self.out / ".lock").unlink(missing_ok=True)
 
