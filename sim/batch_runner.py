@@ -34,12 +34,10 @@ class ScenarioRunner:
             path = resolve(scenario)
             file = str(path)
             doc = load_document(read_text(path, file), file)
-            base = None
+            base = scenario_from_document(doc, file)
         self.file = file
         self.sets: dict[str, object] = {}
         pairs = sets.items() if isinstance(sets, Mapping) else (split_assignment(s, "--set") for s in sets)
-        if base is None:
-            base = scenario_from_document(doc, file)
         for key_text, raw in pairs:
             key = check_key(doc, key_text, "--set")
             value = parse_value(raw) if isinstance(raw, str) else raw
