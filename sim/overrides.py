@@ -11,6 +11,7 @@ like any other mistake in the scenario: ``FILE:LINE:COL: message``.
 from __future__ import annotations
 
 import math
+import types
 import typing
 from dataclasses import dataclass
 
@@ -126,7 +127,8 @@ def check_key(doc, key: str, option: str) -> Key:
             value_tp = typing.get_args(tp)[1]
             names = list(node) if isinstance(node, dict) else []
             if value_tp is not typing.Any and part not in names:
-                raise _usage(f"{option} {key}: no '{part}' in {where}{did_you_mean(part, names)}" + ("" if did_you_mean(part, names) else f"; it has: {', '.join(map(str, names)) or 'nothing'}"))
+                hint = did_you_mean(part, names) or f"; it has: {', '.join(map(str, names)) or 'nothing'}"
+                raise _usage(f"{option} {key}: no '{part}' in {where}{hint}")
             tp, step = value_tp, part
         elif typing.get_origin(tp) is list:
             items = node if isinstance(node, list) else []
@@ -162,7 +164,7 @@ def _choose(tp, node):
     """The member of Optional/Union/Annotated that fits what the document holds there."""
     if typing.get_origin(tp) is typing.Annotated:
         tp = typing.get_args(tp)[0]
-    if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
         members = [_choose(m, node) for m in typing.get_args(tp) if m is not type(None)]
         structured = [m for m in members if _is_model(m) or typing.get_origin(m) in (dict, list)]
         if structured and (isinstance(node, (dict, list)) or node is None and len(members) == len(structured)):
