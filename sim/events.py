@@ -29,8 +29,8 @@ class CompiledEvent:
         if spec.at is not None:
             self.turn = spec.at.turn if spec.at.turn is not None else sc.turn_of(spec.at.date)
         w = spec.window
-        self.first = _turn(w.start, sc, 0) if w else 0
-        self.last = _turn(w.end, sc, sc.turns - 1) if w else sc.turns - 1
+        self.first = sc.turn_at(w.start, 0) if w else 0
+        self.last = sc.turn_at(w.end, sc.turns - 1) if w else sc.turns - 1
         self.fired = np.zeros(model.worlds, dtype=bool)
 
     def due(self, model: "Crisis", turn: int) -> np.ndarray | None:
@@ -51,12 +51,6 @@ class CompiledEvent:
         if spec.once:
             mask &= ~self.fired
         return mask if mask.any() else None
-
-
-def _turn(value, scenario, default: int) -> int:
-    if value is None:
-        return default
-    return value if isinstance(value, int) else scenario.turn_of(value)
 
 
 def condition_mask(model: "Crisis", cond) -> np.ndarray:

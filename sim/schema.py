@@ -408,6 +408,12 @@ class Scenario(Strict):
     def turn_of(self, date: dt.date) -> int:
         return (date - self.start).days // self.turn_days
 
+    def turn_at(self, bound: int | dt.date | None, default: int) -> int:
+        """A window bound (a turn number or a date) as a turn; ``default`` when not given."""
+        if bound is None:
+            return default
+        return bound if isinstance(bound, int) else self.turn_of(bound)
+
     def with_rules(self, rule: str, actors=None) -> "Scenario":
         """A copy with the given actors (default: all) switched to ``rule``."""
         chosen = set(actors or self.actors)

@@ -195,8 +195,8 @@ class Session:
         w = card.window
         if w is None:
             return True
-        first = _turn_of(w.start, self.scenario, 0)
-        last = _turn_of(w.end, self.scenario, self.length - 1)
+        first = self.scenario.turn_at(w.start, 0)
+        last = self.scenario.turn_at(w.end, self.length - 1)
         return first <= self.turn <= last
 
     def news(self, seat: str | None = None, turn: int | None = None) -> list[Entry]:
@@ -426,12 +426,6 @@ class Session:
 def _known_seat(seat: str, actors) -> None:
     if seat not in actors:
         raise TabletopError(f"unknown seat '{seat}'{did_you_mean(seat, actors)}; seats: {', '.join(actors)}")
-
-
-def _turn_of(value, scenario: Scenario, default: int) -> int:
-    if value is None:
-        return default
-    return value if isinstance(value, int) else scenario.turn_of(value)
 
 
 def _window_text(window) -> str:
