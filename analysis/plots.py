@@ -33,8 +33,11 @@ def _figure(results, title: str, size=(11, 6.5)):
     return fig, ax
 
 
-def _label_shares(ax, y, table, fontsize: float) -> None:
-    """Each bar's share in words, beside its interval rather than on it: right of it, or inside the bar near 100%."""
+def _share_bars(ax, y, table, label: str, fontsize: float) -> None:
+    """Horizontal bars of the shares ``p`` with their 95% intervals, each share in words beside its interval."""
+    err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
+    ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label=label)
+    # beside the interval rather than on it: right of it, or inside the bar near 100%
     for level, p, lo, hi in zip(y, table["p"], table["lo"], table["hi"]):
         if hi + 0.015 <= 0.9:
             ax.text(hi + 0.015, level, f"{p:.1%}", va="center", ha="left", fontsize=fontsize)
@@ -47,9 +50,7 @@ def draw_reach(results):
     table = outcomes.reach_table(results)
     fig, ax = _figure(results, "Probability of reaching at least each rung")
     y = table["level"].to_numpy()
-    err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
-    ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="P(reach at least)")
-    _label_shares(ax, y, table, fontsize=8)
+    _share_bars(ax, y, table, "P(reach at least)", fontsize=8)
     ax.set_yticks(y, [f"{lv}  {name}" for lv, name in zip(y, table["rung"])], fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs whose peak reaches the rung or higher (bars: 95% Wilson intervals)")
@@ -135,9 +136,7 @@ def draw_end_states(results):
     fig, ax = _figure(results, "How runs end", size=(10, 5))
     fig.subplots_adjust(left=0.25)
     y = np.arange(len(table))
-    err = np.clip(np.vstack([table["p"] - table["lo"], table["hi"] - table["p"]]), 0, None)  # rounding at p = 0 or 1
-    ax.barh(y, table["p"], xerr=err, color=BAND, edgecolor=LINE, ecolor="#333", capsize=3, label="share")
-    _label_shares(ax, y, table, fontsize=9)
+    _share_bars(ax, y, table, "share", fontsize=9)
     ax.set_yticks(y, [outcomes.end_state_name(s) for s in table["end_state"]])
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs (bars: 95% Wilson intervals)")
@@ -168,7 +167,7 @@ def plot(results, kind: str = "report", out=None, metric: str | None = None) -> 
     if kind not in KINDS:
         raise UsageError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
     suffixes = (".html",) if kind == "report" else (".png", ".svg", ".pdf")
-    path = Path(out) if out else results.folder / (f"{kind}.html" if kind == "report" else f"{kind}.png")
+    path = Path(out) if out else results.folder / f"{kind}{suffixes[0]}"
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
     from .report import write_report
