@@ -16,8 +16,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .outcomes import Z95, metric_values
-from .sensitivity import point_means
+from .outcomes import Z95
+from .sensitivity import metric_means
 from .style import pyplot, stamp
 
 MAX_BINS = 10
@@ -63,10 +63,8 @@ def response_table(results, metric: str | None = None) -> tuple[pd.DataFrame, pd
     """Per-point means (factor values and ``mean``), the binned means (``factor``, ``x``, ``mean``,
     ``lo``, ``hi``, ``points``, ``how``) and the metric used (default peak_rung)."""
     _need_sweep(results)
-    metric = metric or "peak_rung"
+    values, means, metric = metric_means(results, metric)
     sweep, runs = results.sweep, results.runs
-    values = metric_values(runs, metric, results.model)
-    means = point_means(runs, sweep, values)
     per_run = pd.DataFrame({"point": runs["point"].to_numpy(), "seed": _replicate(runs).to_numpy(), "value": values})
     rows = []
     for factor in sweep["factors"]:

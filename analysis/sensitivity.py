@@ -30,6 +30,15 @@ def point_means(runs: pd.DataFrame, sweep: dict, values) -> pd.DataFrame:
     return means
 
 
+def metric_means(results, metric: str | None = None) -> tuple[np.ndarray, pd.DataFrame, str]:
+    """``metric`` (default peak_rung) run by run, its mean at each sample point, and the metric's name."""
+    from .outcomes import metric_values
+
+    metric = metric or "peak_rung"
+    values = metric_values(results.runs, metric, results.model)
+    return values, point_means(results.runs, results.sweep, values), metric
+
+
 def _need(sweep: dict | None, method: str) -> None:
     from sim.cli import UsageError
 
@@ -74,12 +83,8 @@ def tornado_table(sweep: dict, means: pd.DataFrame) -> pd.DataFrame:
 
 def analyse(results, method: str, metric: str | None = None) -> tuple[pd.DataFrame, str]:
     """The indices of ``method`` ('oat', 'sobol' or 'morris') for ``metric`` (default peak_rung), and the metric."""
-    from .outcomes import metric_values
-
-    metric = metric or "peak_rung"
     _need(results.sweep, method)
-    values = metric_values(results.runs, metric, results.model)
-    means = point_means(results.runs, results.sweep, values)
+    _, means, metric = metric_means(results, metric)
     compute = {"oat": tornado_table, "sobol": sobol_indices, "morris": morris_indices}[method]
     table = compute(results.sweep, means) if method == "oat" else compute(results.sweep, means, seed=results.manifest["seed"])
     return table, metric
