@@ -52,7 +52,9 @@ def sobol_indices(sweep: dict, means: pd.DataFrame, seed: int = 0) -> pd.DataFra
     from SALib.analyze import sobol
 
     _need(sweep, "sobol")
-    found = sobol.analyze(problem(factors_of(sweep)), means["mean"].to_numpy(), calc_second_order=False, num_resamples=RESAMPLES, seed=seed)
+    # a Generator, not the int: SALib reads a seed of 0 as "unseeded" and bootstraps from global state
+    found = sobol.analyze(problem(factors_of(sweep)), means["mean"].to_numpy(), calc_second_order=False, num_resamples=RESAMPLES,
+                          seed=np.random.default_rng(seed))
     return pd.DataFrame({"factor": [f["key"] for f in sweep["factors"]], "S1": found["S1"], "S1_conf": found["S1_conf"], "ST": found["ST"], "ST_conf": found["ST_conf"]})
 
 

@@ -58,6 +58,9 @@ def test_sobol_indices_of_ishigami_through_the_sweep_machinery(tmp_path):
     assert np.allclose(found["S1"], ISHIGAMI_S1, atol=0.05), found
     assert np.allclose(found["ST"], ISHIGAMI_ST, atol=0.05), found
     assert (found["S1_conf"] > 0).all() and (found["S1_conf"] < 0.1).all()
+    # the bootstrap intervals are seeded too, seed 0 (the default) included
+    for seed in (0, 3):
+        assert sobol_indices(results.sweep, means, seed=seed).equals(sobol_indices(results.sweep, means, seed=seed)), seed
 
 
 def test_grid_and_one_at_a_time_designs():
