@@ -1,19 +1,26 @@
 # Two commands do all the set-up: `make demo` and `make test`.
+# Both install the exact versions recorded in uv.lock (the tested set), never whatever is newest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# uv itself lives in its own environment, pinned, so that syncing the project never removes it
+UV_VERSION := 0.13.9
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test install install-dev browser bench clean
+.PHONY: demo test install install-dev browser bench lock lock-upgrade test-latest test-lowest clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+install: $(UV)
+	$(UV) sync --frozen --quiet --python $(PYTHON)
 
-install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+install-dev: $(UV)
+	$(UV) sync --frozen --quiet --python $(PYTHON) --extra dev --extra cluster
 
 # The web app's end-to-end tests drive Debian's chromium (Playwright cannot download a browser here).
 browser:
@@ -32,5 +39,27 @@ test: install-dev browser
 bench: install-dev
 	$(BIN)/python benchmarks/speed.py
 
+# After a change to the dependencies in pyproject.toml: record versions for what changed, keep the rest.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# Deliberately take the newest allowed release of everything (then run `make test` before committing).
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# Drift checks, each in an environment of its own and not part of `make test`: the suite at
+# the newest releases pyproject.toml allows, and at the lowest it allows for each direct dependency.
+test-latest: $(UV) browser
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade -e ".[dev,cluster]"
+	$(UV) pip list --python .venv-latest/bin/python > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pytest -q -p no:cacheprovider
+
+test-lowest: $(UV) browser
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-lowest
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --reinstall --resolution lowest-direct -e ".[dev,cluster]"
+	$(UV) pip list --python .venv-lowest/bin/python > .venv-lowest/versions.txt
+	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) $(TOOLS) .venv-latest .venv-lowest out build *.egg-info

@@ -3,7 +3,8 @@
 All three are ``concurrent.futures`` executors, so the batch loop does not care
 which it has. Local workers come from a *forkserver* that has already imported
 the model (forking a process that runs threads is unsafe; spawning a fresh
-interpreter per worker costs a second each). A Dask scheduler is reached with a
+interpreter per worker costs a second each); where there is no forkserver
+(Windows), they are spawned. A Dask scheduler is reached with a
 short connect timeout, so an unreachable address fails at once instead of hanging.
 """
 
@@ -83,8 +84,11 @@ def open_pool(executor, workers: int | None, tasks: int):
         return
     import multiprocessing
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.batch"])
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.batch"])
+    else:
+        context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         yield Pool(pool, lambda: 2 * n, f"{n} local workers")
 
@@ -102,10 +106,21 @@ def _exit_after(batch: int, every: float = 1.0) -> None:
     """End this worker once the batch process that started it is gone."""
     while True:
         time.sleep(every)
-        try:
-            os.kill(batch, 0)
-        except OSError:  # gone (or its number reused by another user's process)
+        if not _alive(batch):
             os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it there; a spawned worker's parent is the batch
+        import multiprocessing
+
+        parent = multiprocessing.parent_process()
+        return parent is None or parent.is_alive()
+    try:
+        os.kill(pid, 0)
+    except OSError:  # gone (or its number reused by another user's process)
+        return False
+    return True
 
 
 def _connect(address: str):

@@ -10,7 +10,6 @@ same folder, and a folder holding another batch's results is refused.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from .disclaimer import DISCLAIMER
 
@@ -67,10 +67,11 @@ class Store:
     def lock(self) -> None:
         """Take the folder for this batch (released when the process ends, even by kill -9)."""
         self.out.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.out / ".lock", "w")
+        # an OS lock on every platform (flock on POSIX, msvcrt on Windows), never waited for
+        self._lock = FileLock(self.out / ".lock", timeout=0)
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+            self._lock.acquire()
+        except Timeout:
             raise _usage(f"{self.out} is in use by another running batch") from None
 
     def start(self) -> None:
@@ -102,6 +103,8 @@ class Store:
             self.manifest.update(extra, status="complete")
             write_json(self.out / "manifest.json", self.manifest)
         shutil.rmtree(self.parts, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.release()  # before the file goes: Windows refuses to remove a locked file
         (self.out / ".lock").unlink(missing_ok=True)
 
     def _merge(self, name: str, metadata: dict) -> None:

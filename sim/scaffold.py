@@ -10,17 +10,28 @@ from .paths import SCENARIO_DIR
 
 SCHEMA_FILE = SCENARIO_DIR / "schema.json"
 MODELINE = "# yaml-language-server: $schema="
+# Where a copy's editor finds the schema when no relative path reaches the shipped one (another
+# drive): a file of this name beside the copy, written by `escalation new` (see the README).
+LOCAL_SCHEMA = "escalation.schema.json"
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def schema_reference(target: Path) -> str | None:
+    """The shipped schema by a path relative to a scenario written at ``target``.
+
+    Never an absolute path, which would tie the copy to this machine's folders. ``None``
+    where no relative path exists (another drive): the copy then uses :data:`LOCAL_SCHEMA`.
+    """
+    schema, folder = SCHEMA_FILE.resolve(), Path(target).resolve().parent
+    try:
+        return Path(os.path.relpath(schema, folder)).as_posix()
+    except ValueError:
+        return None
 
 
 def modeline(target: Path) -> str:
     """The editor's schema line for a scenario written at ``target``."""
-    schema, folder = SCHEMA_FILE.resolve(), Path(target).resolve().parent
-    try:  # relative when the two share more than the root, so the copy can move with its folder
-        where = os.path.relpath(schema, folder) if os.path.commonpath([schema, folder]) != schema.anchor else str(schema)
-    except ValueError:  # another drive: no relative path
-        where = str(schema)
-    return f"{MODELINE}{Path(where).as_posix()}"
+    return f"{MODELINE}{schema_reference(target) or LOCAL_SCHEMA}"
 
 
 def copy_scenario(text: str, name: str, source: str, target: Path) -> str:

@@ -25,6 +25,10 @@ from .errors import Problem, ScenarioError
 
 MAX_CHARS = 150_000  # about five times the largest shipped scenario
 MAX_VALUES = 15_000  # about ten times as many values as the largest shipped scenario: loading stays well under a second
+# A scenario nests about seven levels deep. Checked here, below any limit a parser release
+# imposes (PyYAML 6.0.4 started refusing deep nesting in its own words), so the message is ours.
+MAX_DEPTH = 64
+TOO_DEEP = "the document is nested too deeply"
 _STANDARD = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")} | {"!"}
 
@@ -57,6 +61,28 @@ class _Refused(Exception):
         self.mark, self.message = mark, message
 
 
+class _TooDeep(Exception):
+    """More than MAX_DEPTH levels of nesting."""
+
+
+# brackets, and what can hide one: a quoted scalar on one line, a comment
+_FLOW = re.compile(r"""[\[\]{}]|'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|(?<!\S)#[^\n]*""")
+
+
+def _flow_too_deep(text: str) -> bool:
+    """Whether '[' and '{' nest more than MAX_DEPTH deep: looked at before parsing, since a
+    parser scans a whole run of brackets before it hands over its first node."""
+    depth = 0
+    for token in _FLOW.findall(text):
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+    return False
+
+
 try:  # libyaml parses several times faster; composing stays in Python, bounded by its recursion limit
     from yaml._yaml import CParser
 
@@ -76,10 +102,15 @@ class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
         self.values = 0
+        self.depth = 0
 
     def compose_node(self, parent, index):
         # Checked before composing: an alias bomb is refused before it can expand.
         event = self.peek_event()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep
+
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(event.start_mark, "anchors and aliases (&name, *name) are not allowed in scenarios; write the values out")
         self.values += 1
@@ -89,7 +120,9 @@ class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):
         if tag is not None and tag not in ALLOWED_TAGS:
             shown = tag.replace(_STANDARD, "!!")
             raise _Refused(event.start_mark, f"the YAML tag '{shown}' is not allowed in scenarios; write a plain value")
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        return node
 
     def construct_object(self, node, deep=False):
         try:
@@ -196,6 +229,8 @@ def load_yaml_text(text: str, file: str):
     if "\x00" in text:
         raise ScenarioError.at(file, *_line_col(text, text.index("\x00")), "this is not a text file (it contains NUL bytes)")
     try:
+        if _flow_too_deep(text):
+            raise _TooDeep
         doc = yaml.load(text, Loader=_Loader)
     except _Refused as exc:
         raise ScenarioError.at(file, *_pos(exc.mark), exc.message) from None
@@ -204,14 +239,16 @@ def load_yaml_text(text: str, file: str):
             file, *_line_col(text, exc.position), f"a control character (#x{exc.character:04x}) that YAML does not allow; is this a text file?"
         ) from None
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # a parser's own limit, should it ever come first
+            raise ScenarioError.at(file, 1, 1, TOO_DEEP) from None
         if exc.context == "expected a single document in the stream":
             raise ScenarioError.at(file, *_pos(exc.problem_mark), "a second YAML document starts here ('---'); a scenario is one document") from None
         where, meaning = _syntax_error(exc, text)
         raise ScenarioError.at(file, *where, f"YAML syntax error: {meaning}") from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly all of its errors
         raise ScenarioError.at(file, 1, 1, f"YAML error: {exc}") from None
-    except RecursionError:
-        raise ScenarioError.at(file, 1, 1, "the document is nested too deeply") from None
+    except (_TooDeep, RecursionError):
+        raise ScenarioError.at(file, 1, 1, TOO_DEEP) from None
     if doc is None:
         what = "holds only comments" if text.strip() else "is empty"
         raise ScenarioError.at(file, 1, 1, f"the file {what}; a scenario is a mapping with 'name', 'start', 'actors', ...")

@@ -120,13 +120,30 @@ def test_new_then_validate_then_run(name, tmp_path, capsys):
     source, text = SHIPPED[name].read_text(encoding="utf-8"), copy.read_text(encoding="utf-8")
     comments = [c for c in re.findall(r"#.*", source) if not c.startswith(MODELINE)]
     assert [c for c in comments if c not in text] == []
-    assert text.splitlines()[0] == f"{MODELINE}{Path(SCHEMA_FILE.resolve()).as_posix()}" or (copy.parent / text.splitlines()[0][len(MODELINE) :]).resolve() == SCHEMA_FILE.resolve()
+    where = text.splitlines()[0][len(MODELINE) :]
+    assert text.splitlines()[0].startswith(MODELINE) and not Path(where).is_absolute()  # nothing of this machine's folders
+    assert (copy.parent / where).resolve() == SCHEMA_FILE.resolve()
     assert diff_scenarios(load_scenario(SHIPPED[name]), load_scenario(copy)) == [Change("scenario", f"name: {name} -> my-{name}")]
     assert cli(["validate", str(copy)]) == 0
     assert cli(["run", str(copy), "--quiet", "--seed", "1", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
     assert f"{copy}: ok (my-{name}:" in out and "Outcome: peak rung" in out and DISCLAIMER in out
     assert (tmp_path / "run" / "ladder.png").stat().st_size > 0
+
+
+def test_new_on_another_drive_points_at_a_schema_beside_the_copy(tmp_path, monkeypatch, capsys):
+    """Where no relative path reaches the shipped schema (Windows: another drive), the copy
+    gets its own schema file beside it, so the pair can move together."""
+    import sim.scaffold
+
+    def no_relative_path(path, start):
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+
+    monkeypatch.setattr(sim.scaffold.os.path, "relpath", no_relative_path)
+    copy = tmp_path / "far.yaml"
+    assert cli(["new", "far", "--from", "nov-2024", "--out", str(copy)]) == 0
+    assert copy.read_text(encoding="utf-8").splitlines()[0] == f"{MODELINE}{sim.scaffold.LOCAL_SCHEMA}"
+    assert (tmp_path / sim.scaffold.LOCAL_SCHEMA).read_bytes() == SCHEMA_FILE.read_bytes()
 
 
 def test_new_refuses_to_overwrite_and_refuses_bad_names(tmp_path, capsys):

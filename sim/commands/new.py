@@ -15,7 +15,7 @@ def main(args) -> int:
     from ..cli import UsageError
     from ..loader import load_scenario, load_scenario_text, resolve
     from ..paths import shipped_scenarios
-    from ..scaffold import copy_scenario
+    from ..scaffold import LOCAL_SCHEMA, SCHEMA_FILE, copy_scenario, schema_reference
     from ..yamlio import read_text
 
     if args.name in shipped_scenarios():
@@ -33,6 +33,8 @@ def main(args) -> int:
     load_scenario_text(text, str(out))  # the copy must load as it is written
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    if schema_reference(out) is None:  # no relative path to the shipped schema: a copy of it beside the scenario
+        (out.parent / LOCAL_SCHEMA).write_bytes(SCHEMA_FILE.read_bytes())
     print(f"wrote {out}: a copy of {origin} named {args.name}, comments kept.")
     print(f"Next: edit it, then `escalation validate {out}`, `escalation diff {origin} {out}` and `escalation run {out}`.")
     return 0
