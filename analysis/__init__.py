@@ -4,6 +4,6 @@ Every figure is stamped with :data:`sim.DISCLAIMER`. Plotting modules import
 matplotlib on use, so importing ``analysis`` stays cheap.
 """
 
-from sim.disclaimer import DISCLAIMER
+from escalation.disclaimer import DISCLAIMER
 
 __all__ = ["DISCLAIMER"]

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.disclaimer import DISCLAIMER
-from sim.model import END_STATE_NAMES, END_STATES, Crisis
-from sim.tabletop import TabletopError
+from escalation.disclaimer import DISCLAIMER
+from escalation.model import END_STATE_NAMES, END_STATES, Crisis
+from escalation.errors import TabletopError
 
-from .ladder_chart import ladder_chart
-from .style import pyplot, save, stamp
+from escalation.analysis.ladder_chart import ladder_chart
+from escalation.analysis.style import pyplot, save, stamp
 
 RUNS = 10_000
 HISTORY = (dt.date(2024, 11, 17), dt.date(2024, 11, 26))  # the documented week of the seed articles

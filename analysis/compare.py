@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .outcomes import end_state_name
-from .results import Results, load_results
-from .style import pyplot, save, stamp
+from escalation.analysis.outcomes import end_state_name
+from escalation.analysis.results import Results, load_results
+from escalation.analysis.style import pyplot, save, stamp
 
 RESAMPLES = 4000
 CSV_DECIMALS = 4  # shares to 0.01 percentage points: finer than any interval a batch can give
@@ -54,7 +54,7 @@ def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.nda
 
 def compare_results(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
     """Each outcome in A and B, B minus A, and the 95% paired-bootstrap interval of the difference."""
-    from sim.cli import UsageError
+    from escalation.cli import UsageError
 
     if len(a.runs) != len(b.runs) or a.manifest["seed"] != b.manifest["seed"] or a.manifest["chunk"] != b.manifest["chunk"]:
         raise UsageError("the two batches must have the same runs, seed and chunk to be paired run by run")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .style import pyplot, save, stamp
+from escalation.analysis.style import pyplot, save, stamp
 
 DOCUMENTED, HYPOTHETICAL = "#1f4e79", "#c0620a"
 WIDTH, HEIGHT = 16.0, 9.0  # inches

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.model import END_STATE_NAMES
+from escalation.model import END_STATE_NAMES
 
 Z95 = 1.959963984540054
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
@@ -104,8 +104,8 @@ def metric_names(model: dict) -> list[str]:
 def metric_values(runs: pd.DataFrame, name: str, model: dict) -> np.ndarray:
     """One number per run: a rung (``peak_rung``, ``peak_<actor>``...), or 0/1 for
     ``end_<state>`` (the run ended there) and ``cross_<threshold>`` (it crossed it)."""
-    from sim.cli import UsageError
-    from sim.errors import did_you_mean
+    from escalation.cli import UsageError
+    from escalation.errors import did_you_mean
 
     names = metric_names(model)
     if name not in names:

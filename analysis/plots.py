@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import outcomes
-from .kinds import KINDS
-from .style import pyplot, save, stamp
+from escalation.analysis import outcomes
+from escalation.analysis.kinds import KINDS
+from escalation.analysis.style import pyplot, save, stamp
 
 METRIC_KINDS = ("tornado", "sobol", "morris", "response")  # the charts --metric chooses the outcome of
 BAND = "#9ecae1"
@@ -146,8 +146,8 @@ def draw_end_states(results):
 
 def draw(results, kind: str, metric: str | None = None):
     """The figure of one chart kind (not 'report')."""
-    from . import sensitivity_plots
-    from .response import draw_response
+    from escalation.analysis import sensitivity_plots
+    from escalation.analysis.response import draw_response
 
     figures = {
         "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "end-states": draw_end_states,
@@ -161,8 +161,8 @@ def draw(results, kind: str, metric: str | None = None):
 
 def plot(results, kind: str = "report", out=None, metric: str | None = None) -> str:
     """Draw ``kind`` (see :data:`analysis.kinds.KINDS`) and save it; returns the file written."""
-    from sim.cli import UsageError
-    from sim.errors import did_you_mean
+    from escalation.cli import UsageError
+    from escalation.errors import did_you_mean
 
     if kind not in KINDS:
         raise UsageError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
@@ -170,7 +170,7 @@ def plot(results, kind: str = "report", out=None, metric: str | None = None) -> 
     path = Path(out) if out else results.folder / f"{kind}{suffixes[0]}"
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
-    from .report import write_report
+    from escalation.analysis.report import write_report
 
     explains = kind in METRIC_KINDS or (kind == "report" and results.sweep)
     if metric is not None and not explains:

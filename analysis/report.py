@@ -7,11 +7,11 @@ import html
 import io
 from pathlib import Path
 
-from sim.disclaimer import DISCLAIMER
+from escalation.disclaimer import DISCLAIMER
 
-from .kinds import KINDS
-from .outcomes import summary_table
-from .style import pyplot
+from escalation.analysis.kinds import KINDS
+from escalation.analysis.outcomes import summary_table
+from escalation.analysis.style import pyplot
 
 SENSITIVITY = {"oat": "tornado", "sobol": "sobol", "morris": "morris"}
 
@@ -31,8 +31,8 @@ def report_kinds(results) -> list[str]:
 
 def write_report(results, path, metric: str | None = None) -> str:
     """Write the report to ``path`` (.html) and return it."""
-    from .plots import draw
-    from .sensitivity import analyse
+    from escalation.analysis.plots import draw
+    from escalation.analysis.sensitivity import analyse
 
     charts = []
     for kind in report_kinds(results):

@@ -16,9 +16,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from .outcomes import Z95
-from .sensitivity import metric_means
-from .style import pyplot, stamp
+from escalation.analysis.outcomes import Z95
+from escalation.analysis.sensitivity import metric_means
+from escalation.analysis.style import pyplot, stamp
 
 MAX_BINS = 10
 POINT = "#6baed6"
@@ -26,7 +26,7 @@ LINE = "#a63603"
 
 
 def _need_sweep(results) -> None:
-    from sim.cli import UsageError
+    from escalation.cli import UsageError
 
     if not results.sweep:
         raise UsageError("the response chart needs a sweep (any --method); these results are a batch, not a sweep")

@@ -68,7 +68,7 @@ class Results:
         """The system rung of every run at every turn, shape (runs, turns), in run order."""
         if self._paths is None:
             if not self.has_trajectories:
-                from sim.cli import UsageError
+                from escalation.cli import UsageError
 
                 raise UsageError(f"{self.folder} has no trajectories; run the batch with --trajectories")
             column = pq.read_table(self.folder / "trajectories.parquet", columns=["system"]).column("system").combine_chunks()
@@ -78,7 +78,7 @@ class Results:
 
 def load_results(folder) -> Results:
     """Read a finished results folder written by ``escalation batch`` or ``escalation sweep``."""
-    from sim.cli import UsageError
+    from escalation.cli import UsageError
 
     folder = Path(folder)
     manifest_path = folder / "manifest.json"

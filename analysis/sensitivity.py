@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.overrides import Factor
-from sim.sweep import DEFAULT_LEVELS, MORRIS_LEVELS, problem
+from escalation.scenario.overrides import Factor
+from escalation.ensemble.sweep import DEFAULT_LEVELS, MORRIS_LEVELS, problem
 
 RESAMPLES = 1000
 
@@ -32,7 +32,7 @@ def point_means(runs: pd.DataFrame, sweep: dict, values) -> pd.DataFrame:
 
 def metric_means(results, metric: str | None = None) -> tuple[np.ndarray, pd.DataFrame, str]:
     """``metric`` (default peak_rung) run by run, its mean at each sample point, and the metric's name."""
-    from .outcomes import metric_values
+    from escalation.analysis.outcomes import metric_values
 
     metric = metric or "peak_rung"
     values = metric_values(results.runs, metric, results.model)
@@ -40,7 +40,7 @@ def metric_means(results, metric: str | None = None) -> tuple[np.ndarray, pd.Dat
 
 
 def _need(sweep: dict | None, method: str) -> None:
-    from sim.cli import UsageError
+    from escalation.cli import UsageError
 
     if not sweep or sweep["method"] != method:
         have = f"a {sweep['method']} sweep" if sweep else "a batch, not a sweep"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .sensitivity import analyse
-from .style import pyplot, stamp
+from escalation.analysis.sensitivity import analyse
+from escalation.analysis.style import pyplot, stamp
 
 
 def _figure(results, title: str, metric: str, size=(11, 6)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.disclaimer import DISCLAIMER
+from escalation.disclaimer import DISCLAIMER
 
 
 def pyplot():

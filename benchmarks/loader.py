@@ -37,7 +37,7 @@ def worst(fn, repeat: int) -> float:
 
 def adversarial() -> dict[str, bytes]:
     """Inputs built to be slow or explosive: beyond the limits, and just under them."""
-    from sim.yamlio import MAX_VALUES
+    from escalation.scenario.yamlio import MAX_VALUES
 
     tiny = (ROOT / "tests" / "malformed" / "valid" / "tiny.yaml").read_text(encoding="utf-8")
     n = MAX_VALUES - 300  # values to spend, leaving room for the rest of the file
@@ -62,10 +62,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from sim.errors import ScenarioError
-    from sim.loader import load_scenario_text
-    from sim.paths import shipped_scenarios
-    from sim.yamlio import read_text
+    from escalation.scenario.problems import ScenarioError
+    from escalation.scenario.loading import load_scenario_text
+    from escalation.scenario.paths import shipped_scenarios
+    from escalation.scenario.yamlio import read_text
 
     def check(path: Path):
         try:
@@ -105,7 +105,7 @@ def main() -> None:
                 worst_input, worst_time = path, t
         print("\nWhole `escalation validate` processes (start-up included):")
         for label, target in (("nov-2024", "nov-2024"), (f"worst input ({worst_input.stem})", str(worst_input))):
-            t = worst(lambda: subprocess.run([sys.executable, "-m", "sim.cli", "validate", target], capture_output=True), args.repeat)
+            t = worst(lambda: subprocess.run([sys.executable, "-m", "escalation.cli", "validate", target], capture_output=True), args.repeat)
             print(f"  {label:<45} {t * 1000:7.1f} ms")
 
 

@@ -43,7 +43,7 @@ def timed(fn, repeat: int) -> list[float]:
 def cli_run(repeat: int) -> list[float]:
     """Wall time of `escalation run nov-2024`, each in a fresh process."""
     script = Path(sys.executable).parent / "escalation"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "escalation.cli"]
     with tempfile.TemporaryDirectory() as out:
 
         def once():
@@ -54,8 +54,8 @@ def cli_run(repeat: int) -> list[float]:
 
 def chunk(repeat: int) -> list[float]:
     """One chunk of 10,000 worlds: build, play every turn, collect the outcomes."""
-    from sim.loader import load_scenario
-    from sim.model import Crisis
+    from escalation.scenario.loading import load_scenario
+    from escalation.model import Crisis
 
     scenario = load_scenario("nov-2024")
     Crisis(scenario, worlds=100, rng=0).run()  # warm the imports and caches
@@ -67,7 +67,7 @@ def one_at_a_time(runs: int) -> float:
     """Seconds per world, played one world per model through mesa.batch_run."""
     import mesa
 
-    from sim.model import Crisis
+    from escalation.model import Crisis
 
     start = time.perf_counter()
     mesa.batch_run(Crisis, parameters={"scenario": "nov-2024", "rng": range(runs)}, number_processes=1, iterations=1, data_collection_period=-1, display_progress=False)
@@ -84,7 +84,7 @@ def main() -> int:
     parser.add_argument("--singles", type=int, default=100, help="one-world runs for the baseline (default 100)")
     args = parser.parse_args()
 
-    from sim.disclaimer import DISCLAIMER
+    from escalation.disclaimer import DISCLAIMER
 
     import numpy as np
 

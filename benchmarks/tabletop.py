@@ -25,9 +25,9 @@ import time
 
 def turn_times(games: int) -> tuple[list[float], list[float]]:
     """Seconds per turn: tabletop turns (sessions with two human seats), and bare model steps."""
-    from sim.loader import load_scenario
-    from sim.model import Crisis
-    from sim.tabletop import Session
+    from escalation.scenario.loading import load_scenario
+    from escalation.model import Crisis
+    from escalation.tabletop.session import Session
 
     session_turns, bare_steps = [], []
     for seed in range(games):
@@ -51,7 +51,7 @@ def turn_times(games: int) -> tuple[list[float], list[float]]:
 
 def rewind_times() -> tuple[int, float, float]:
     """Seconds to rewind a finished game to its middle, and to replay it whole."""
-    from sim.tabletop import Session
+    from escalation.tabletop.session import Session
 
     s = Session("nov-2024", ["ukraine"], 1)
     while not s.finished:
@@ -69,9 +69,9 @@ def rewind_times() -> tuple[int, float, float]:
 def report_times(runs: int, length: int | None) -> tuple[int, float, float]:
     """Seconds for the report of a game played to its end (its ensemble run afresh),
     and for a bare ensemble of the same size and turns, timed apart."""
-    from analysis.aar import write_report
-    from sim.model import Crisis
-    from sim.tabletop import Session
+    from escalation.analysis.aar import write_report
+    from escalation.model import Crisis
+    from escalation.tabletop.session import Session
 
     s = Session("nov-2024", ["ukraine", "russia"], 7, length=length)
     while not s.finished:
@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=5, help="whole games timed turn by turn (default 5)")
     parser.add_argument("--runs", type=int, default=10_000, help="ensemble size of the report's comparison (default 10,000)")
     args = parser.parse_args()
-    from sim.disclaimer import DISCLAIMER
+    from escalation.disclaimer import DISCLAIMER
 
     print(f"escalation tabletop benchmark (nov-2024). {DISCLAIMER}")
     turns, steps = turn_times(args.games)

@@ -38,7 +38,7 @@ def mesa_batch_run(runs: int, processes: int) -> float:
     """Seconds for ``mesa.batch_run`` to play ``runs`` single-world runs of the baseline."""
     import mesa
 
-    from sim.model import Crisis
+    from escalation.model import Crisis
 
     started = time.perf_counter()
     results = mesa.batch_run(Crisis, parameters={"scenario": "nov-2024", "rng": list(range(runs))}, number_processes=processes,
@@ -52,8 +52,8 @@ def model_alone(worlds: int, repeats: int = 3) -> float:
     """Runs per second of one model instance over ``worlds`` worlds, in this process (best of a few)."""
     import numpy as np
 
-    from sim.loader import load_scenario
-    from sim.model import Crisis
+    from escalation.scenario.loading import load_scenario
+    from escalation.model import Crisis
 
     scenario = load_scenario("nov-2024")
     best = float("inf")
@@ -106,7 +106,7 @@ class TreeMeter(threading.Thread):
 def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, "TreeMeter"]:
     """Wall seconds and the tree's meter for the real command ``escalation batch nov-2024``."""
     shutil.rmtree(folder, ignore_errors=True)
-    command = [sys.executable, "-m", "sim.cli", "batch", "nov-2024", "--runs", str(runs), "--workers", str(workers), "--out", str(folder), "--no-progress"]
+    command = [sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", str(runs), "--workers", str(workers), "--out", str(folder), "--no-progress"]
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     meter = TreeMeter(proc.pid)
@@ -125,8 +125,8 @@ def verdict(ok: bool, missed: str) -> str:
 
 
 def main() -> int:
-    from sim.batch import DEFAULT_CHUNK
-    from sim.disclaimer import DISCLAIMER
+    from escalation.ensemble.batch import DEFAULT_CHUNK
+    from escalation.disclaimer import DISCLAIMER
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mesa-runs", type=int, default=200)

@@ -1,86 +1,48 @@
-"""Bad input, reported as located problems a student can act on.
+"""The library's errors, and the wording helpers every message shares.
 
-Each problem prints as one line ``FILE:LINE:COL: message`` (tools rely on that
-first line), followed, when known, by the offending line of the file with a
-caret under the column and a note on what is allowed there::
-
-    my.yaml:31:14: actors.russia.resolve: 1.5 is too high; the most allowed is 1
-       31 |     resolve: 1.5
-          |              ^
-          = allowed: a number from 0 to 1
+Everything here is a :class:`ValueError`: the caller gave a value the library cannot use.
+A message is written once, naming parameters as the command line spells them (``--runs``,
+``--out``); ``str(error)`` words it for a Python caller (``runs``, ``out``) and
+``error.worded("cli")`` for the command line, which prints it and exits with status 2.
+Imports nothing from the rest of the package, so every part may raise these.
 """
 
 from __future__ import annotations
 
 import difflib
-import typing
-import unicodedata
-from dataclasses import dataclass, field, replace
+import re
 
-SHOWN = 50  # problems printed in full; a file with more is broken beyond a list
-EXCERPT = 100  # characters of the offending line shown around the column
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located problem in an input file (line and column are 1-based)."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-    help: str = ""  # what is allowed here (range, choices, type), one note per line
-    excerpt: str | None = field(default=None, compare=False)  # the offending line of the file
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
-
-    def render(self) -> str:
-        """The first line, then the offending line with a caret, then what is allowed."""
-        lines = [str(self)]
-        gutter = " " * (len(str(self.line)) + 4)
-        if self.excerpt is not None:
-            shown, pad = _excerpt(self.excerpt, self.col)
-            lines += [f"   {self.line} | {shown}", f"{gutter}| {pad}^"]
-        lines += [f"{gutter}= {note}" for note in self.help.splitlines() if note]
-        return "\n".join(lines)
+# options whose Python keyword is not simply the option's name
+KEYWORDS = {"--set": "sets", "--vary": "vary", "--human": "human"}
+FLAGS = ("--resume", "--trajectories")  # options that are switches: `resume=True` to a Python caller
+_OPTION = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
 
 
-class Finding(typing.NamedTuple):
-    """A problem not yet located: ``loc`` is a path into the document."""
+class InputError(ValueError):
+    """A value given to the library cannot be used; the message says which and why."""
 
-    loc: tuple
-    message: str
-    at_key: bool = False  # point at the key itself rather than its value
-    help: str = ""
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(self.worded())
+
+    def worded(self, caller: str = "python") -> str:
+        """The message for a ``"python"`` caller or the ``"cli"``."""
+        return self.message if caller == "cli" else _OPTION.sub(_keyword, self.message)
 
 
-class ScenarioError(Exception):
-    """One or more problems with a user's input; the CLI prints them and exits 2."""
+class ResultsError(InputError):
+    """A results folder cannot be used as asked (not one, another batch's, unfinished, busy)."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.col, p.message))
-        super().__init__(self.brief())
 
-    def __str__(self) -> str:
-        shown = [p.render() for p in self.problems[:SHOWN]]
-        if len(self.problems) > SHOWN:
-            shown.append(f"({len(self.problems) - SHOWN} more problems not shown)")
-        return "\n".join(shown)
+class TabletopError(InputError):
+    """A tabletop request that cannot be carried out; the session is left unchanged."""
 
-    def brief(self) -> str:
-        """Only the ``FILE:LINE:COL: message`` lines."""
-        return "\n".join(str(p) for p in self.problems)
 
-    @classmethod
-    def at(cls, file: str, line: int, col: int, message: str, help: str = "") -> "ScenarioError":
-        return cls([Problem(file, line, col, message, help)])
-
-    def with_source(self, file: str, text: str) -> "ScenarioError":
-        """The same problems, those in ``file`` that are shown carrying their line of ``text``."""
-        lines = text.splitlines()
-        shown = [replace(p, excerpt=lines[p.line - 1]) if p.file == file and 0 < p.line <= len(lines) else p for p in self.problems[:SHOWN]]
-        return ScenarioError(shown + self.problems[SHOWN:])
+def _keyword(match: re.Match) -> str:
+    option = match.group(0)
+    if option in FLAGS:
+        return f"{option[2:]}=True"
+    return KEYWORDS.get(option, option[2:].replace("-", "_"))
 
 
 def did_you_mean(name, choices) -> str:
@@ -100,26 +62,3 @@ def one_of(choices, limit: int = 30) -> str:
     if len(choices) > limit:
         return f"{', '.join(choices[:limit])}, ... ({len(choices) - limit} more)"
     return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
-
-
-def _excerpt(text: str, col: int) -> tuple[str, str]:
-    """The line as printable text (cut to a window around ``col``) and the caret's padding."""
-    start = max(0, col - 1 - EXCERPT // 2) if len(text) > EXCERPT else 0
-    window = text[start : start + EXCERPT]
-    shown = "".join(_printable(c) for c in window)
-    pad = "".join(" " * _width(c) for c in shown[: col - 1 - start])
-    if start:
-        shown, pad = "..." + shown, "   " + pad
-    if start + EXCERPT < len(text):
-        shown += "..."
-    return shown, pad
-
-
-def _printable(c: str) -> str:
-    if c == "\t":
-        return "→"  # a tab is a common mistake: make it visible
-    return c if c.isprintable() else "?"
-
-
-def _width(c: str) -> int:
-    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1

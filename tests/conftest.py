@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from sim.loader import load_scenario, load_scenario_text
+from escalation.scenario.loading import load_scenario, load_scenario_text
 
 START = dt.date(2024, 11, 17)
 # no fog, no accidents, no inertia: a rule's aim alone decides (tests switch them back on by name)

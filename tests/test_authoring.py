@@ -10,12 +10,12 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from sim.cli import main as cli
-from sim.diffing import Change, diff_scenarios
-from sim.disclaimer import DISCLAIMER
-from sim.loader import load_scenario, load_scenario_text
-from sim.paths import shipped_scenarios
-from sim.scaffold import MODELINE
+from escalation.cli import main as cli
+from escalation.scenario.diffing import Change, diff_scenarios
+from escalation.disclaimer import DISCLAIMER
+from escalation.scenario.loading import load_scenario, load_scenario_text
+from escalation.scenario.paths import shipped_scenarios
+from escalation.scenario.scaffold import MODELINE
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "scenarios" / "schema.json"
@@ -134,16 +134,16 @@ def test_new_then_validate_then_run(name, tmp_path, capsys):
 def test_new_on_another_drive_points_at_a_schema_beside_the_copy(tmp_path, monkeypatch, capsys):
     """Where no relative path reaches the shipped schema (Windows: another drive), the copy
     gets its own schema file beside it, so the pair can move together."""
-    import sim.scaffold
+    import escalation.scenario.scaffold
 
     def no_relative_path(path, start):
         raise ValueError("path is on mount 'D:', start on mount 'C:'")
 
-    monkeypatch.setattr(sim.scaffold.os.path, "relpath", no_relative_path)
+    monkeypatch.setattr(escalation.scenario.scaffold.os.path, "relpath", no_relative_path)
     copy = tmp_path / "far.yaml"
     assert cli(["new", "far", "--from", "nov-2024", "--out", str(copy)]) == 0
-    assert copy.read_text(encoding="utf-8").splitlines()[0] == f"{MODELINE}{sim.scaffold.LOCAL_SCHEMA}"
-    assert (tmp_path / sim.scaffold.LOCAL_SCHEMA).read_bytes() == SCHEMA_FILE.read_bytes()
+    assert copy.read_text(encoding="utf-8").splitlines()[0] == f"{MODELINE}{escalation.scenario.scaffold.LOCAL_SCHEMA}"
+    assert (tmp_path / escalation.scenario.scaffold.LOCAL_SCHEMA).read_bytes() == SCHEMA_FILE.read_bytes()
 
 
 def test_new_refuses_to_overwrite_and_refuses_bad_names(tmp_path, capsys):

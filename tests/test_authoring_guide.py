@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from sim import schema
-from sim.cli import main as cli
-from sim.rules import RULES
+from escalation.scenario import schema
+from escalation.cli import main as cli
+from escalation.model.rules import RULES
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "scenario-guide.md"
 TEXT = GUIDE.read_text(encoding="utf-8")

@@ -20,16 +20,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.batch import TASK_CHUNKS, chunk_rng, plan, run_batch
-from sim.disclaimer import DISCLAIMER
-from sim.model import END_STATES, Crisis
+from escalation.ensemble.batch import TASK_CHUNKS, chunk_rng, plan, run_batch
+from escalation.disclaimer import DISCLAIMER
+from escalation.model import END_STATES, Crisis
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*args, check=True, timeout=120):
     """Run the real command line; return the finished process."""
-    done = subprocess.run([sys.executable, "-m", "sim.cli", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
     if check:
         assert done.returncode == 0, done.stderr
     return done
@@ -116,7 +116,7 @@ def test_workers_and_dask_give_bit_identical_results(tmp_path):
 def test_kill_9_then_resume_equals_an_uninterrupted_batch(tmp_path):
     args = ["batch", "nov-2024", "--runs", 2000, "--chunk", 125, "--seed", 3, "--workers", 2]
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *map(str, args), "--out", str(out)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "escalation.cli", *map(str, args), "--out", str(out)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 90
     while len(list((out / "chunks").glob("runs-*.parquet"))) < 2:
@@ -170,7 +170,7 @@ def session_processes(sid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_workers_do_not_outlive_a_batch_killed_outright(tmp_path):
     out = tmp_path / "orphans"
-    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "batch", "nov-2024", "--runs", "4000", "--chunk", "125", "--workers", "2", "--out", str(out)],
+    proc = subprocess.Popen([sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", "4000", "--chunk", "125", "--workers", "2", "--out", str(out)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
@@ -215,7 +215,7 @@ def test_manifest_and_parquet_carry_the_provenance(tmp_path):
 def test_progress_line_shows_rate_and_time_left():
     import io
 
-    from sim.batch_progress import Progress
+    from escalation.ensemble.progress import Progress
 
     stream = io.StringIO()
     meter = Progress(1000, label="nov-2024", stream=stream, enabled=True)
@@ -256,7 +256,7 @@ def finished(tmp_path_factory):
     ],
 )
 def test_bad_input_is_one_line_and_leaves_results_intact(finished, extra, expected, capsys):
-    from sim.cli import main
+    from escalation.cli import main
 
     before = snapshot(finished)
     status = main(["batch", "nov-2024", "--runs", "300", "--chunk", "300", "--out", str(finished), *map(str, extra)])
@@ -283,8 +283,8 @@ def test_resume_of_a_finished_batch_keeps_it(finished):
 
 
 def test_help_states_the_default_chunk(capsys):
-    from sim.batch import DEFAULT_CHUNK
-    from sim.cli import main
+    from escalation.ensemble.batch import DEFAULT_CHUNK
+    from escalation.cli import main
 
     with pytest.raises(SystemExit):
         main(["batch", "--help"])
@@ -293,10 +293,10 @@ def test_help_states_the_default_chunk(capsys):
 
 def test_a_script_without_a_main_guard_is_told_how_to_fix_it_and_loses_nothing(tmp_path):
     """Local workers import the calling script again; an unguarded script gets a plain answer, then resumes."""
-    call = f"sim.run_batch('nov-2024', 600, seed=2, chunk=100, workers=2, out={str(tmp_path / 'out')!r}, resume=True)"
+    call = f"escalation.run_batch('nov-2024', 600, seed=2, chunk=100, workers=2, out={str(tmp_path / 'out')!r}, resume=True)"
     bare, guarded = tmp_path / "bare.py", tmp_path / "guarded.py"
-    bare.write_text(f"import sim\n{call}\n")
-    guarded.write_text(f"import sim\n\nif __name__ == '__main__':\n    {call}\n")
+    bare.write_text(f"import escalation\n{call}\n")
+    guarded.write_text(f"import escalation\n\nif __name__ == '__main__':\n    {call}\n")
     failed = subprocess.run([sys.executable, str(bare)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     # the advice is asserted wherever it stands: a resource_tracker warning may follow it
     assert failed.returncode != 0 and 'put the call under `if __name__ == "__main__":`' in failed.stderr

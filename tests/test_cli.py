@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
-from sim.disclaimer import DISCLAIMER
-from sim.paths import shipped_scenarios
+from escalation.disclaimer import DISCLAIMER
+from escalation.scenario.paths import shipped_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).parent / "escalation"
@@ -22,7 +22,7 @@ LOCATED = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): \S")
 
 
 def escalation(*args, cwd=ROOT) -> subprocess.CompletedProcess:
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "sim.cli"]
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "escalation.cli"]
     return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 from pytest import approx
 
-from analysis.compare import paired_bootstrap
-from sim.disclaimer import DISCLAIMER
-from sim.model import END_STATE_NAMES
-from sim.paths import shipped_scenarios
+from escalation.analysis.compare import paired_bootstrap
+from escalation.disclaimer import DISCLAIMER
+from escalation.model import END_STATE_NAMES
+from escalation.scenario.paths import shipped_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +36,7 @@ def variant(tmp_path, name: str, russia_risk: str | None = None) -> Path:
 
 
 def compare(tmp_path, a, b, out):
-    done = subprocess.run([sys.executable, "-m", "sim.cli", "compare", str(a), str(b), "--runs", "900", "--chunk", "300", "--seed", "4",
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", "compare", str(a), str(b), "--runs", "900", "--chunk", "300", "--seed", "4",
                            "--workers", "1", "--out", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     return done

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.cli import COMMANDS
-from sim.ladder import CompiledLadder
-from sim.narrative import narrative_text, summary_text
+import escalation
+from escalation.cli import COMMANDS
+from escalation.model.ladder import CompiledLadder
+from escalation.model.narrative import narrative_text, summary_text
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -19,13 +19,13 @@ ODD = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def baseline():
-    return sim.load_scenario("nov-2024")
+    return escalation.load_scenario("nov-2024")
 
 
 def test_readme_narrative_excerpt_comes_from_the_run_it_names():
     assert "`escalation run nov-2024 --seed 1`" in README
     excerpt = re.search(r"```text\n(.*?)```", README, re.S).group(1).splitlines()
-    model = sim.Crisis("nov-2024", rng=1).run()
+    model = escalation.Crisis("nov-2024", rng=1).run()
     printed = f"{narrative_text(model)}\n\n{summary_text(model)}".splitlines()
     pieces = "\n".join(excerpt).split("\n...\n")
     assert len(pieces) >= 2
@@ -45,10 +45,10 @@ def test_readme_command_table_lists_every_command():
 
 
 def test_readme_lists_every_shipped_scenario_with_its_question():
-    from sim.paths import shipped_scenarios
+    from escalation.scenario.paths import shipped_scenarios
 
     listed = dict(re.findall(r"^\| `([a-z0-9-]+)` \| ((?:What|How) .*?) \|$", README, re.M))
-    assert listed == {name: sim.load_scenario(path).question for name, path in shipped_scenarios().items()}
+    assert listed == {name: escalation.load_scenario(path).question for name, path in shipped_scenarios().items()}
 
 
 def test_odd_baseline_table_matches_the_scenario(baseline):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import sim
-from sim.model import END_STATES, Crisis
+import escalation
+from escalation.model import END_STATES, Crisis
 
 SINGLES = 150
 
@@ -57,7 +57,7 @@ def test_a_fixed_seed_reproduces_a_chunk_bit_for_bit(baseline):
 
 def test_mesa_batch_run_returns_the_outcomes():
     rows = mesa.batch_run(
-        sim.Crisis,
+        escalation.Crisis,
         parameters={"scenario": "nov-2024", "rng": range(20)},
         number_processes=1,
         iterations=1,

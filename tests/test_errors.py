@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import SHOWN, Problem, ScenarioError, did_you_mean
-from sim.loader import load_scenario_text
-from sim.schema import Actor, Settings
+from escalation.scenario.problems import SHOWN, Problem, ScenarioError
+from escalation.errors import did_you_mean
+from escalation.scenario.loading import load_scenario_text
+from escalation.scenario.schema import Actor, Settings
 
 BASE = (Path(__file__).resolve().parent / "malformed" / "valid" / "tiny.yaml").read_text(encoding="utf-8")
 FIRST_LINE = re.compile(r"^[^\n:]+:\d+:\d+: \S.*$")

@@ -20,8 +20,8 @@ import functools
 import numpy as np
 from scipy import stats
 
-from sim.loader import load_scenario
-from sim.model import Crisis
+from escalation.scenario.loading import load_scenario
+from escalation.model import Crisis
 
 WORLDS = 6_000
 SEED = 2024

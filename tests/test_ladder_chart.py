@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import sim
-from analysis.ladder_chart import KEY_WRAP, _spread, ladder_chart, ladder_figure
-from analysis.style import pyplot
+import escalation
+from escalation.analysis.ladder_chart import KEY_WRAP, _spread, ladder_chart, ladder_figure
+from escalation.analysis.style import pyplot
 
 
 @pytest.fixture(scope="module")
 def run():
-    return sim.Crisis("nov-2024", rng=1).run()
+    return escalation.Crisis("nov-2024", rng=1).run()
 
 
 def _axes(fig, label):
@@ -83,7 +83,7 @@ def test_svg_carries_disclaimer_thresholds_actors_and_event_titles(run, tmp_path
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep text as text
         ladder_chart(run, tmp_path / "ladder.svg")
     text = html.unescape((tmp_path / "ladder.svg").read_text(encoding="utf-8"))
-    assert sim.DISCLAIMER in text
+    assert escalation.DISCLAIMER in text
     for name in [*run.ladder.threshold_names, *(a.label for a in run.order)]:
         assert name in text
     titles = {ev.id: ev.title for ev in run.scenario.events}
@@ -101,7 +101,7 @@ def test_png_and_pdf(run, tmp_path):
 
 
 def test_a_game_not_yet_played_shows_starting_postures(tmp_path):
-    model = sim.Crisis("nov-2024", rng=1)
+    model = escalation.Crisis("nov-2024", rng=1)
     fig = ladder_figure(model)
     try:
         lines = _axes(fig, "ladder").get_lines()
@@ -114,14 +114,14 @@ def test_a_game_not_yet_played_shows_starting_postures(tmp_path):
 
 
 def test_an_ensemble_without_trajectories_is_refused():
-    model = sim.Crisis("nov-2024", worlds=4, rng=1)
+    model = escalation.Crisis("nov-2024", worlds=4, rng=1)
     model.step()
     with pytest.raises(ValueError, match="trajectories"):
         ladder_figure(model)
 
 
 def test_another_world_of_an_ensemble(tmp_path):
-    model = sim.Crisis("nov-2024", worlds=3, rng=2, trajectories=True).run()
+    model = escalation.Crisis("nov-2024", worlds=3, rng=2, trajectories=True).run()
     fig = ladder_figure(model, world=2)
     try:
         lines = [ln for ln in _axes(fig, "ladder").get_lines() if not ln.get_label().startswith("_")]

@@ -18,11 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main as cli
-from sim.errors import ScenarioError
-from sim.loader import load_scenario, load_scenario_text
-from sim.schema import Scenario
-from sim.yamlio import MAX_CHARS
+from escalation.cli import main as cli
+from escalation.scenario.problems import ScenarioError
+from escalation.scenario.loading import load_scenario, load_scenario_text
+from escalation.scenario.schema import Scenario
+from escalation.scenario.yamlio import MAX_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "malformed"
@@ -70,7 +70,7 @@ def test_deep_nesting_of_any_kind_gets_the_loaders_own_message(text):
 
 
 def test_nesting_a_scenario_could_need_still_loads():
-    from sim.yamlio import MAX_DEPTH, load_yaml_text
+    from escalation.scenario.yamlio import MAX_DEPTH, load_yaml_text
 
     doc = load_yaml_text("a: " + "[" * (MAX_DEPTH - 2) + "1" + "]" * (MAX_DEPTH - 2) + "\nb: \"[[[[ in quotes\"  # [[[[ in a comment\n", "ok.yaml")
     assert doc["b"] == "[[[[ in quotes"
@@ -90,7 +90,7 @@ def test_malformed_file_gives_exactly_its_expected_problems(name, capsys):
 def test_validate_command_on_the_whole_corpus_exits_2_without_a_traceback():
     names = sorted(EXPECTED)
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "validate", *(f"tests/malformed/{n}" for n in names)],
+        [sys.executable, "-m", "escalation.cli", "validate", *(f"tests/malformed/{n}" for n in names)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 2
@@ -115,7 +115,7 @@ def test_huge_binary_and_explosive_files_are_refused_by_the_command(tmp_path, ma
     data = make()
     path = tmp_path / "input.yaml"
     path.write_bytes(data if isinstance(data, bytes) else data.encode())
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(path)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "escalation.cli", "validate", str(path)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{path}:")

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
-from sim.events import condition_mask
-from sim.model import Crisis, logit_pick
-from sim.schema import Condition
+from escalation.model.events import condition_mask
+from escalation.model.crisis import Crisis, logit_pick
+from escalation.scenario.schema import Condition
 
 
 def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", script=(), events=(), holder_active=True, **settings):
@@ -266,8 +266,8 @@ def test_outcomes_have_one_entry_per_world(baseline, worlds):
 
 
 def test_the_summary_names_the_end_state_in_words():
-    from sim.model import END_STATE_NAMES, END_STATES
-    from sim.narrative import summary_text
+    from escalation.model import END_STATE_NAMES, END_STATES
+    from escalation.model.narrative import summary_text
 
     assert list(END_STATE_NAMES) == list(END_STATES) and all("_" not in name for name in END_STATE_NAMES.values())
     assert END_STATE_NAMES["direct_nato_russia_war"] == "direct NATO-Russia war"

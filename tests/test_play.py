@@ -19,7 +19,7 @@ AFTER_SAVE = ["inject tusk_global_war_warning", "2", "1", "next", "branch 3", "n
 
 def play(args, lines, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "sim.cli", "play", *args], input="\n".join(lines) + "\n",
+        [sys.executable, "-m", "escalation.cli", "play", *args], input="\n".join(lines) + "\n",
         capture_output=True, text=True, cwd=cwd, timeout=120,
     )
 
@@ -113,7 +113,7 @@ def test_a_report_asked_for_before_the_first_turn_is_refused_in_one_line(tmp_pat
 
 
 def test_an_inject_number_outside_the_deck_gets_a_hint(tmp_path):
-    from sim.loader import load_scenario
+    from escalation.scenario.loading import load_scenario
 
     deck = load_scenario("nov-2024").injects
     r = play(GAME, [f"inject {len(deck) + 1}", "inject 2", "quit"], tmp_path)

@@ -11,13 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 from scipy.stats import binomtest
 
-from analysis.kinds import KINDS
-from analysis.plots import draw, draw_actor_reach, draw_end_states, draw_fan, draw_reach, draw_survival
-from analysis.results import load_results
-from sim.batch import run_batch
-from sim.disclaimer import DISCLAIMER
-from sim.model import END_STATE_NAMES
-from sim.sweep import run_sweep
+from escalation.analysis.kinds import KINDS
+from escalation.analysis.plots import draw, draw_actor_reach, draw_end_states, draw_fan, draw_reach, draw_survival
+from escalation.analysis.results import load_results
+from escalation.ensemble.batch import run_batch
+from escalation.disclaimer import DISCLAIMER
+from escalation.model import END_STATE_NAMES
+from escalation.ensemble.sweep import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 VARY = ["actors.russia.risk_tolerance=0.1:0.9", "settings.noise=0:1"]
@@ -44,7 +44,7 @@ def sweeps(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
-    from analysis.style import pyplot
+    from escalation.analysis.style import pyplot
 
     pyplot().close("all")
 
@@ -134,10 +134,10 @@ def test_every_figure_is_stamped(batch, sweeps):
 
 
 def test_plot_command_writes_each_format(batch, tmp_path):
-    from analysis.plots import plot
+    from escalation.analysis.plots import plot
 
     target = tmp_path / "reach.svg"
-    done = subprocess.run([sys.executable, "-m", "sim.cli", "plot", str(batch.folder), "--kind", "reach", "--out", str(target)],
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", "plot", str(batch.folder), "--kind", "reach", "--out", str(target)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert target.read_bytes().startswith(b"<?xml") and DISCLAIMER in target.read_text() and DISCLAIMER in done.stdout
@@ -145,7 +145,7 @@ def test_plot_command_writes_each_format(batch, tmp_path):
 
 
 def test_every_kind_renders(batch, sweeps, tmp_path):
-    from analysis.plots import plot
+    from escalation.analysis.plots import plot
 
     made = {}
     for kind in KINDS:
@@ -164,7 +164,7 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
 
 
 def test_report_gives_the_chunk_the_runs_really_had(batch, sweeps, tmp_path):
-    from analysis.plots import plot
+    from escalation.analysis.plots import plot
 
     assert batch.manifest["chunk"] == 300 and "<td>300</td>" in Path(plot(batch, "report", tmp_path / "b.html")).read_text()
     assert sweeps["grid"].manifest["chunk"] == 10_000  # the default, larger than the 6 runs of each point
@@ -185,7 +185,7 @@ def test_report_gives_the_chunk_the_runs_really_had(batch, sweeps, tmp_path):
     ],
 )
 def test_plot_refuses_bad_requests_in_one_line(batch, sweeps, capsys, args, expected):
-    from sim.cli import main
+    from escalation.cli import main
 
     folder = sweeps["morris"].folder if "morris" in args else batch.folder
     assert main(["plot", str(folder), *args]) == 2
@@ -194,21 +194,21 @@ def test_plot_refuses_bad_requests_in_one_line(batch, sweeps, capsys, args, expe
 
 
 def test_plot_of_a_folder_without_results(tmp_path, capsys):
-    from sim.cli import main
+    from escalation.cli import main
 
     assert main(["plot", str(tmp_path)]) == 2
     assert "not a results folder" in capsys.readouterr().err
 
 
 def test_plot_help_lists_every_kind():
-    done = subprocess.run([sys.executable, "-m", "sim.cli", "plot", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", "plot", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     words = "".join(done.stdout.split())
     assert all(f"{kind}:" in words for kind in KINDS) and "95%intervals" in words
 
 
 def test_share_labels_sit_beside_their_intervals_not_on_them(batch):
-    from analysis import outcomes
+    from escalation.analysis import outcomes
 
     for figure, table in ((draw_reach(batch), outcomes.reach_table(batch)), (draw_end_states(batch), outcomes.end_state_table(batch))):
         ax = figure.axes[0]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model import Crisis
-from sim.rules import RULES
+from escalation.model import Crisis
+from escalation.model.rules import RULES
 
 SEEDS = [0, 1, 2]
 L = {"talks": 0, "war": 1, "signal": 2, "arms": 3, "strikes": 4, "combat": 5, "strategic": 6, "nuclear_signal": 7}

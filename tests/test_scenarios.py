@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.agents import candidate_table
-from sim.ladder import CompiledLadder
-from sim.loader import load_ladder_file, load_scenario
-from sim.model import END_STATES, Crisis
-from sim.paths import shipped_ladders, shipped_scenarios
+from escalation.model.actor import candidate_table
+from escalation.model.ladder import CompiledLadder
+from escalation.scenario.loading import load_ladder_file, load_scenario
+from escalation.model import END_STATES, Crisis
+from escalation.scenario.paths import shipped_ladders, shipped_scenarios
 
 SHIPPED = sorted(shipped_scenarios())
 CORE = ["nov-2024", "no-atacms", "oreshnik-nuclear-signalling", "us-withdraws", "weak-china-restraint"]

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.results import load_results
-from analysis.sensitivity import point_means, sobol_indices
-from sim.batch import execute
-from sim.cli import UsageError
-from sim.errors import ScenarioError
-from sim.overrides import Factor, apply
-from sim.sweep import describe, design, run_sweep
+from escalation.analysis.results import load_results
+from escalation.analysis.sensitivity import point_means, sobol_indices
+from escalation.ensemble.batch import execute
+from escalation.cli import UsageError
+from escalation.scenario.problems import ScenarioError
+from escalation.scenario.overrides import Factor, apply
+from escalation.ensemble.sweep import describe, design, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,9 +81,9 @@ def test_grid_and_one_at_a_time_designs():
 @settings(max_examples=40, deadline=None)
 @given(value=st.floats(0, 1), which=st.sampled_from(["settings.noise", "actors.russia.resolve", "actors.russia.red_lines.0.credibility"]))
 def test_apply_copies_only_the_path(value, which):
-    from sim.loader import load_document, resolve
-    from sim.overrides import check_key, value_at
-    from sim.yamlio import read_text
+    from escalation.scenario.loading import load_document, resolve
+    from escalation.scenario.overrides import check_key, value_at
+    from escalation.scenario.yamlio import read_text
 
     path = resolve("nov-2024")
     doc = load_document(read_text(path, str(path)), str(path))
@@ -121,7 +121,7 @@ def test_real_sweep_end_to_end(tmp_path):
     from SALib.sample import sobol
 
     out = tmp_path / "sweep"
-    cmd = [sys.executable, "-m", "sim.cli", "sweep", "nov-2024", "--vary", "actors.russia.risk_tolerance=0.1:0.9", "--vary", "settings.noise=0:1",
+    cmd = [sys.executable, "-m", "escalation.cli", "sweep", "nov-2024", "--vary", "actors.russia.risk_tolerance=0.1:0.9", "--vary", "settings.noise=0:1",
            "--method", "sobol", "--samples", "4", "--runs", "8", "--seed", "2", "--workers", "2", "--out", str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -133,7 +133,7 @@ def test_real_sweep_end_to_end(tmp_path):
     assert (runs.groupby("point")["chunk"].nunique() == 1).all() and runs["chunk"].nunique() == 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["sweep"]["method"] == "sobol" and manifest["sweep"]["points"] == 16 and manifest["runs"] == 128
-    chart = subprocess.run([sys.executable, "-m", "sim.cli", "plot", str(out), "--kind", "sobol", "--metric", "cross_nuclear_shadow"],
+    chart = subprocess.run([sys.executable, "-m", "escalation.cli", "plot", str(out), "--kind", "sobol", "--metric", "cross_nuclear_shadow"],
                            capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert chart.returncode == 0, chart.stderr
     assert (out / "sobol.png").read_bytes().startswith(b"\x89PNG")
@@ -151,7 +151,7 @@ def test_common_random_numbers_make_a_null_factor_change_nothing(tmp_path):
 def test_bad_vary_on_the_command_line_leaves_a_finished_sweep_intact(tmp_path, capsys):
     import hashlib
 
-    from sim.cli import main
+    from escalation.cli import main
 
     out = run_sweep("nov-2024", ["settings.noise=0:1:2"], method="grid", runs=5, out=tmp_path / "s", workers=1, progress=False)
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from analysis.aar import write_report
-from sim.loader import load_scenario
-from sim.model import Crisis
-from sim.tabletop import Session, TabletopError, TurnInputs
+from escalation.analysis.aar import write_report
+from escalation.scenario.loading import load_scenario
+from escalation.model import Crisis
+from escalation.errors import TabletopError
+from escalation.tabletop.session import Session, TurnInputs
 
 TURNS = 8
 
@@ -322,8 +323,8 @@ def test_no_report_before_the_first_turn(tmp_path):
 
 
 def test_a_one_turn_report_reads_right_and_its_shares_stop_at_100_percent(tmp_path):
-    from analysis.aar import distribution_figure, model_distribution
-    from analysis.style import pyplot
+    from escalation.analysis.aar import distribution_figure, model_distribution
+    from escalation.analysis.style import pyplot
 
     s = play(session(), MOVES[:1])
     html = write_report(s, tmp_path, runs=500).html.read_text()

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.tabletop import Session
+from escalation.tabletop.session import Session
 
 TURNS = 7
 HUMANS = ["ukraine", "russia"]

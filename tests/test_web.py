@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.disclaimer import DISCLAIMER
-from sim.tabletop import Session
+from escalation.disclaimer import DISCLAIMER
+from escalation.tabletop.session import Session
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -34,7 +34,7 @@ def server(tmp_path_factory):
 
 def serve(out: Path, *args: str):
     """Run `escalation serve nov-2024 ARGS` on a free port; yield (base URL, what it printed, its folder), then stop it."""
-    cmd = [sys.executable, "-m", "sim.cli", "serve", "nov-2024", "--port", "0", *args, "--key", KEY, "--out", str(out / "reports")]
+    cmd = [sys.executable, "-m", "escalation.cli", "serve", "nov-2024", "--port", "0", *args, "--key", KEY, "--out", str(out / "reports")]
     log = open(out / "serve.log", "w+")  # the server's own messages: shown if a test fails
     proc = subprocess.Popen(cmd, cwd=out, stdout=subprocess.PIPE, stderr=log, text=True)
     lines: queue.Queue = queue.Queue()
@@ -204,7 +204,7 @@ def test_serve_refuses_bad_command_lines_with_one_line(tmp_path):
             (["--load", "notes.json"], "notes.json:1:1: not a tabletop session file"),
         ]
         for args, message in cases:
-            r = subprocess.run([sys.executable, "-m", "sim.cli", "serve", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+            r = subprocess.run([sys.executable, "-m", "escalation.cli", "serve", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
             assert r.returncode == 2 and r.stderr.startswith(message), r.stderr
             assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
 

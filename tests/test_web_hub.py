@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-from sim.tabletop import Session
-from sim.web.board import board_html, news_html, red_lines_html
-from sim.web.hub import Hub
+from escalation.tabletop.session import Session
+from escalation.tabletop.web.board import board_html, news_html, red_lines_html
+from escalation.tabletop.web.hub import Hub
 
 
 def started(**kw) -> Hub:

@@ -1,0 +1,33 @@
+"""escalation compare SCENARIO_A SCENARIO_B --runs N [--seed N] [--workers N] [--executor ADDRESS] --out DIR"""
+
+from __future__ import annotations
+
+from escalation.cli.batch import add_execution_options
+
+
+def add_arguments(p) -> None:
+    p.add_argument("scenario_a", metavar="SCENARIO_A")
+    p.add_argument("scenario_b", metavar="SCENARIO_B")
+    p.add_argument("--runs", type=int, required=True, metavar="N", help="runs of each scenario (the same seeds for both: common random numbers)")
+    add_execution_options(p)
+    p.add_argument("--out", metavar="DIR", help="folder for both batches, compare.csv and compare.png (default out/compare-A-B-seedN)")
+
+
+def main(args) -> int:
+    from pathlib import Path
+
+    from escalation.analysis.compare import compare_folders, format_table
+
+    from escalation.ensemble.batch import run_batch
+    from escalation.disclaimer import DISCLAIMER
+    from escalation.cli.batch import command_line
+
+    out = Path(args.out or f"out/compare-{Path(args.scenario_a).stem}-{Path(args.scenario_b).stem}-seed{args.seed}")
+    common = dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, progress=args.progress, command=command_line(), resume=True)
+    folders = [run_batch(scenario, args.runs, out=out / side, **common) for side, scenario in (("a", args.scenario_a), ("b", args.scenario_b))]
+    table, files = compare_folders(*folders, out)
+    for side, scenario in (("A", args.scenario_a), ("B", args.scenario_b)):
+        print(f"{side}: {scenario}")
+    print(format_table(table))
+    print(f"\n{', '.join(str(f) for f in files)}\n{DISCLAIMER}")
+    return 0

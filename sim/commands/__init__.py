@@ -1,1 +1,0 @@
-"""Subcommands of the ``escalation`` command line, one light module each."""

@@ -1,0 +1,228 @@
+"""Ensemble batches: many runs of a scenario, in chunks of W worlds, streamed to Parquet.
+
+The runs are cut into *chunks*: one model instance over up to W worlds (the
+model's ensemble axis). Chunk ``i`` of a sample point is always seeded by child
+``i`` of ``numpy.random.SeedSequence(seed)``, so results do not depend on the
+number of workers, the executor, or the order chunks finish in; in a sweep every
+point reuses the same children (common random numbers). Consecutive chunks are
+grouped into *tasks* of at most W runs, the unit sent to a worker and saved to
+disk. See :mod:`sim.batch_store` for the folder, :mod:`sim.batch_exec` for the
+executors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from escalation.ensemble.executors import check_executor, open_pool
+from escalation.ensemble.progress import Progress
+from escalation.ensemble.runner import ScenarioRunner
+from escalation.ensemble.store import Store
+from escalation.disclaimer import DISCLAIMER
+
+DEFAULT_CHUNK = 10_000  # worlds per model instance: large enough that per-turn Python overhead is small
+WORKER_LOST = (
+    "a local worker process stopped abruptly; finished chunks are saved in {out} (resume to run the rest). "
+    "Called from a Python script? Local workers import the script again, so put the call under "
+    "`if __name__ == \"__main__\":`, or pass workers=1. Otherwise the machine may have run out of memory: try a smaller chunk."
+)
+TASK_CHUNKS = 16  # most model instances per task, so that small sweep points still spread over the workers
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One model instance: ``worlds`` runs of sample point ``point``, seeded by child ``block``."""
+
+    point: int
+    first: int  # run id of its first world
+    worlds: int
+    block: int
+
+
+@dataclass(frozen=True)
+class Task:
+    """Consecutive chunks run together by one worker and saved as one file."""
+
+    index: int
+    chunks: tuple[Chunk, ...]
+
+    @property
+    def runs(self) -> int:
+        return sum(c.worlds for c in self.chunks)
+
+
+def plan(points: int, runs: int, chunk: int) -> list[Task]:
+    """Chunks of at most ``chunk`` worlds for ``runs`` runs of each point, grouped into tasks of at most
+    ``chunk`` runs and :data:`TASK_CHUNKS` chunks."""
+    tasks, current, size = [], [], 0
+    for point in range(points):
+        for block, start in enumerate(range(0, runs, chunk)):
+            piece = Chunk(point, point * runs + start, min(chunk, runs - start), block)
+            if current and (size + piece.worlds > chunk or len(current) == TASK_CHUNKS):
+                tasks.append(Task(len(tasks), tuple(current)))
+                current, size = [], 0
+            current.append(piece)
+            size += piece.worlds
+    if current:
+        tasks.append(Task(len(tasks), tuple(current)))
+    return tasks
+
+
+def chunk_rng(seed: int, block: int) -> np.random.Generator:
+    """The generator of seed block ``block``: ``SeedSequence(seed).spawn(n)[block]``, made directly."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+
+
+def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajectories: bool, sweep: bool):
+    """Run one task (in a worker): its runs table and, if asked, its trajectories table."""
+    runs, paths = [], []
+    for c in task.chunks:
+        point = values.get(c.point, ())
+        outcomes, traj = runner(point, c.worlds, chunk_rng(seed, c.block), trajectories)
+        ids = pa.array(np.arange(c.first, c.first + c.worlds, dtype=np.int64))
+        columns = {"run": ids}
+        if sweep:
+            columns["point"] = pa.array(np.full(c.worlds, c.point, dtype=np.int32))
+        columns["seed"] = pa.array(np.full(c.worlds, seed, dtype=np.int64))
+        columns["chunk"] = pa.array(np.full(c.worlds, c.block, dtype=np.int32))
+        columns["world"] = pa.array(np.arange(c.worlds, dtype=np.int32))
+        for factor, value in point:
+            columns[factor.key] = pa.array(np.full(c.worlds, value, dtype=np.float64))
+        for key, value in fixed.items():
+            columns[key] = pa.array([value] * c.worlds)
+        runs.append(pa.table({**columns, **outcomes}))
+        if traj is not None:
+            paths.append(pa.table({"run": ids, **traj}))
+    return pa.concat_tables(runs), (pa.concat_tables(paths) if paths else None)
+
+
+def run_batch(scenario="nov-2024", runs: int = 10_000, *, out, seed: int = 0, workers: int | None = None, executor=None,
+              chunk: int | None = None, sets=(), trajectories: bool = False, resume: bool = False, progress: bool | None = None,
+              command: str | None = None) -> Path:
+    """Run ``runs`` runs of a scenario (name, path or Scenario) into the results folder ``out``.
+
+    ``sets`` are ``KEY=VALUE`` strings (or a mapping) applied to the scenario;
+    ``executor`` is None or 'local' (``workers`` local processes), a Dask
+    scheduler address, or any ``concurrent.futures.Executor``. ``chunk`` is the
+    number of worlds per model instance (default :data:`DEFAULT_CHUNK`); results
+    depend on it, so it is part of what a seed reproduces. Returns ``out``.
+    """
+    chunk = DEFAULT_CHUNK if chunk is None else chunk
+    check_counts(runs=runs, seed=seed, chunk=chunk, workers=workers)
+    check_executor(executor)
+    runner = ScenarioRunner(scenario, sets)
+    return execute(runner, out=out, runs=runs, seed=seed, chunk=chunk, fixed=runner.sets, trajectories=trajectories,
+                   workers=workers, executor=executor, resume=resume, progress=progress, command=command)
+
+
+def check_counts(**counts) -> None:
+    """Runs, chunk and workers are positive whole numbers; the seed is a whole number from 0."""
+    from escalation.cli import UsageError
+
+    for name, value in counts.items():
+        if value is None:
+            continue
+        low = 0 if name == "seed" else 1
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value < 2**63:
+            raise UsageError(f"--{name} must be a whole number from {low} to 2**63 - 1 (got {value})" if name == "seed"
+                             else f"--{name} must be a whole number of at least {low} (got {value})")
+
+
+def execute(runner, *, out, runs: int, seed: int = 0, chunk: int = DEFAULT_CHUNK, points=None, factors=(), sweep: dict | None = None,
+            fixed: dict | None = None, trajectories: bool = False, workers=None, executor=None, resume: bool = False,
+            progress: bool | None = None, command: str | None = None) -> Path:
+    """Run ``runs`` runs of each row of ``points`` (one point if None) with ``runner``; see :func:`run_batch`."""
+    count = 1 if points is None else len(points)
+    tasks = plan(count, runs, chunk)
+    described = runner.describe()
+    manifest = {
+        "disclaimer": DISCLAIMER,
+        "kind": "sweep" if sweep else "batch",
+        "scenario": described["scenario"],
+        "package": {"name": "escalation", "version": _version()},
+        "seed": int(seed),
+        "runs": count * runs,
+        "chunk": chunk,
+        "tasks": len(tasks),
+        "trajectories": bool(trajectories),
+        "set": dict(fixed or {}),
+        "sweep": sweep,
+        "command": command or "(Python API)",
+        "model": described["model"],
+        "started": _now(),
+    }
+    store = Store(out, manifest)
+    done = store.open(resume)
+    remaining = [t for t in tasks if t.index not in done]
+    values = {} if points is None else {p: tuple(zip(factors, map(float, row))) for p, row in enumerate(points)}
+    started = time.perf_counter()
+    label = "nothing left to run"
+    if remaining:
+        with open_pool(executor, workers, len(remaining)) as pool:
+            store.lock()
+            store.start()
+            label = pool.label
+            meter = Progress(count * runs, sum(t.runs for t in tasks if t.index in done), described["scenario"]["name"], enabled=progress)
+            try:
+                _drive(pool, remaining, store, meter, runner, seed, values, dict(fixed or {}), trajectories, bool(sweep))
+            except KeyboardInterrupt:
+                pool.abandon()
+                print(f"\n{store.out}: finished chunks are saved; rerun with --resume to run the rest", file=sys.stderr)
+                raise
+            finally:
+                meter.close()
+    else:
+        store.lock()
+    store.finish({"finished": _now(), "elapsed_s": round(time.perf_counter() - started, 3), "executor": label})
+    return store.out
+
+
+def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajectories, sweep) -> None:
+    """Keep a few tasks in flight; save each as it finishes, whatever the order."""
+    queue = iter(remaining)
+    flying = {}
+
+    def fill():
+        room = pool.capacity()
+        while len(flying) < room:
+            task = next(queue, None)
+            if task is None:
+                return
+            needed = {c.point: values[c.point] for c in task.chunks if c.point in values}
+            flying[pool.executor.submit(run_task, runner, task, seed, needed, fixed, trajectories, sweep)] = task
+
+    fill()
+    while flying:
+        finished, _ = wait(list(flying), return_when=FIRST_COMPLETED)
+        for future in finished:
+            task = flying.pop(future)
+            try:
+                runs, paths = future.result()
+            except BrokenProcessPool as exc:
+                pool.abandon()
+                raise BrokenProcessPool(WORKER_LOST.format(out=store.out)) from exc
+            except Exception:
+                pool.abandon()
+                raise
+            store.write_chunk(task.index, runs, paths)
+            meter.advance(task.runs)
+        fill()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _version() -> str:
+    from escalation import __version__
+
+    return __version__

@@ -1,0 +1,156 @@
+"""What a batch runs: the crisis model for one scenario, as tables of outcomes.
+
+A :class:`ScenarioRunner` holds the scenario's parsed document (with any
+``--set`` values applied) and turns one chunk, ``(values, worlds, rng)``, into
+an Arrow table with one row per world. It is small and picklable, so the same
+object travels to local worker processes and to Dask workers alike.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Mapping
+
+import mesa
+import numpy as np
+import pyarrow as pa
+
+from escalation.scenario.loading import load_document, resolve, scenario_from_document
+from escalation.model import END_STATES, Crisis
+from escalation.scenario.overrides import Factor, apply, check_key, parse_range, parse_value, split_assignment, validated, value_at
+from escalation.scenario.schema import Scenario
+from escalation.scenario.yamlio import read_text
+
+
+class ScenarioRunner:
+    """Runs chunks of one scenario; ``sets`` are ``--set`` assignments applied first."""
+
+    def __init__(self, scenario="nov-2024", sets=()):
+        if isinstance(scenario, Scenario):
+            doc, file = scenario.model_dump(mode="json"), f"<{scenario.name}>"
+            base = scenario
+        else:
+            path = resolve(scenario)
+            file = str(path)
+            doc = load_document(read_text(path, file), file)
+            base = scenario_from_document(doc, file)
+        self.file = file
+        self.sets: dict[str, object] = {}
+        pairs = sets.items() if isinstance(sets, Mapping) else (split_assignment(s, "--set") for s in sets)
+        for key_text, raw in pairs:
+            key = check_key(doc, key_text, "--set")
+            value = parse_value(raw) if isinstance(raw, str) else raw
+            doc, base = validated(doc, file, [(key.path, value)], f"--set {key_text}={raw}")
+            self.sets[key_text] = value
+        self.scenario = base
+        # the ladder written out in full, so that each sweep point validates without re-reading it
+        self.doc = apply(doc, ("ladder",), base.resolved_ladder.model_dump(mode="json"))
+        self.digest = hashlib.sha256(base.model_dump_json().encode()).hexdigest()
+        self._variants: dict = {}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_variants"] = {}
+        return state
+
+    # ------------------------------------------------------------------ factors
+
+    def factor(self, text: str, *, levels_allowed: bool = True) -> Factor:
+        """Parse and check ``KEY=LO:HI[:N]``: the key exists, takes numbers, and both ends are valid."""
+        from escalation.cli import UsageError
+
+        key_text, value = split_assignment(text, "--vary")
+        key = check_key(self.doc, key_text, "--vary")
+        if not key.numeric:
+            raise UsageError(f"--vary {text}: {key_text} takes {'true or false' if key.kind == 'bool' else 'text'}, not a number; use --set for it")
+        lo, hi, levels = parse_range(text, value)
+        if levels is not None and not levels_allowed:
+            raise UsageError(f"--vary {text}: ':N' sets the levels of grid and oat sweeps; this method draws --samples points instead")
+        integer = key.kind == "integer"
+        if integer and not (lo.is_integer() and hi.is_integer()):
+            raise UsageError(f"--vary {text}: {key_text} takes whole numbers, so LO and HI must be whole numbers")
+        for end in (lo, hi):
+            validated(self.doc, self.file, [(key.path, int(end) if integer else end)], f"--vary {text}")
+        try:
+            baseline = value_at(self.scenario, key.path)
+        except (KeyError, IndexError, AttributeError):
+            baseline = None
+        baseline = float(baseline) if isinstance(baseline, (int, float)) and not isinstance(baseline, bool) else None
+        return Factor(key_text, lo, hi, levels, integer, baseline, key.path)
+
+    def variant(self, values) -> Scenario:
+        """The scenario with each factor at its value (validated, cached per point)."""
+        if not values:
+            return self.scenario
+        changes = tuple((f.path, int(round(v)) if f.integer else float(v)) for f, v in values)
+        if changes not in self._variants:
+            if len(self._variants) > 256:
+                self._variants.clear()
+            self._variants[changes] = validated(self.doc, self.file, list(changes), "a sweep point")[1]
+        return self._variants[changes]
+
+    # ------------------------------------------------------------------ running
+
+    def __call__(self, values, worlds: int, rng: np.random.Generator, trajectories: bool = False):
+        """Run ``worlds`` worlds: the outcomes table and, if asked, the trajectories table."""
+        model = Crisis(self.variant(values), worlds=worlds, rng=rng, trajectories=trajectories).run()
+        _let_go(model)
+        columns = {}
+        for name, values_ in model.outcomes().items():
+            if name == "end_state":
+                columns[name] = pa.DictionaryArray.from_arrays(pa.array(values_.astype(np.int8)), pa.array(END_STATES))
+            else:
+                columns[name] = pa.array(values_.astype(np.int16))
+        paths = None
+        if trajectories:
+            turns = model.turns
+            paths = {"system": _per_run(model.system_path, turns)}
+            for i, key in enumerate(model.keys):
+                paths[key] = _per_run(model.path[:, i, :], turns)
+        return columns, paths
+
+    def describe(self) -> dict:
+        """The scenario and model facts a results folder needs to be read without the scenario."""
+        sc = self.scenario
+        ladder = sc.resolved_ladder
+        levels = {r.id: r.level for r in ladder.rungs}
+        return {
+            "scenario": {"name": sc.name, "title": sc.title, "kind": sc.kind, "file": self.file, "hash": f"sha256:{self.digest}"},
+            "model": {
+                "turns": sc.turns,
+                "start": sc.start.isoformat(),
+                "turn_days": sc.turn_days,
+                "actors": {key: actor.name for key, actor in sc.actors.items()},
+                "rungs": [{"id": r.id, "name": r.name, "category": r.category} for r in ladder.rungs],
+                "thresholds": [{"id": t.id, "name": t.name, "level": levels[t.at]} for t in ladder.thresholds],
+                "end_states": list(END_STATES),
+            },
+        }
+
+
+class _Garbage:
+    """Worlds run in this process since the last garbage collection."""
+
+    worlds = 0
+    EVERY = 10_000
+
+
+def _let_go(model) -> None:
+    """Free a finished model's memory, so that a long batch runs in flat memory.
+
+    Mesa 3.3 keeps every model in ``Agent._ids`` for good (mesa issue #3179), and a
+    model and its agents refer to each other, so only the cycle collector frees
+    them; it runs once per :attr:`_Garbage.EVERY` worlds, a small cost per world.
+    """
+    mesa.Agent._ids.pop(model, None)
+    _Garbage.worlds += model.worlds
+    if _Garbage.worlds >= _Garbage.EVERY:
+        _Garbage.worlds = 0
+        gc.collect()
+
+
+def _per_run(path: np.ndarray, turns: int) -> pa.FixedSizeListArray:
+    """A (turns, W) path as one fixed-size list of rungs per run."""
+    flat = np.ascontiguousarray(path.T, dtype=np.int8).ravel()
+    return pa.FixedSizeListArray.from_arrays(pa.array(flat), turns)

@@ -1,0 +1,115 @@
+"""A state actor as a Mesa agent whose state is a vector over W worlds."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from escalation.model.ladder import CompiledLadder
+from escalation.model.rules import RULES
+from escalation.scenario.schema import TRAITS, Actor
+
+TRAIT_RANGE = {
+    "resolve": (0.0, 1.0),
+    "risk_tolerance": (0.0, 1.0),
+    "leverage": (0.0, 1.0),
+    "temperature": (0.01, 10.0),
+    "cost_sensitivity": (0.0, 10.0),
+}
+
+
+class ActorAgent(mesa.Agent):
+    """One actor of the crisis, in every world of the ensemble at once.
+
+    ``posture``, ``peak``, ``active``, the traits and the capability bounds are
+    numpy arrays of shape ``(W,)``; the decision rule reads them through a
+    :class:`~sim.rules.Situation` and the model turns its aim into a move.
+    ``peak`` is -1 in worlds where the actor has not yet taken part.
+    """
+
+    def __init__(self, model: mesa.Model, key: str, spec: Actor, index: int, *, ladder: CompiledLadder, worlds: int, max_down: int):
+        super().__init__(model)
+        w = worlds
+        self.key, self.spec, self.index = key, spec, index
+        self.label = spec.name
+        self.rule = RULES[spec.rule](spec.params, ladder)
+        self.posture = np.full(w, ladder.level[spec.posture], dtype=np.int64)
+        self.active = np.full(w, spec.active)
+        self.peak = np.where(self.active, self.posture, -1)
+        self.traits = {t: np.full(w, float(getattr(spec, t))) for t in TRAITS}
+        caps = spec.capabilities
+        self.min_level = np.full(w, ladder.level[caps.min_rung] if caps.min_rung else 0, dtype=np.int64)
+        self.max_level = np.full(w, ladder.level[caps.max_rung] if caps.max_rung else ladder.n - 1, dtype=np.int64)
+        # the rungs it can ever stand on, in ladder order; a "step" is one place along this list
+        self.reach = np.array(sorted(ladder.level[r] for r in caps.rungs) if caps.rungs else range(ladder.n), dtype=np.int64)
+        self.offsets = np.arange(-max_down, spec.max_step + 1)
+        self.stay = int(np.flatnonzero(self.offsets == 0)[0])
+        self.table = candidate_table(self.reach, self.offsets, ladder.n)
+        self.table_danger = np.where(self.table >= 0, ladder.danger[self.table], 0.0).astype(np.float32)
+        on_reach = np.zeros(ladder.n + 1, dtype=bool)
+        on_reach[self.reach] = True
+        self.can_slip = on_reach[1:]  # can_slip[L]: the rung above L is within its reach
+        self.last_threat = np.full(w, np.nan)  # nothing perceived before the first turn
+
+    def set_trait(self, trait: str, mask: np.ndarray, value: float | None = None, by: float | None = None) -> None:
+        lo, hi = TRAIT_RANGE[trait]
+        current = self.traits[trait]
+        new = np.full_like(current, value) if value is not None else current + by
+        self.traits[trait] = np.where(mask, np.clip(new, lo, hi), current)
+
+    def set_bounds(self, mask: np.ndarray, min_level: int | None = None, max_level: int | None = None) -> None:
+        """Narrow or widen the rungs it may take; a permission withdrawn ends what it allowed.
+
+        Where the posture falls outside the new bounds it moves to the nearest rung of
+        its reach inside them (the bounds themselves if no such rung exists).
+        """
+        if min_level is not None:
+            self.min_level = np.where(mask, min_level, self.min_level)
+        if max_level is not None:
+            self.max_level = np.where(mask, max_level, self.max_level)
+        lo, hi = self.min_level[:, None], self.max_level[:, None]
+        inside = (self.reach >= lo) & (self.reach <= hi)  # (W, R)
+        highest = np.where(inside, self.reach, -1).max(axis=1)
+        lowest = np.where(inside, self.reach, np.iinfo(np.int64).max).min(axis=1)
+        snapped = np.where(self.posture > self.max_level, np.where(highest >= 0, highest, self.max_level), self.posture)
+        snapped = np.where(snapped < self.min_level, np.where(inside.any(axis=1), lowest, self.min_level), snapped)
+        self.posture = np.where(mask, snapped, self.posture)
+
+    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate moves in every world: (levels, legal), each (K, W).
+
+        Row k is the rung ``offsets[k]`` places away along the actor's reach (-1
+        where there is none); row ``stay`` is the current posture. A candidate is
+        legal if it exists and lies within the current capability bounds; staying
+        put is always legal.
+        """
+        levels = np.take(self.table, self.posture, axis=1)
+        legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))
+        legal[self.stay] = True
+        return levels, legal
+
+    def legal_levels(self, world: int = 0) -> list[int]:
+        """The rung levels this actor may move to now, in one world, lowest first."""
+        levels, legal = self.candidates()
+        return sorted({int(lv) for lv in levels[:, world][legal[:, world]]})
+
+
+def candidate_table(reach: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:
+    """Level of each candidate move from each posture: shape (K, n), int8, -1 if none.
+
+    From a posture on its reach, offset ``o`` is the rung ``o`` places along the
+    reach; from a posture off it (set by an event), the first place above or
+    below counts as one step.
+    """
+    table = np.full((len(offsets), n), -1, dtype=np.int8)
+    for level in range(n):
+        below = int(np.searchsorted(reach, level, side="left"))  # reach rungs under this level
+        above = int(np.searchsorted(reach, level, side="right"))  # index of the first rung over it
+        for k, o in enumerate(offsets):
+            if o == 0:
+                table[k, level] = level
+                continue
+            i = below + o if o < 0 else above + o - 1
+            if 0 <= i < len(reach):
+                table[k, level] = reach[i]
+    return table

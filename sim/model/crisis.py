@@ -1,0 +1,437 @@
+"""The crisis: a Mesa model over an ensemble of W independent worlds.
+
+Each turn, in every world at once:
+
+1. every active actor perceives its adversaries (with misperception noise) and
+   the threat to those it supports, and its rule names an aim, raised to the
+   promised response of any crossed red line of its own that it means to keep;
+2. the aim becomes a choice among legal moves (a logit over scores that weigh
+   distance from the aim, the cost of crossing thresholds, others' credible red
+   lines, restrainers' and veto players' leverage, inertia), then an accident may
+   push it one rung higher; all moves are made simultaneously;
+3. the scenario's events fire (scripted, conditional, stochastic);
+4. red lines are checked: crossed, honoured, or eroded;
+5. thresholds, peaks and the trajectory are recorded.
+
+At W = 1 every move and event is also written to a narrative with a one-sentence
+reason. One rulebook serves both the classroom (W = 1) and batches (W = 10,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+from dataclasses import dataclass, field
+from typing import Callable
+
+import mesa
+import numpy as np
+
+from escalation.model.actor import ActorAgent
+from escalation.model.events import CompiledEvent, apply_effects
+from escalation.model.ladder import CompiledLadder
+from escalation.model.outcomes import END_STATES, end_state
+from escalation.model.redlines import RedLineState
+from escalation.model.rules import Situation
+from escalation.scenario.schema import Scenario
+
+HumanChooser = Callable[["Crisis", str, list[str]], str]
+
+
+@dataclass
+class Entry:
+    """One line of the narrative (W = 1)."""
+
+    turn: int
+    date: dt.date
+    kind: str  # move | event | threshold | red_line
+    text: str
+    actor: str | None = None
+    why: str = ""
+    rung: str | None = None
+    status: str | None = None  # documented | hypothetical, for events
+    source: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Crisis(mesa.Model):
+    """An escalation crisis between state actors, in ``worlds`` independent worlds.
+
+    ``scenario`` is a loaded :class:`~sim.schema.Scenario`, a shipped scenario's
+    name or a path. ``rng`` seeds everything (Mesa's ``rng=`` argument).
+    ``human`` is called as ``human(model, actor_id, legal_rung_ids)`` for actors
+    on the ``human`` rule. ``trajectories`` keeps every actor's posture per turn
+    in ``path`` (turns, actors, W), -1 where it takes no part (always on at W = 1).
+    """
+
+    def __init__(self, scenario="nov-2024", worlds: int = 1, rng=None, *, human: HumanChooser | None = None, trajectories: bool | None = None):
+        super().__init__(rng=rng)
+        if not isinstance(scenario, Scenario):
+            from escalation.scenario.loading import load_scenario
+
+            scenario = load_scenario(scenario)
+        if worlds < 1:
+            raise ValueError("worlds must be at least 1")
+        self.scenario = scenario
+        self.seed = int(rng) if isinstance(rng, numbers.Integral) else None
+        self.worlds = int(worlds)
+        self.ladder = CompiledLadder.build(scenario.resolved_ladder)
+        self.settings = scenario.settings
+        self.human = human
+        self.explain = self.worlds == 1
+        self.turn = 0
+        self.turns = scenario.turns
+
+        self.actors: dict[str, ActorAgent] = {}
+        for i, (key, spec) in enumerate(scenario.actors.items()):
+            self.actors[key] = ActorAgent(self, key, spec, i, ladder=self.ladder, worlds=self.worlds, max_down=scenario.settings.max_down)
+        self.order = list(self.actors.values())
+        self.keys = list(self.actors)
+        self.names = [a.label for a in self.order]
+        self._link_relations()
+        self._build_red_lines()
+        self.events = [CompiledEvent(e, self) for e in scenario.events]
+        self.queued: list = []  # inject cards played for the next turn (see play_inject)
+        self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
+        self._columns = np.arange(self.worlds)
+
+        n, w, t = len(self.order), self.worlds, self.turns
+        self.system_rung = self.system_now()
+        self.system_peak = np.full(w, -1, dtype=np.int64)
+        self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)
+        self.system_path = np.zeros((t, w), dtype=np.int8)
+        self.record = self.explain if trajectories is None else bool(trajectories)
+        self.path = np.zeros((t, n, w), dtype=np.int8) if self.record else None
+        self.narrative: list[Entry] = []
+        self.decisions: list[dict] = []
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters()) if self.explain else None
+
+    # ------------------------------------------------------------------ set-up
+
+    def _link_relations(self) -> None:
+        idx = {k: i for i, k in enumerate(self.keys)}
+        n = len(self.order)
+        self.adversary = np.zeros((n, n), dtype=bool)
+        for a in self.order:
+            rel = a.spec.relations
+            a.adversaries = np.array([idx[k] for k in rel.adversaries], dtype=np.int64)
+            self.adversary[a.index, a.adversaries] = True
+            a.restrainers = [self.actors[k] for k in rel.restrainers]
+            a.veto_players = [self.actors[k] for k in rel.veto_players]
+        for a in self.order:
+            clients = [b.index for b in self.order if a.key in b.spec.relations.patrons]
+            a.supported = np.array(sorted({idx[k] for k in a.spec.relations.allies} | set(clients)), dtype=np.int64)
+            # those it can hold back: as their restrainer or as a veto player among them
+            a.restrained = np.array([b.index for b in self.order if a.key in b.spec.relations.restrainers + b.spec.relations.veto_players], dtype=np.int64)
+
+    def _build_red_lines(self) -> None:
+        idx = {k: i for i, k in enumerate(self.keys)}
+        declared = [(a.key, spec, True) for a in self.order for spec in a.spec.red_lines]
+        later = [  # lines declared by events or injects start inactive
+            (fx.add_red_line.actor, fx.add_red_line.red_line, False)
+            for ev in [*self.scenario.events, *self.scenario.injects]
+            for fx in ev.effects
+            if fx.add_red_line
+        ]
+        self.red_lines: dict[tuple[str, str], RedLineState] = {}
+        for key, spec, active in declared + later:
+            if (key, spec.id) not in self.red_lines:
+                self.red_lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active)
+        self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
+        self.holding = {a.index: [r for r in self.red_lines.values() if r.holder == a.index] for a in self.order}
+
+    def red_line(self, actor: str, red_line_id: str) -> RedLineState:
+        return self.red_lines[(actor, red_line_id)]
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def date(self) -> dt.date:
+        return self.scenario.date_of(self.turn)
+
+    def postures(self) -> np.ndarray:
+        """Current postures, shape (actors, W)."""
+        return np.stack([a.posture for a in self.order])
+
+    def _active(self) -> np.ndarray:
+        return np.stack([a.active for a in self.order])
+
+    def _live(self) -> np.ndarray:
+        """Postures of the actors taking part, -1 for the others: (actors, W), int8."""
+        return np.where(self._active(), self.postures().astype(np.int8), np.int8(-1))
+
+    def system_now(self) -> np.ndarray:
+        """The system rung: the highest posture of any actor taking part (0 if none)."""
+        return self._live().max(axis=0).clip(min=0).astype(np.int64)
+
+    # ------------------------------------------------------------------ turn
+
+    def step(self) -> None:
+        """Play one turn in every world."""
+        if self.turn >= self.turns:
+            self.running = False
+            return
+        turn = self.turn
+        live = self._live()
+        # highest posture among each actor's adversaries, as truly held: (actors, W)
+        threat = np.where(self.adversary[:, :, None], live[None, :, :], np.int8(-1)).max(axis=1)
+        self.decisions = []
+        moves = [self._decide(a, live, threat) for a in self.order]
+        for a, new in zip(self.order, moves):
+            a.posture = new
+        if self.explain:
+            self._tell_moves()
+        self._fire_events(turn)
+        self._check_red_lines()
+        self._record(turn)
+        self.turn += 1
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        if self.turn >= self.turns:
+            self.running = False
+
+    def run(self) -> "Crisis":
+        """Play every remaining turn."""
+        while self.running:
+            self.step()
+        return self
+
+    def _perceive(self, values: np.ndarray) -> np.ndarray:
+        noise = self.settings.noise
+        if noise > 0:
+            values = np.where(values >= 0, values + noise * self.rng.standard_normal(self.worlds), values)
+        return values.astype(float)
+
+    def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> Situation:
+        w = self.worlds
+        if len(a.adversaries):
+            seen = self._perceive(threat[a.index])
+            by = a.adversaries[live[a.adversaries].argmax(axis=0)] if self.explain else np.full(w, -1)
+            by = np.where(threat[a.index] >= 0, by, -1)
+        else:
+            seen, by = np.full(w, -1.0), np.full(w, -1)
+        if len(a.supported):
+            need = self._perceive(np.where(live[a.supported] >= 0, threat[a.supported], -1).max(axis=0))
+        else:
+            need = np.full(w, -1.0)
+        watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
+        return Situation(
+            name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
+            need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
+        )
+
+    def _decide(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> np.ndarray:
+        """The actor's new posture in every world (its old one where inactive)."""
+        s = self._situation(a, live, threat)
+        a.last_threat = s.threat
+        if not a.rule.decides:
+            if a.rule.name == "human" and self.human is not None and a.active[0]:
+                return self._ask_human(a)
+            if self.explain and a.active[0]:
+                self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(a.posture[0]), "why": a.rule.explain(s), "rule": a.rule.name})
+            return a.posture
+        st = self.settings
+        aim = a.rule.aim(s)
+        owed = self._owed(a)
+        aim = np.maximum(aim, owed)
+
+        levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
+        score = self._score(a, aim, levels)
+        pick = logit_pick(score, legal, a.traits["temperature"], self.rng.random(self.worlds))
+        chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
+        # an accident: the chosen rung slips to the one above it, where the actor can stand there
+        slip = self.rng.random(self.worlds) < st.accident_rate
+        accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
+        new = np.where(accident, chosen + 1, chosen)
+        new = np.where(a.active, new, a.posture)
+        if self.explain and a.active[0]:
+            why = self._why(a, s, aim, owed, int(chosen[0]), bool(accident[0]))
+            self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(new[0]), "why": why, "rule": a.rule.name})
+        return new
+
+    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """Score of each candidate (K, W): nearness to the aim, less the costs of the move.
+
+        Costs: crossing thresholds (cost sensitivity times risk aversion), others'
+        credible red lines, restrainers' leverage against the restraint threshold,
+        veto players' leverage against any step up, and inertia against any change.
+        """
+        st, f32 = self.settings, np.float32
+        risk = 1.0 - a.traits["risk_tolerance"]
+        score = levels.astype(f32)
+        score -= aim.astype(f32)
+        np.square(score, out=score)
+        np.negative(score, out=score)
+        danger = np.take(a.table_danger, a.posture, axis=1)
+        danger *= (a.traits["cost_sensitivity"] * risk).astype(f32)
+        score -= danger
+        score[a.stay] += f32(st.inertia)  # the same as charging inertia to every change
+        for rl in self.watching[a.index]:
+            in_force = rl.active & self.order[rl.holder].active
+            if in_force.any():
+                score -= (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32)
+        if a.restrainers:
+            leverage = sum(np.where(r.active, r.traits["leverage"], 0.0) for r in a.restrainers)
+            score -= (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32)
+        if a.veto_players:
+            leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
+            score[a.stay + 1 :] -= (st.veto * leverage).astype(f32)
+        return score
+
+    def _owed(self, a: ActorAgent) -> np.ndarray:
+        """Highest response the actor owes, and means to give, for crossed red lines (-1: none)."""
+        owed = np.full(self.worlds, -1.0)
+        for rl in self.holding[a.index]:
+            owed = np.where(rl.owed() & (rl.response > owed), rl.response, owed)
+        return owed
+
+    def _ask_human(self, a: ActorAgent) -> np.ndarray:
+        legal = [self.ladder.ids[lv] for lv in a.legal_levels(0)]
+        choice = self.human(self, a.key, legal)
+        if choice not in legal:
+            raise ValueError(f"{a.label} cannot move to '{choice}' now; legal moves: {', '.join(legal)}")
+        self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": self.ladder.level[choice], "why": "chosen by the players holding this seat", "rule": "human"})
+        return np.full(self.worlds, self.ladder.level[choice], dtype=np.int64)
+
+    def _why(self, a: ActorAgent, s: Situation, aim, owed, chosen: int, accident: bool) -> str:
+        parts = [a.rule.explain(s)]
+        if owed[0] >= 0:
+            rl = next(rl for rl in self.holding[a.index] if rl.owed()[0] and rl.response == owed[0])
+            parts.append(f"its red line '{rl.id}' was crossed and it means to answer with '{self.ladder.names[rl.response]}' as promised")
+        for rl in self.watching[a.index]:
+            if rl.active[0] and aim[0] >= rl.at > chosen and self.order[rl.holder].active[0]:
+                parts.append(f"{possessive(self.order[rl.holder].label)} red line '{rl.id}' (credibility {rl.credibility[0]:.2f}) holds it back")
+        if a.restrainers and aim[0] >= self.restraint_level - 1:
+            parts.append(possessive(" and ".join(r.label for r in a.restrainers)) + " restraint weighs against crossing the restraint threshold")
+        if a.veto_players and chosen <= a.posture[0] < aim[0] - 0.5:
+            parts.append(possessive(" and ".join(v.label for v in a.veto_players)) + " veto slows any step up")
+        if accident:
+            parts.append(f"by accident the step went one rung past the intended '{self.ladder.names[chosen]}'")
+        return "; ".join(parts)
+
+    def _fire_events(self, turn: int) -> None:
+        for ev in self.events:
+            mask = ev.due(self, turn)
+            if mask is None:
+                continue
+            ev.fired |= mask
+            apply_effects(self, ev.spec.effects, mask)
+            self._tell(ev.spec)
+        everywhere = np.ones(self.worlds, dtype=bool)
+        for card in self.queued:  # injects played since the last turn, after the scheduled events
+            apply_effects(self, card.effects, everywhere)
+            self._tell(card, inject=True)
+        self.queued = []
+
+    def play_inject(self, inject_id: str) -> None:
+        """Play a card of the scenario's inject deck (a tabletop facilitator's move):
+        it takes effect in every world in the event phase of the next turn played."""
+        card = next((c for c in self.scenario.injects if c.id == inject_id), None)
+        if card is None:
+            from escalation.errors import did_you_mean
+
+            deck = [c.id for c in self.scenario.injects]
+            raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}{did_you_mean(inject_id, deck)}")
+        self.queued.append(card)
+
+    def _tell(self, spec, inject: bool = False) -> None:
+        if self.explain:
+            src = spec.source
+            cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
+            self._say("event", spec.title + (f": {spec.text}" if spec.text else ""), actor=spec.actor, status=spec.status, source=cite, extra={"id": spec.id, "inject": inject})
+
+    def _check_red_lines(self) -> None:
+        st = self.settings
+        live = self._live()
+        for (holder_key, _), rl in self.red_lines.items():
+            holder = self.actors[holder_key]
+            u = self.rng.random(self.worlds)  # drawn for every line every turn: common random numbers
+            crossed, honoured, eroded = rl.update(
+                live[rl.watch].max(axis=0), holder.posture, holder.active, holder.traits["resolve"], u, st.obligation, st.credibility_gain, st.credibility_erosion
+            )
+            if self.explain:
+                who = holder.label
+                if crossed[0]:
+                    self._say("red_line", f"{possessive(who)} red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns", actor=holder_key)
+                if honoured[0]:
+                    self._say("red_line", f"{who} answers as promised on '{rl.id}'; credibility rises to {rl.credibility[0]:.2f}", actor=holder_key)
+                if eroded[0]:
+                    self._say("red_line", f"{who} let '{rl.id}' pass unanswered; credibility falls to {rl.credibility[0]:.2f}", actor=holder_key)
+
+    def _record(self, turn: int) -> None:
+        system = self.system_now()
+        self.system_rung = system
+        for a in self.order:
+            a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)
+        new_first = (self.first_crossing < 0) & (system[None, :] >= self.ladder.threshold_levels[:, None])
+        self.first_crossing = np.where(new_first, turn, self.first_crossing)
+        self.system_peak = np.maximum(self.system_peak, system)
+        self.system_path[turn] = system
+        if self.path is not None:
+            self.path[turn] = self._live()
+        if self.explain:
+            for i in np.flatnonzero(new_first[:, 0]):
+                self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
+
+    def _tell_moves(self) -> None:
+        """Narrate this turn's decisions that changed a posture, before what follows from them."""
+        for d in self.decisions:
+            if d["to"] != d["from"]:
+                verb = "climbs to" if d["to"] > d["from"] else "steps down to"
+                label = self.actors[d["actor"]].label
+                self._say("move", f"{label} {verb} '{self.ladder.names[d['to']]}'", actor=d["actor"], why=d["why"], rung=self.ladder.ids[d["to"]])
+
+    def _say(self, kind: str, text: str, **kw) -> None:
+        self.narrative.append(Entry(self.turn, self.date, kind, text, **kw))
+
+    # ------------------------------------------------------------------ outcomes
+
+    def end_state(self) -> np.ndarray:
+        """End-state code per world (index into END_STATES)."""
+        return end_state(self.ladder, self._live(), self.system_rung, self.system_peak)
+
+    def outcomes(self) -> dict[str, np.ndarray]:
+        """Per-world outcomes: peak rung, end state, first turn past each threshold (-1: never), each actor's peak."""
+        out = {"peak_rung": self.system_peak.copy(), "end_state": self.end_state(), "final_rung": self.system_rung.copy()}
+        for i, tid in enumerate(self.ladder.threshold_ids):
+            out[f"first_{tid}"] = self.first_crossing[i].copy()
+        for a in self.order:
+            out[f"peak_{a.key}"] = a.peak.copy()
+        return out
+
+    def _reporters(self) -> dict:
+        rep = {
+            "peak_rung": lambda m: int(m.system_peak[0]),
+            "peak_rung_name": lambda m: m.ladder.names[max(int(m.system_peak[0]), 0)],
+            "end_state": lambda m: END_STATES[int(m.end_state()[0])],
+            "system_rung": lambda m: int(m.system_rung[0]),
+        }
+        for i, tid in enumerate(self.ladder.threshold_ids):
+            rep[f"first_{tid}"] = lambda m, i=i: int(m.first_crossing[i, 0])
+        for key in self.keys:
+            rep[f"peak_{key}"] = lambda m, k=key: int(m.actors[k].peak[0])
+        return rep
+
+
+def possessive(name: str) -> str:
+    """"Russia's", but "the United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Row drawn in each column from softmax(score / temperature) over the legal rows.
+
+    ``u`` holds one uniform draw in [0, 1) per column (inverse-CDF sampling, so one
+    number per world decides the choice). ``score`` is overwritten.
+    """
+    score *= (1.0 / temperature).astype(score.dtype)
+    score -= ~legal * np.float32(1e30)  # arithmetic, not a masked write: much faster
+    score -= score.max(axis=0)
+    np.exp(score, out=score)  # illegal rows underflow to exactly 0
+    target = (1.0 - u) * score.sum(axis=0, dtype=np.float64)  # in (0, total]
+    acc = np.zeros_like(target)
+    pick = np.zeros(score.shape[1], dtype=np.int64)
+    for row in score[:-1]:  # pick = how many cumulative weights fall short of the target
+        acc += row
+        pick += acc < target
+    return pick

@@ -1,0 +1,122 @@
+"""Scenario events, compiled to masks over worlds: scripted, conditional, stochastic.
+
+Conditions are structured (actor, metric, comparison, value) and evaluated with
+numpy comparisons; no text from a scenario is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Protocol
+
+import numpy as np
+
+from escalation.model.actor import ActorAgent
+from escalation.model.ladder import CompiledLadder
+from escalation.model.redlines import RedLineState
+from escalation.scenario.schema import Event, Scenario
+
+
+class World(Protocol):
+    """What events read and change: the crisis model, as far as they see it."""
+
+    scenario: Scenario
+    worlds: int
+    turn: int
+    ladder: CompiledLadder
+    actors: dict[str, ActorAgent]
+    system_peak: np.ndarray
+    rng: np.random.Generator
+
+    def red_line(self, actor: str, red_line_id: str) -> RedLineState: ...
+
+    def system_now(self) -> np.ndarray: ...
+
+OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
+
+
+class CompiledEvent:
+    """An event bound to a model: when it may fire, and which worlds it has fired in."""
+
+    def __init__(self, spec: Event, model: World):
+        self.spec, self.id = spec, spec.id
+        sc = model.scenario
+        self.turn = None
+        if spec.at is not None:
+            self.turn = spec.at.turn if spec.at.turn is not None else sc.turn_of(spec.at.date)
+        w = spec.window
+        self.first = sc.turn_at(w.start, 0) if w else 0
+        self.last = sc.turn_at(w.end, sc.turns - 1) if w else sc.turns - 1
+        self.fired = np.zeros(model.worlds, dtype=bool)
+
+    def due(self, model: World, turn: int) -> np.ndarray | None:
+        """Mask of worlds where the event fires this turn (None: nowhere, cheaply)."""
+        spec = self.spec
+        if self.turn is not None:
+            return np.ones(model.worlds, dtype=bool) if turn == self.turn else None
+        # draw every turn, in or out of the window, so the random stream does not
+        # depend on the state: common random numbers across scenarios and seeds
+        draw = model.rng.random(model.worlds) if spec.chance is not None else None
+        if not self.first <= turn <= self.last:
+            return None
+        mask = np.ones(model.worlds, dtype=bool)
+        for cond in spec.when or ():
+            mask &= condition_mask(model, cond)
+        if draw is not None:
+            mask &= draw < spec.chance
+        if spec.once:
+            mask &= ~self.fired
+        return mask if mask.any() else None
+
+
+def condition_mask(model: World, cond) -> np.ndarray:
+    """Evaluate one structured condition in every world."""
+    value = cond.value
+    if isinstance(value, str):
+        value = model.ladder.level[value]
+    if cond.metric == "turn":
+        current = np.full(model.worlds, model.turn)
+    elif cond.actor == "system":
+        # read after this turn's moves, like an actor's posture
+        now = model.system_now()
+        current = now if cond.metric == "posture" else np.maximum(model.system_peak, now)
+    else:
+        agent = model.actors[cond.actor]
+        if cond.metric == "posture":
+            current = np.where(agent.active, agent.posture, -1)  # an actor not taking part stands on no rung
+        elif cond.metric == "peak":
+            current = agent.peak
+        elif cond.metric == "active":
+            current = agent.active.astype(float)
+        elif cond.metric == "credibility":
+            rl = model.red_line(cond.actor, cond.red_line)
+            current = np.where(rl.active, rl.credibility, 0.0)
+        else:
+            current = agent.traits[cond.metric]
+    return OPS[cond.op](current, value)
+
+
+def apply_effects(model: World, effects, mask: np.ndarray) -> None:
+    """Carry out an event's or inject's effects in the masked worlds."""
+    for fx in effects:
+        kind = fx.kind
+        body = getattr(fx, kind)
+        if kind == "add_actor":
+            model.actors[body].active |= mask
+            continue
+        if kind == "remove_actor":
+            model.actors[body].active &= ~mask
+            continue
+        agent = model.actors[body.actor]
+        if kind == "set_posture":
+            if body.binding or agent.rule.name == "scripted":
+                agent.posture = np.where(mask, model.ladder.level[body.rung], agent.posture)
+        elif kind == "set_trait":
+            agent.set_trait(body.trait, mask, value=body.value, by=body.by)
+        elif kind == "set_capability":
+            lv = model.ladder.level
+            agent.set_bounds(mask, lv.get(body.min_rung), lv.get(body.max_rung))
+        elif kind == "add_red_line":
+            model.red_line(body.actor, body.red_line.id).declare(mask)
+        elif kind == "remove_red_line":
+            model.red_line(body.actor, body.red_line).withdraw(mask)

@@ -1,0 +1,39 @@
+"""Alliance support: mirror an ally's need."""
+
+from __future__ import annotations
+
+import numpy as np
+from escalation.model.rules.base import Rule, Situation, register
+from escalation.scenario.rulebook import AllianceParams
+
+
+@register
+class Alliance(Rule[AllianceParams]):
+    """Raise support in step with the threat to allies and clients, up to a ceiling.
+
+    Below middling resolve (0.5) support wavers: the aim drops ``softening`` rungs
+    per unit of resolve lost, so a change of leader that drains resolve shows
+    (seed 003 on the US transition). Veto players in its relations slow every upward step (applied by the model).
+    Source: Snyder, "The Security Dilemma in Alliance Politics" (1984), abandonment
+    and entrapment; Tsebelis, *Veto Players* (2002).
+    """
+
+    name = "alliance"
+
+    def wavering(self, s: Situation) -> np.ndarray:
+        """How many rungs low resolve takes off the support it would give."""
+        return self.params.softening * np.maximum(0.5 - s.resolve, 0.0)
+
+    def aim(self, s: Situation) -> np.ndarray:
+        ceiling = self.level(self.params.ceiling, self.ladder.n - 1)
+        floor = self.level(self.params.floor, 0)
+        support = np.clip(s.need + self.params.offset, floor, ceiling) - self.wavering(s)
+        return np.where(s.need >= 0, np.maximum(support, floor), np.maximum(s.posture, floor))
+
+    def explain(self, s: Situation) -> str:
+        if s.need[0] < 0:
+            return "alliance: no ally under threat, so it holds"
+        why = f"alliance: mirrors the threat its allies face, read at about '{s.rung(s.need[0])}'"
+        if self.wavering(s)[0] > 0:
+            why += f", with support wavering at resolve {s.resolve[0]:.2f}"
+        return why

@@ -1,0 +1,26 @@
+"""Brinkmanship: the threat that leaves something to chance."""
+
+from __future__ import annotations
+
+import numpy as np
+from escalation.model.rules.base import Rule, Situation, register
+from escalation.scenario.rulebook import BrinkmanshipParams
+
+
+@register
+class Brinkmanship(Rule[BrinkmanshipParams]):
+    """Stand a step above the adversary, by resolve, to make it back down first;
+    when it does, come down too, but no faster than a rung a turn.
+
+    Source: Schelling, *The Strategy of Conflict* (1960) and *Arms and Influence*
+    (1966): deliberately raising shared risk as a bargaining move.
+    """
+
+    name = "brinkmanship"
+
+    def aim(self, s: Situation) -> np.ndarray:
+        # above the adversary; when it backs down, give ground one rung a turn, not all at once
+        return np.where(s.threat >= 0, np.maximum(s.threat + self.params.margin * s.resolve, s.posture - 1), s.posture)
+
+    def explain(self, s: Situation) -> str:
+        return f"brinkmanship: aims above {s.adversary()}, read at about '{s.rung(s.threat[0])}', to make it back down first"

@@ -1,0 +1,24 @@
+"""Proportional tit-for-tat."""
+
+from __future__ import annotations
+
+import numpy as np
+from escalation.model.rules.base import Rule, Situation, register
+from escalation.scenario.rulebook import ReciprocalParams
+
+
+@register
+class Reciprocal(Rule[ReciprocalParams]):
+    """Match the highest adversary posture, in proportion.
+
+    Source: Axelrod, *The Evolution of Cooperation* (1984), tit-for-tat; read as
+    proportional reciprocity in escalation by Kahn, *On Escalation* (1965).
+    """
+
+    name = "reciprocal"
+
+    def aim(self, s: Situation) -> np.ndarray:
+        return np.where(s.threat >= 0, s.threat + self.params.offset, s.posture)
+
+    def explain(self, s: Situation) -> str:
+        return f"proportional reply to {s.adversary()}, read at about '{s.rung(s.threat[0])}'"

@@ -1,0 +1,262 @@
+"""The terminal tabletop: a session played line by line on a shared screen.
+
+Each turn shows the date, what happened since the last turn as short news
+items, the ladder with every actor's posture, and for each human seat a
+numbered menu of its legal moves. At any prompt the facilitator may type a
+command instead (``help`` lists them). Input may be piped, so a class can be
+replayed from a file; a wrong entry gets a short hint, never a crash.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from escalation.disclaimer import DISCLAIMER
+from escalation.model.narrative import summary_text
+from escalation.errors import TabletopError
+from escalation.tabletop.session import Session
+
+MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~"}
+
+HELP = """Commands (at any prompt):
+  1, 2, ...        choose that move for the seat being asked
+  next             play the turn now (seats that have not chosen hold)
+  inject           list the inject deck;  inject ID (or number): play a card this turn
+  rewind N         go back to the start of turn N (later turns are discarded)
+  branch N [NAME]  set this line of play aside for the debrief, then go back to turn N
+  save FILE        save the session;  load FILE: resume a saved session
+  report [DIR]     write the after-action report (HTML) and the ladder chart (PNG)
+  end              end the game here;  quit: leave the program
+  help             this list"""
+
+
+class Console:
+    """Plays a :class:`~sim.tabletop.Session` over text streams."""
+
+    def __init__(self, session: Session, out_dir, stdin=None, stdout=None):
+        self.session = session
+        self.out_dir = Path(out_dir)
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.echo = not _is_tty(self.stdin)  # piped input: show it, so the transcript reads as a dialogue
+        self.shown = None  # (turn, seat) whose screen was last printed
+        self.quit = False
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.stdout, flush=True)
+
+    # ------------------------------------------------------------------ loop
+
+    def run(self) -> int:
+        s = self.session
+        self.say(f"{s.scenario.title} ({s.source}, seed {s.seed})")
+        self.say(DISCLAIMER)
+        self.say("Human seats: " + ", ".join(s.label(k) for k in s.humans) + "; the model plays the others. Type 'help' for commands.")
+        summarised = False
+        while not self.quit:
+            if s.finished:
+                if not summarised:
+                    self.say("\nThe game is over." if not s.ended else "\nThe game has been ended.")
+                    self.say(summary_text(s.model) if s.turn else "No turn was played.")
+                    self.say("Type 'report' for the after-action report, 'rewind N' to play again from turn N, or 'quit'.")
+                    summarised = True
+                line = self.ask("facilitator")
+                if line is not None:
+                    self.command(line, seat=None)
+                continue
+            summarised = False
+            waiting = s.waiting_for()
+            if not waiting and s.pending.moves:
+                s.advance()  # every human seat has chosen
+                continue
+            seat = waiting[0] if waiting else None
+            self.show(seat)
+            line = self.ask(seat or "facilitator")
+            if line is not None:
+                self.command(line, seat)
+        self.say(f"Left after {s.turn} of {s.length} turns. {DISCLAIMER}")
+        return 0
+
+    def ask(self, prompt: str) -> str | None:
+        self.stdout.write(f"{prompt}> ")
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.say("(end of input)")
+            self.quit = True
+            return None
+        line = line.strip()
+        if self.echo:
+            self.say(line)
+        return line
+
+    # ------------------------------------------------------------------ screens
+
+    def show(self, seat: str | None) -> None:
+        s = self.session
+        if self.shown and self.shown[0] == s.turn:
+            if self.shown[1] != seat and seat:
+                self.menu(seat)
+                self.shown = (s.turn, seat)
+            return
+        self.shown = (s.turn, seat)
+        self.say(f"\n=== Turn {s.turn} of {s.length} - {s.date:%a %d %b %Y} ===")
+        news = s.news() if s.turn else []
+        if news:
+            self.say("Since the last turn:")
+            for e in news:
+                self.say(f"  {MARK[e.kind]} {'Inject: ' if e.extra.get('inject') else ''}{e.text}")
+        self.ladder()
+        if s.pending.injects:
+            self.say("Injects to take effect this turn: " + ", ".join(s.pending.injects))
+        if seat:
+            self.menu(seat)
+        else:
+            self.say("No human seat moves this turn: type 'next' to play it.")
+
+    def ladder(self) -> None:
+        s = self.session
+        self.say("The ladder:")
+        for level, name, actors, threshold in s.board():
+            on = ", ".join(s.label(k) + (" [class]" if k in s.humans else "") for k in actors)
+            self.say(f"  {level:>2} {name:<38} {on}".rstrip())
+            if threshold:
+                self.say(f"     - - {threshold} - -")
+
+    def menu(self, seat: str) -> None:
+        s, lad = self.session, self.session.model.ladder
+        here = s.level(seat)
+        self.say(f"{s.label(seat)}, your move (now: {lad.names[here]}):")
+        for i, rung in enumerate(s.legal_moves(seat), start=1):
+            r = lad.spec.rungs[lad.level[rung]]
+            hold = " (hold)" if r.level == here else ""
+            self.say(f"  {i}. {r.name}{hold}: {r.description}")
+
+    # ------------------------------------------------------------------ commands
+
+    def command(self, line: str, seat: str | None) -> None:
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            words = line.split()
+        if not words:
+            self.hint(line, seat)
+            return
+        verb, rest = words[0].lower(), words[1:]
+        handler = getattr(self, f"do_{verb}", None)
+        try:
+            if verb.isdigit() or (seat and verb in self.session.model.ladder.level):
+                self.move(seat, verb)
+            elif handler is None:
+                self.hint(line, seat)
+            else:
+                handler(rest)
+        except TabletopError as exc:
+            self.say(f"! {exc}")
+
+    def hint(self, line: str, seat: str | None) -> None:
+        what = f"'{line}' is not a move or a command: " if line else ""
+        if seat:
+            n = len(self.session.legal_moves(seat))
+            self.say(f"? {what}type a number from 1 to {n} for {self.session.label(seat)}'s move, or 'help'")
+        else:
+            self.say(f"? {what}type 'next' to play the turn, or 'help' for the commands")
+
+    def move(self, seat: str | None, text: str) -> None:
+        if seat is None:
+            self.say("? no seat is choosing a move now" + (": the game is over" if self.session.finished else ": type 'next' to play the turn"))
+            return
+        legal = self.session.legal_moves(seat)
+        if text.isdigit():
+            if not 1 <= int(text) <= len(legal):
+                self.say(f"? choose a move from 1 to {len(legal)}")
+                return
+            text = legal[int(text) - 1]
+        self.session.choose(seat, text)
+
+    def do_help(self, rest) -> None:
+        self.say(HELP)
+
+    def do_next(self, rest) -> None:
+        self.session.advance()
+
+    def do_inject(self, rest) -> None:
+        s = self.session
+        deck = s.deck()
+        if not rest:
+            if not deck:
+                self.say("This scenario has no inject deck.")
+            for i, card in enumerate(deck, start=1):
+                when = "" if s.playable(card) else "  (not playable now)"
+                self.say(f"  {i}. {card.id} [{card.status}] {card.title}{when}")
+            return
+        ref = rest[0]
+        if ref.isdigit():
+            if not 1 <= int(ref) <= len(deck):
+                self.say(f"? the deck has cards 1 to {len(deck)}: type 'inject' to list them" if deck else "? this scenario has no inject deck")
+                return
+            ref = deck[int(ref) - 1].id
+        s.inject(ref)
+        self.say(f"Inject '{ref}' will take effect when this turn is played.")
+
+    def do_rewind(self, rest) -> None:
+        turn = self._turn_arg(rest, "rewind")
+        if turn is not None:
+            self.session.rewind(turn)
+            self.say(f"Rewound to the start of turn {turn} ({self.session.date:%d %b %Y}).")
+            self.shown = None
+
+    def do_branch(self, rest) -> None:
+        turn = self._turn_arg(rest, "branch")
+        if turn is not None:
+            name = self.session.branch(turn, " ".join(rest[1:]) or None)
+            self.say(f"This line of play is kept as '{name}'; back to the start of turn {turn}.")
+            self.shown = None
+
+    def do_save(self, rest) -> None:
+        if len(rest) != 1:
+            self.say("? save takes one file name, e.g. save class.json")
+            return
+        self.say(f"Saved to {self.session.save(rest[0])}")
+
+    def do_load(self, rest) -> None:
+        if len(rest) != 1:
+            self.say("? load takes one file name, e.g. load class.json")
+            return
+        self.session = Session.load(rest[0])
+        self.shown = None
+        self.say(f"Loaded {rest[0]}: turn {self.session.turn} of {self.session.length}.")
+
+    def do_report(self, rest) -> None:
+        from escalation.analysis.aar import write_report
+
+        if len(rest) > 1:
+            self.say("? report takes at most one folder name")
+            return
+        if self.session.turn:  # before the first turn there is nothing to write, and the session says so
+            self.say("Writing the report (with 10,000 model runs for comparison)...")
+        report = write_report(self.session, rest[0] if rest else self.out_dir)
+        self.say(f"Report: {report.html}\nLadder chart: {report.chart}\nSession: {report.session}")
+
+    def do_end(self, rest) -> None:
+        self.session.end()
+
+    def do_quit(self, rest) -> None:
+        self.quit = True
+
+    do_exit = do_quit
+
+    def _turn_arg(self, rest, verb: str) -> int | None:
+        if not rest or not rest[0].isdigit():
+            self.say(f"? {verb} takes a turn number from 0 to {len(self.session.played)}, e.g. {verb} 2")
+            return None
+        return int(rest[0])
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
