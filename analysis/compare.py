@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from escalation.errors import ResultsError
 from escalation.analysis.outcomes import end_state_name
 from escalation.analysis.results import Results, load_results
 from escalation.analysis.style import pyplot, save, stamp
@@ -54,10 +55,8 @@ def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.nda
 
 def compare_results(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
     """Each outcome in A and B, B minus A, and the 95% paired-bootstrap interval of the difference."""
-    from escalation.cli import UsageError
-
     if len(a.runs) != len(b.runs) or a.manifest["seed"] != b.manifest["seed"] or a.manifest["chunk"] != b.manifest["chunk"]:
-        raise UsageError("the two batches must have the same runs, seed and chunk to be paired run by run")
+        raise ResultsError("the two batches must have the same runs, seed and chunk to be paired run by run")
     rng = np.random.default_rng(seed)
     rows = []
     for kind, label, ya, yb in _measures(a, b):

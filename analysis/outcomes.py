@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.errors import InputError, did_you_mean
 from escalation.model import END_STATE_NAMES
 
 Z95 = 1.959963984540054
@@ -104,12 +105,9 @@ def metric_names(model: dict) -> list[str]:
 def metric_values(runs: pd.DataFrame, name: str, model: dict) -> np.ndarray:
     """One number per run: a rung (``peak_rung``, ``peak_<actor>``...), or 0/1 for
     ``end_<state>`` (the run ended there) and ``cross_<threshold>`` (it crossed it)."""
-    from escalation.cli import UsageError
-    from escalation.errors import did_you_mean
-
     names = metric_names(model)
     if name not in names:
-        raise UsageError(f"--metric '{name}': unknown{did_you_mean(name, names)}; choose one of {', '.join(names)}")
+        raise InputError(f"--metric '{name}': unknown{did_you_mean(name, names)}; choose one of {', '.join(names)}")
     if name.startswith("end_"):
         return (runs["end_state"].astype(str) == name[4:]).to_numpy(dtype=float)
     if name.startswith("cross_"):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from escalation.errors import InputError, did_you_mean
 from escalation.analysis import outcomes
 from escalation.analysis.kinds import KINDS
 from escalation.analysis.style import pyplot, save, stamp
@@ -157,25 +158,3 @@ def draw(results, kind: str, metric: str | None = None):
     if kind in METRIC_KINDS:
         return figures[kind](results, metric)
     return figures[kind](results)
-
-
-def plot(results, kind: str = "report", out=None, metric: str | None = None) -> str:
-    """Draw ``kind`` (see :data:`analysis.kinds.KINDS`) and save it; returns the file written."""
-    from escalation.cli import UsageError
-    from escalation.errors import did_you_mean
-
-    if kind not in KINDS:
-        raise UsageError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
-    suffixes = (".html",) if kind == "report" else (".png", ".svg", ".pdf")
-    path = Path(out) if out else results.folder / f"{kind}{suffixes[0]}"
-    if path.suffix.lower() not in suffixes:
-        raise UsageError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
-    from escalation.analysis.report import write_report
-
-    explains = kind in METRIC_KINDS or (kind == "report" and results.sweep)
-    if metric is not None and not explains:
-        raise UsageError(f"--metric chooses what a sensitivity or response chart explains (kinds {', '.join(METRIC_KINDS)}, or the report "
-                         f"of a sweep); --kind {kind} of {results.folder} has no such chart")
-    if kind == "report":
-        return write_report(results, path, metric)
-    return save(draw(results, kind, metric), path)

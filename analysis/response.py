@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from escalation.errors import InputError
 from escalation.analysis.outcomes import Z95
 from escalation.analysis.sensitivity import metric_means
 from escalation.analysis.style import pyplot, stamp
@@ -26,10 +27,8 @@ LINE = "#a63603"
 
 
 def _need_sweep(results) -> None:
-    from escalation.cli import UsageError
-
     if not results.sweep:
-        raise UsageError("the response chart needs a sweep (any --method); these results are a batch, not a sweep")
+        raise InputError("the response chart needs a sweep (any --method); these results are a batch, not a sweep")
 
 
 def _replicate(runs: pd.DataFrame) -> pd.Series:

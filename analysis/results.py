@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from escalation.errors import ResultsError
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -68,9 +70,7 @@ class Results:
         """The system rung of every run at every turn, shape (runs, turns), in run order."""
         if self._paths is None:
             if not self.has_trajectories:
-                from escalation.cli import UsageError
-
-                raise UsageError(f"{self.folder} has no trajectories; run the batch with --trajectories")
+                raise ResultsError(f"{self.folder} has no trajectories; run the batch with --trajectories")
             column = pq.read_table(self.folder / "trajectories.parquet", columns=["system"]).column("system").combine_chunks()
             self._paths = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
         return self._paths
@@ -78,17 +78,15 @@ class Results:
 
 def load_results(folder) -> Results:
     """Read a finished results folder written by ``escalation batch`` or ``escalation sweep``."""
-    from escalation.cli import UsageError
-
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
-        raise UsageError(f"{folder}: not a results folder (no manifest.json); make one with `escalation batch`")
+        raise ResultsError(f"{folder}: not a results folder (no manifest.json); make one with `escalation batch`")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except ValueError:
-        raise UsageError(f"{manifest_path}: unreadable manifest") from None
+        raise ResultsError(f"{manifest_path}: unreadable manifest") from None
     if manifest.get("status") != "complete":
-        raise UsageError(f"{folder}: the batch is unfinished; complete it by rerunning its command with --resume")
+        raise ResultsError(f"{folder}: the batch is unfinished; complete it by rerunning its command with --resume")
     runs = pq.read_table(folder / "runs.parquet").to_pandas()
     return Results(folder, manifest, runs)

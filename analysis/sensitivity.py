@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.errors import InputError
 from escalation.scenario.overrides import Factor
 from escalation.ensemble.sweep import DEFAULT_LEVELS, MORRIS_LEVELS, problem
 
@@ -40,11 +41,9 @@ def metric_means(results, metric: str | None = None) -> tuple[np.ndarray, pd.Dat
 
 
 def _need(sweep: dict | None, method: str) -> None:
-    from escalation.cli import UsageError
-
     if not sweep or sweep["method"] != method:
         have = f"a {sweep['method']} sweep" if sweep else "a batch, not a sweep"
-        raise UsageError(f"this chart needs a sweep run with --method {method}; these results are {have}")
+        raise InputError(f"this chart needs a sweep run with --method {method}; these results are {have}")
 
 
 def sobol_indices(sweep: dict, means: pd.DataFrame, seed: int = 0) -> pd.DataFrame:

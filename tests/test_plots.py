@@ -134,7 +134,7 @@ def test_every_figure_is_stamped(batch, sweeps):
 
 
 def test_plot_command_writes_each_format(batch, tmp_path):
-    from escalation.analysis.plots import plot
+    from escalation.analysis.render import plot
 
     target = tmp_path / "reach.svg"
     done = subprocess.run([sys.executable, "-m", "escalation.cli", "plot", str(batch.folder), "--kind", "reach", "--out", str(target)],
@@ -145,7 +145,7 @@ def test_plot_command_writes_each_format(batch, tmp_path):
 
 
 def test_every_kind_renders(batch, sweeps, tmp_path):
-    from escalation.analysis.plots import plot
+    from escalation.analysis.render import plot
 
     made = {}
     for kind in KINDS:
@@ -164,7 +164,7 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
 
 
 def test_report_gives_the_chunk_the_runs_really_had(batch, sweeps, tmp_path):
-    from escalation.analysis.plots import plot
+    from escalation.analysis.render import plot
 
     assert batch.manifest["chunk"] == 300 and "<td>300</td>" in Path(plot(batch, "report", tmp_path / "b.html")).read_text()
     assert sweeps["grid"].manifest["chunk"] == 10_000  # the default, larger than the 6 runs of each point

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from escalation.analysis.results import load_results
 from escalation.analysis.sensitivity import point_means, sobol_indices
 from escalation.ensemble.batch import execute
-from escalation.cli import UsageError
+from escalation.errors import InputError
 from escalation.scenario.problems import ScenarioError
 from escalation.scenario.overrides import Factor, apply
 from escalation.ensemble.sweep import describe, design, run_sweep
@@ -72,9 +72,9 @@ def test_grid_and_one_at_a_time_designs():
     lhs = design([a, Factor("b", 10, 20, integer=True)], "lhs", 30, seed=1)
     assert lhs.shape == (30, 2) and (lhs[:, 1] == np.round(lhs[:, 1])).all() and lhs[:, 0].min() >= 0 and lhs[:, 0].max() <= 1
     assert np.array_equal(lhs, design([a, Factor("b", 10, 20, integer=True)], "lhs", 30, seed=1))  # seeded
-    with pytest.raises(UsageError, match="power of two"):
+    with pytest.raises(InputError, match="power of two"):
         design([a], "sobol", 12)
-    with pytest.raises(UsageError, match="choose one of"):
+    with pytest.raises(InputError, match="choose one of"):
         design([a], "random")
 
 
@@ -98,15 +98,15 @@ def test_apply_copies_only_the_path(value, which):
 @pytest.mark.parametrize(
     "vary, method, error, expected",
     [
-        ("actors.russia.risk_tolerence=0:1", "grid", UsageError, "did you mean 'risk_tolerance'"),
-        ("actors.russia.red_lines.nato.credibility=0:1", "grid", UsageError, "its ids are: western_missiles_inside_russia"),
-        ("actors.russia.risk_tolerance=0.9:0.1", "grid", UsageError, "LO (0.9) must be below HI (0.1)"),
-        ("actors.russia.risk_tolerance=0:1:1", "grid", UsageError, "N ('1') must be a whole number from 2"),
-        ("actors.russia.risk_tolerance=0:1:4", "sobol", UsageError, "':N' sets the levels of grid and oat sweeps"),
-        ("actors.russia.rule=0:1", "grid", UsageError, "takes text, not a number"),
-        ("settings.max_down=1.5:3", "grid", UsageError, "takes whole numbers"),
+        ("actors.russia.risk_tolerence=0:1", "grid", InputError, "did you mean 'risk_tolerance'"),
+        ("actors.russia.red_lines.nato.credibility=0:1", "grid", InputError, "its ids are: western_missiles_inside_russia"),
+        ("actors.russia.risk_tolerance=0.9:0.1", "grid", InputError, "LO (0.9) must be below HI (0.1)"),
+        ("actors.russia.risk_tolerance=0:1:1", "grid", InputError, "N ('1') must be a whole number from 2"),
+        ("actors.russia.risk_tolerance=0:1:4", "sobol", InputError, "':N' sets the levels of grid and oat sweeps"),
+        ("actors.russia.rule=0:1", "grid", InputError, "takes text, not a number"),
+        ("settings.max_down=1.5:3", "grid", InputError, "takes whole numbers"),
         ("actors.russia.risk_tolerance=0:1.5", "grid", ScenarioError, "(from --vary actors.russia.risk_tolerance=0:1.5)"),
-        ("actors.russia=0:1", "grid", UsageError, "names a whole section"),
+        ("actors.russia=0:1", "grid", InputError, "names a whole section"),
     ],
 )
 def test_bad_vary_is_refused_before_anything_runs(tmp_path, vary, method, error, expected):

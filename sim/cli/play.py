@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from escalation.errors import TabletopError
+
 
 def add_arguments(p) -> None:
     p.add_argument("scenario", metavar="SCENARIO", nargs="?", help="the scenario to play (omit when resuming with --load)")
@@ -24,7 +26,6 @@ def main(args) -> int:
     if not args.load and not args.human:
         raise UsageError("name the seats people hold with --human ACTOR[,ACTOR...], e.g. --human ukraine,russia")
     from escalation.tabletop.console import Console
-    from escalation.errors import TabletopError
     from escalation.tabletop.session import Session
 
     if args.load:
@@ -42,7 +43,6 @@ def main(args) -> int:
 def new_session(args):
     """The game of SCENARIO with the --human seats, --seed and --turns (also for `escalation serve`)."""
     from escalation.cli import UsageError
-    from escalation.errors import TabletopError
     from escalation.tabletop.session import Session
 
     humans = [h.strip() for h in args.human.split(",") if h.strip()]

@@ -13,7 +13,7 @@ def add_arguments(p) -> None:
 
 
 def main(args) -> int:
-    from escalation.analysis.plots import plot
+    from escalation.analysis.render import plot
     from escalation.analysis.results import load_results
 
     from escalation.disclaimer import DISCLAIMER

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from escalation.errors import TabletopError
+
 
 def add_arguments(p) -> None:
     p.add_argument("scenario", metavar="SCENARIO", nargs="?", default="nov-2024", help="the scenario offered first (default nov-2024)")
@@ -26,7 +28,6 @@ def main(args) -> int:
     from escalation.cli import UsageError
     from escalation.disclaimer import DISCLAIMER
     from escalation.scenario.loading import load_scenario
-    from escalation.errors import TabletopError
     from escalation.tabletop.session import Session
     from escalation.cli.play import new_session
 

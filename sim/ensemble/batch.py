@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from escalation.errors import InputError
 from escalation.ensemble.executors import check_executor, open_pool
 from escalation.ensemble.progress import Progress
 from escalation.ensemble.runner import ScenarioRunner
@@ -126,14 +127,12 @@ def run_batch(scenario="nov-2024", runs: int = 10_000, *, out, seed: int = 0, wo
 
 def check_counts(**counts) -> None:
     """Runs, chunk and workers are positive whole numbers; the seed is a whole number from 0."""
-    from escalation.cli import UsageError
-
     for name, value in counts.items():
         if value is None:
             continue
         low = 0 if name == "seed" else 1
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value < 2**63:
-            raise UsageError(f"--{name} must be a whole number from {low} to 2**63 - 1 (got {value})" if name == "seed"
+            raise InputError(f"--{name} must be a whole number from {low} to 2**63 - 1 (got {value})" if name == "seed"
                              else f"--{name} must be a whole number of at least {low} (got {value})")
 
 

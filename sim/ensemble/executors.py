@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
+from escalation.errors import InputError
+
 CONNECT_TIMEOUT = 5  # seconds to reach a Dask scheduler
 ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$")
 
@@ -53,14 +55,12 @@ class Pool:
 
 def check_executor(executor) -> str | None:
     """``None`` for local processes, or the Dask scheduler address; refuse anything else."""
-    from escalation.cli import UsageError
-
     if executor is None or isinstance(executor, Executor) or executor == "local":
         return None
     text = str(executor).strip()
     match = ADDRESS.match(text)
     if not match or not 0 < int(match.group(2)) < 65536:
-        raise UsageError(f"--executor '{executor}': expected 'local' or a Dask scheduler address such as tcp://127.0.0.1:8786")
+        raise InputError(f"--executor '{executor}': expected 'local' or a Dask scheduler address such as tcp://127.0.0.1:8786")
     return text if "://" in text else f"tcp://{text}"
 
 
@@ -124,16 +124,14 @@ def _alive(pid: int) -> bool:
 
 
 def _connect(address: str):
-    from escalation.cli import UsageError
-
     try:
         from distributed import Client
     except ImportError:
-        raise UsageError("--executor needs Dask: pip install 'escalation[cluster]'") from None
+        raise InputError("--executor needs Dask: pip install 'escalation[cluster]'") from None
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise UsageError(f"--executor {address}: cannot reach a Dask scheduler there within {CONNECT_TIMEOUT} s ({_first_line(exc)})") from None
+        raise InputError(f"--executor {address}: cannot reach a Dask scheduler there within {CONNECT_TIMEOUT} s ({_first_line(exc)})") from None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 import pyarrow as pa
 
+from escalation.errors import InputError
 from escalation.scenario.loading import load_document, resolve, scenario_from_document
 from escalation.model import END_STATES, Crisis
 from escalation.scenario.overrides import Factor, apply, check_key, parse_range, parse_value, split_assignment, validated, value_at
@@ -58,18 +59,16 @@ class ScenarioRunner:
 
     def factor(self, text: str, *, levels_allowed: bool = True) -> Factor:
         """Parse and check ``KEY=LO:HI[:N]``: the key exists, takes numbers, and both ends are valid."""
-        from escalation.cli import UsageError
-
         key_text, value = split_assignment(text, "--vary")
         key = check_key(self.doc, key_text, "--vary")
         if not key.numeric:
-            raise UsageError(f"--vary {text}: {key_text} takes {'true or false' if key.kind == 'bool' else 'text'}, not a number; use --set for it")
+            raise InputError(f"--vary {text}: {key_text} takes {'true or false' if key.kind == 'bool' else 'text'}, not a number; use --set for it")
         lo, hi, levels = parse_range(text, value)
         if levels is not None and not levels_allowed:
-            raise UsageError(f"--vary {text}: ':N' sets the levels of grid and oat sweeps; this method draws --samples points instead")
+            raise InputError(f"--vary {text}: ':N' sets the levels of grid and oat sweeps; this method draws --samples points instead")
         integer = key.kind == "integer"
         if integer and not (lo.is_integer() and hi.is_integer()):
-            raise UsageError(f"--vary {text}: {key_text} takes whole numbers, so LO and HI must be whole numbers")
+            raise InputError(f"--vary {text}: {key_text} takes whole numbers, so LO and HI must be whole numbers")
         for end in (lo, hi):
             validated(self.doc, self.file, [(key.path, int(end) if integer else end)], f"--vary {text}")
         try:

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
+from escalation.errors import ResultsError
 from escalation.disclaimer import DISCLAIMER
 
 # what makes two batches the same batch: any difference and the folder is refused
@@ -28,10 +29,6 @@ PROVENANCE = ("disclaimer", "kind", "scenario", "package", "seed", "runs", "chun
 RESULTS = ("runs", "trajectories")
 
 
-def _usage(message: str) -> Exception:
-    from escalation.cli import UsageError
-
-    return UsageError(message)
 
 
 class Store:
@@ -48,18 +45,18 @@ class Store:
     def open(self, resume: bool) -> set[int]:
         """Check the folder (read only) and return the tasks already done there."""
         if self.out.exists() and not self.out.is_dir():
-            raise _usage(f"--out {self.out}: is a file, not a folder")
+            raise ResultsError(f"--out {self.out}: is a file, not a folder")
         old = self._read_manifest()
         if old is None:
             if any((self.out / f"{name}.parquet").exists() for name in RESULTS) or self._part_files():
-                raise _usage(f"{self.out} holds results without a manifest.json; choose another --out")
+                raise ResultsError(f"{self.out} holds results without a manifest.json; choose another --out")
             return set()
         differences = describe_differences(old, self.manifest)
         if differences:
-            raise _usage(f"{self.out} holds other results ({differences}); choose another --out")
+            raise ResultsError(f"{self.out} holds other results ({differences}); choose another --out")
         if not resume:
             state = "complete" if old.get("status") == "complete" else "unfinished"
-            raise _usage(f"{self.out} already holds this batch ({state}); add --resume to {'keep' if state == 'complete' else 'finish'} it, or choose another --out")
+            raise ResultsError(f"{self.out} already holds this batch ({state}); add --resume to {'keep' if state == 'complete' else 'finish'} it, or choose another --out")
         if old.get("status") == "complete":
             return set(range(self.manifest["tasks"]))
         return {i for i in self._part_files() if i < self.manifest["tasks"]}
@@ -72,7 +69,7 @@ class Store:
         try:
             self._lock.acquire()
         except Timeout:
-            raise _usage(f"{self.out} is in use by another running batch") from None
+            raise ResultsError(f"{self.out} is in use by another running batch") from None
 
     def start(self) -> None:
         """Record that the batch is running (the manifest is what --resume checks against)."""
@@ -139,7 +136,7 @@ class Store:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise _usage(f"{path}: unreadable manifest; choose another --out") from None
+            raise ResultsError(f"{path}: unreadable manifest; choose another --out") from None
         return data.get(field) if field else data
 
 

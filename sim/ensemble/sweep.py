@@ -15,6 +15,7 @@ import itertools
 
 import numpy as np
 
+from escalation.errors import InputError
 from escalation.scenario.overrides import Factor
 
 METHODS = ("grid", "oat", "lhs", "sobol", "morris")
@@ -30,24 +31,22 @@ def problem(factors) -> dict:
 
 def design(factors, method: str, samples: int | None = None, seed: int = 0) -> np.ndarray:
     """The sample points, one row per point, one column per factor (in the order SALib analyses them)."""
-    from escalation.cli import UsageError
-
     check_method(method)
     if not factors:
-        raise UsageError("a sweep needs at least one --vary KEY=LO:HI[:N]")
+        raise InputError("a sweep needs at least one --vary KEY=LO:HI[:N]")
     keys = [f.key for f in factors]
     if len(set(keys)) != len(keys):
-        raise UsageError(f"--vary names {', '.join(sorted({k for k in keys if keys.count(k) > 1}))} more than once")
+        raise InputError(f"--vary names {', '.join(sorted({k for k in keys if keys.count(k) > 1}))} more than once")
     if method in ("grid", "oat"):
         if samples is not None:
-            raise UsageError(f"--samples does not apply to --method {method}; give levels as --vary KEY=LO:HI:N")
+            raise InputError(f"--samples does not apply to --method {method}; give levels as --vary KEY=LO:HI:N")
         points = _grid(factors) if method == "grid" else _one_at_a_time(factors)
     else:
         samples = DEFAULT_SAMPLES[method] if samples is None else samples
         if samples < 2:
-            raise UsageError(f"--samples must be at least 2 (got {samples})")
+            raise InputError(f"--samples must be at least 2 (got {samples})")
         if method == "sobol" and samples & (samples - 1):
-            raise UsageError(f"--samples {samples}: Sobol' sampling needs a power of two, such as {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}")
+            raise InputError(f"--samples {samples}: Sobol' sampling needs a power of two, such as {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}")
         points = _salib(factors, method, samples, seed)
     for i, f in enumerate(factors):
         if f.integer:
@@ -56,10 +55,8 @@ def design(factors, method: str, samples: int | None = None, seed: int = 0) -> n
 
 
 def check_method(method: str) -> None:
-    from escalation.cli import UsageError
-
     if method not in METHODS:
-        raise UsageError(f"--method '{method}': choose one of {', '.join(METHODS)}")
+        raise InputError(f"--method '{method}': choose one of {', '.join(METHODS)}")
 
 
 def describe(factors, method: str, samples: int | None, runs: int, points: np.ndarray) -> dict:

@@ -27,6 +27,7 @@ from typing import Callable
 import mesa
 import numpy as np
 
+from escalation.errors import did_you_mean
 from escalation.model.actor import ActorAgent
 from escalation.model.events import CompiledEvent, apply_effects
 from escalation.model.ladder import CompiledLadder
@@ -328,8 +329,6 @@ class Crisis(mesa.Model):
         it takes effect in every world in the event phase of the next turn played."""
         card = next((c for c in self.scenario.injects if c.id == inject_id), None)
         if card is None:
-            from escalation.errors import did_you_mean
-
             deck = [c.id for c in self.scenario.injects]
             raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}{did_you_mean(inject_id, deck)}")
         self.queued.append(card)

@@ -1,20 +1,27 @@
-"""Load a scenario by name or path: safe YAML, pydantic validation, cross-references.
+"""Load a scenario by name or path, as one pipeline read top to bottom.
 
-Every problem is reported as ``FILE:LINE:COL: message`` through
-:class:`~sim.errors.ScenarioError`; nothing here evaluates user text as code.
+    text -> positioned YAML -> document checks -> pydantic validation
+         -> ladder resolution -> reference checks -> a Scenario, or a ScenarioError
+
+Each stage is a function of the previous stage's output. The checks collect
+:class:`~escalation.scenario.problems.Finding` objects, paths into the document;
+the last stage, :func:`explain`, locates and words them all at once, so a file
+with several mistakes gets every one of them. Nothing here evaluates user text as code.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from escalation.scenario import messages
-from escalation.scenario.problems import Problem, ScenarioError
 from escalation.errors import did_you_mean, one_of
+from escalation.scenario import messages
 from escalation.scenario.paths import shipped_ladders, shipped_scenarios
+from escalation.scenario.problems import Finding, Problem, ScenarioError
+from escalation.scenario.references import check_references
 from escalation.scenario.schema import Ladder, Scenario
 from escalation.scenario.yamlio import MarkedDict, MarkedList, load_yaml_text, locate, read_text
 
@@ -37,10 +44,14 @@ def resolve(name_or_path) -> Path:
 
 
 def load_scenario(name_or_path) -> Scenario:
-    """Load and fully check a scenario; its ladder comes back resolved to a Ladder."""
+    """Load and fully check a scenario; its ladder comes back resolved to a Ladder.
+
+    Each call returns a scenario of its own: changing one (``s.actors.pop(...)``)
+    cannot change what the next call loads.
+    """
     path = resolve(name_or_path)
     stat = path.stat()
-    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size).model_copy(deep=True)
 
 
 @functools.lru_cache(maxsize=64)
@@ -48,48 +59,86 @@ def _load_cached(path: str, _mtime: int, _size: int) -> Scenario:
     return load_scenario_text(read_text(path, path), path)
 
 
-def load_document(text: str, file: str):
-    """Parse YAML text into marked plain data, checking it is a mapping."""
-    doc = load_yaml_text(text, file)
-    if not isinstance(doc, MarkedDict):
-        raise ScenarioError.at(file, 1, 1, f"a scenario must be a mapping of keys to values (name: ..., actors: ...), not {_kind(doc)}")
-    return doc
-
-
 def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
-    """Load a scenario from text; every problem comes back with its line of ``text``."""
+    """The whole pipeline on a scenario's text; every problem comes back with its line of ``text``."""
     try:
         return scenario_from_document(load_document(text, file), file)
     except ScenarioError as exc:
         raise exc.with_source(file, text) from None
 
 
-def scenario_from_document(doc, file: str) -> Scenario:
-    """Validate already-parsed data (a MarkedDict keeps the locations).
+def load_document(text: str, file: str) -> MarkedDict:
+    """Stages 1-2: positioned YAML, then the document checks (it is one mapping)."""
+    doc = load_yaml_text(text, file)
+    if not isinstance(doc, MarkedDict):
+        raise ScenarioError.at(file, 1, 1, f"a scenario must be a mapping of keys to values (name: ..., actors: ...), not {_kind(doc)}")
+    return doc
 
-    Reports every problem at once: when the format is broken in places, the
-    broken parts are set aside and the rest is still checked for references to
-    undefined actors, rungs, rules, red lines and thresholds.
+
+def scenario_from_document(doc: MarkedDict, file: str) -> Scenario:
+    """Stages 3-6 on already-parsed data (a MarkedDict keeps the locations)."""
+    return explain(check(resolve_ladder(validate(doc))), file)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A document on its way through the checks, with what they have found so far.
+
+    ``format`` holds findings about ``original`` (validation); ``references`` holds
+    findings about ``doc``, the document with its broken parts set aside (``masked``:
+    stand-ins whose own references are not judged); ``elsewhere`` holds problems
+    already located in another file (a ladder file).
     """
-    try:
-        scenario, checked, masked, problems = Scenario.model_validate(doc), doc, set(), []
-    except ValidationError as exc:
-        problems = _located(file, doc, messages.findings(Scenario, doc, exc))
-        scenario, checked, masked = _salvage(doc, exc)
-    if scenario is None:
-        raise ScenarioError(problems)
-    try:
-        ladder = _resolve_ladder(scenario, checked, file)
-    except ScenarioError as exc:
-        raise ScenarioError(problems + exc.problems) from None
-    scenario = scenario.model_copy(update={"ladder": ladder})
-    from escalation.scenario.references import check_references
 
-    found = [f for f in check_references(scenario) if not any(f.loc[: len(m)] == m for m in masked)]
-    problems += _located(file, checked, found)
-    if problems:
+    original: MarkedDict
+    doc: MarkedDict
+    scenario: Scenario | None
+    masked: frozenset = frozenset()
+    format: tuple[Finding, ...] = ()
+    references: tuple[Finding, ...] = ()
+    elsewhere: tuple[Problem, ...] = field(default=())
+
+
+def validate(doc: MarkedDict) -> Checked:
+    """Stage 3: pydantic validation. Where the format is broken in places, the broken
+    parts are set aside, so that the rest can still be checked for its references."""
+    try:
+        return Checked(doc, doc, Scenario.model_validate(doc))
+    except ValidationError as exc:
+        scenario, kept, masked = _salvage(doc, exc)
+        return Checked(doc, kept, scenario, frozenset(masked), tuple(messages.findings(Scenario, doc, exc)))
+
+
+def resolve_ladder(c: Checked) -> Checked:
+    """Stage 4: a shipped ladder named by the scenario, read and put in its place."""
+    if c.scenario is None or isinstance(c.scenario.ladder, Ladder):
+        return c
+    name, ladders = c.scenario.ladder, shipped_ladders()
+    if name not in ladders:
+        found = Finding(("ladder",), f"ladder: no shipped ladder named '{name}'{did_you_mean(name, ladders)}",
+                        help=f"allowed: {one_of(ladders)}, or a ladder written out (id, name, rungs, thresholds)")
+        return Checked(c.original, c.doc, None, c.masked, c.format, (found,))
+    try:
+        ladder = load_ladder_file(ladders[name])
+    except ScenarioError as exc:
+        return Checked(c.original, c.doc, None, c.masked, c.format, (), tuple(exc.problems))
+    return Checked(c.original, c.doc, c.scenario.model_copy(update={"ladder": ladder}), c.masked, c.format)
+
+
+def check(c: Checked) -> Checked:
+    """Stage 5: every actor, rung, rule, red line and threshold named exists."""
+    if c.scenario is None:
+        return c
+    found = [f for f in check_references(c.scenario) if not any(f.loc[: len(m)] == m for m in c.masked)]
+    return Checked(c.original, c.doc, c.scenario, c.masked, c.format, c.references + tuple(found), c.elsewhere)
+
+
+def explain(c: Checked, file: str) -> Scenario:
+    """Stage 6: the scenario, or every problem found, located in the file and worded."""
+    problems = [*_located(file, c.original, c.format), *_located(file, c.doc, c.references), *c.elsewhere]
+    if problems or c.scenario is None:
         raise ScenarioError(problems)
-    return scenario
+    return c.scenario
 
 
 def load_ladder_file(path) -> Ladder:
@@ -111,19 +160,6 @@ def validate_model(model: type[BaseModel], doc, file: str):
 
 def _located(file: str, doc, findings) -> list[Problem]:
     return [Problem(file, *locate(doc, f.loc, key=f.at_key), f.message, f.help) for f in findings]
-
-
-def _resolve_ladder(scenario: Scenario, doc, file: str) -> Ladder:
-    if isinstance(scenario.ladder, Ladder):
-        return scenario.ladder
-    ladders = shipped_ladders()
-    if scenario.ladder not in ladders:
-        line, col = locate(doc, ("ladder",))
-        raise ScenarioError.at(
-            file, line, col, f"ladder: no shipped ladder named '{scenario.ladder}'{did_you_mean(scenario.ladder, ladders)}",
-            f"allowed: {one_of(ladders)}, or a ladder written out (id, name, rungs, thresholds)",
-        )
-    return load_ladder_file(ladders[scenario.ladder])
 
 
 # --------------------------------------------------------------------------- salvage

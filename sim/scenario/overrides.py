@@ -18,15 +18,11 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from escalation.scenario.problems import Problem, ScenarioError
-from escalation.errors import did_you_mean
+from escalation.errors import InputError, did_you_mean
 from escalation.scenario.schema import Scenario
 from escalation.scenario.yamlio import MarkedDict, MarkedList
 
 
-def _usage(message: str) -> Exception:
-    from escalation.cli import UsageError
-
-    return UsageError(message)
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ def parse_value(text: str):
     except ValueError:
         return text
     if not math.isfinite(number):
-        raise _usage(f"'{text}' is not a finite number")
+        raise InputError(f"'{text}' is not a finite number")
     return number
 
 
@@ -82,7 +78,7 @@ def split_assignment(text: str, option: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
         example = "actors.russia.risk_tolerance=0.6" if option == "--set" else "actors.russia.risk_tolerance=0.2:0.8:5"
-        raise _usage(f"{option} {text}: expected KEY={'VALUE' if option == '--set' else 'LO:HI[:N]'}, for example {option} {example}")
+        raise InputError(f"{option} {text}: expected KEY={'VALUE' if option == '--set' else 'LO:HI[:N]'}, for example {option} {example}")
     return key.strip(), value.strip()
 
 
@@ -90,19 +86,19 @@ def parse_range(text: str, value: str) -> tuple[float, float, int | None]:
     """LO:HI[:N] as numbers, checked: LO below HI, N a whole number of at least 2."""
     parts = value.split(":")
     if len(parts) not in (2, 3):
-        raise _usage(f"--vary {text}: expected a range LO:HI or LO:HI:N, for example 0.2:0.8:5")
+        raise InputError(f"--vary {text}: expected a range LO:HI or LO:HI:N, for example 0.2:0.8:5")
     try:
         lo, hi = float(parts[0]), float(parts[1])
     except ValueError:
-        raise _usage(f"--vary {text}: '{parts[0]}' and '{parts[1]}' must both be numbers") from None
+        raise InputError(f"--vary {text}: '{parts[0]}' and '{parts[1]}' must both be numbers") from None
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise _usage(f"--vary {text}: the range must be finite")
+        raise InputError(f"--vary {text}: the range must be finite")
     if not lo < hi:
-        raise _usage(f"--vary {text}: LO ({parts[0]}) must be below HI ({parts[1]})")
+        raise InputError(f"--vary {text}: LO ({parts[0]}) must be below HI ({parts[1]})")
     levels = None
     if len(parts) == 3:
         if not parts[2].isdigit() or not 2 <= int(parts[2]) <= 1000:
-            raise _usage(f"--vary {text}: N ('{parts[2]}') must be a whole number from 2 to 1000")
+            raise InputError(f"--vary {text}: N ('{parts[2]}') must be a whole number from 2 to 1000")
         levels = int(parts[2])
     return lo, hi, levels
 
@@ -114,7 +110,7 @@ def check_key(doc, key: str, option: str) -> Key:
     """Follow a dotted key through the scenario's models and the document's own names."""
     parts = key.split(".")
     if any(not p for p in parts):
-        raise _usage(f"{option} {key}: a key is names joined by dots, such as actors.russia.risk_tolerance")
+        raise InputError(f"{option} {key}: a key is names joined by dots, such as actors.russia.risk_tolerance")
     tp, node, path = Scenario, doc, []
     for i, part in enumerate(parts):
         where = ".".join(parts[:i]) or "the scenario"
@@ -122,14 +118,14 @@ def check_key(doc, key: str, option: str) -> Key:
         if _is_model(tp):
             fields = tp.model_fields
             if part not in fields:
-                raise _usage(f"{option} {key}: unknown key '{part}' in {where}{did_you_mean(part, fields)}")
+                raise InputError(f"{option} {key}: unknown key '{part}' in {where}{did_you_mean(part, fields)}")
             tp, step = fields[part].annotation, part
         elif typing.get_origin(tp) is dict:
             value_tp = typing.get_args(tp)[1]
             names = list(node) if isinstance(node, dict) else []
             if value_tp is not typing.Any and part not in names:
                 hint = did_you_mean(part, names) or f"; it has: {', '.join(map(str, names)) or 'nothing'}"
-                raise _usage(f"{option} {key}: no '{part}' in {where}{hint}")
+                raise InputError(f"{option} {key}: no '{part}' in {where}{hint}")
             tp, step = value_tp, part
         elif typing.get_origin(tp) is list:
             items = node if isinstance(node, list) else []
@@ -139,15 +135,15 @@ def check_key(doc, key: str, option: str) -> Key:
             elif part in ids:
                 step = ids.index(part)
             else:
-                raise _usage(f"{option} {key}: no item '{part}' in {where}{did_you_mean(part, ids)}" + (f"; its ids are: {', '.join(map(str, ids))}" if ids else " (it is empty)"))
+                raise InputError(f"{option} {key}: no item '{part}' in {where}{did_you_mean(part, ids)}" + (f"; its ids are: {', '.join(map(str, ids))}" if ids else " (it is empty)"))
             tp = typing.get_args(tp)[0]
         else:
-            raise _usage(f"{option} {key}: {where} is a single value; it has no key '{part}'")
+            raise InputError(f"{option} {key}: {where} is a single value; it has no key '{part}'")
         path.append(step)
         node = node.get(step) if isinstance(node, dict) else (node[step] if isinstance(node, list) and isinstance(step, int) else None)
     tp = _choose(tp, node)
     if _is_model(tp) or typing.get_origin(tp) in (dict, list):
-        raise _usage(f"{option} {key}: names a whole section, not one value; add the key inside it (for example {key}.{_example_inside(tp)})")
+        raise InputError(f"{option} {key}: names a whole section, not one value; add the key inside it (for example {key}.{_example_inside(tp)})")
     return Key(key, tuple(path), _kind(tp))
 
 

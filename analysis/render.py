@@ -1,0 +1,28 @@
+"""Draw any kind that ``escalation plot`` draws and save it: a chart, or the HTML report of them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from escalation.analysis.kinds import KINDS
+from escalation.analysis.plots import METRIC_KINDS, draw
+from escalation.analysis.report import write_report
+from escalation.analysis.style import save
+from escalation.errors import InputError, did_you_mean
+
+
+def plot(results, kind: str = "report", out=None, metric: str | None = None) -> str:
+    """Draw ``kind`` (see :data:`analysis.kinds.KINDS`) and save it; returns the file written."""
+    if kind not in KINDS:
+        raise InputError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
+    suffixes = (".html",) if kind == "report" else (".png", ".svg", ".pdf")
+    path = Path(out) if out else results.folder / f"{kind}{suffixes[0]}"
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"--out {path}: {'the report is written as .html' if kind == 'report' else 'save charts as .png, .svg or .pdf'}")
+    explains = kind in METRIC_KINDS or (kind == "report" and results.sweep)
+    if metric is not None and not explains:
+        raise InputError(f"--metric chooses what a sensitivity or response chart explains (kinds {', '.join(METRIC_KINDS)}, or the report "
+                         f"of a sweep); --kind {kind} of {results.folder} has no such chart")
+    if kind == "report":
+        return write_report(results, path, metric)
+    return save(draw(results, kind, metric), path)
