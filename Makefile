@@ -10,7 +10,7 @@ UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test install install-dev browser bench lock lock-upgrade test-latest test-lowest clean
+.PHONY: demo test lint install install-dev browser bench lock lock-upgrade test-latest test-lowest clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -35,6 +35,13 @@ demo: install
 
 test: install-dev browser
 	$(BIN)/python -m pytest -q
+
+# ruff, then mypy on the package under its import name: mypy cannot see the editable install's
+# mapping of `escalation` to sim/, so it reads the package through a link of that name.
+lint: install-dev
+	$(BIN)/ruff check sim analysis tests benchmarks
+	mkdir -p .lint && ln -sfn ../sim .lint/escalation
+	cd .lint && ../$(BIN)/mypy --config-file ../pyproject.toml -p escalation
 
 bench: install-dev
 	$(BIN)/python benchmarks/speed.py
@@ -62,4 +69,4 @@ test-lowest: $(UV) browser
 	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .venv-latest .venv-lowest out build *.egg-info
+	rm -rf $(VENV) $(TOOLS) .venv-latest .venv-lowest .lint out build *.egg-info

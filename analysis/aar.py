@@ -20,12 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from escalation.disclaimer import DISCLAIMER
-from escalation.model import END_STATE_NAMES, END_STATES, Crisis
-from escalation.errors import TabletopError
-
 from escalation.analysis.ladder_chart import ladder_chart
 from escalation.analysis.style import pyplot, save, stamp
+from escalation.disclaimer import DISCLAIMER
+from escalation.errors import TabletopError
+from escalation.model import END_STATE_NAMES, END_STATES, Crisis
 
 RUNS = 10_000
 HISTORY = (dt.date(2024, 11, 17), dt.date(2024, 11, 26))  # the documented week of the seed articles

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from escalation.errors import ResultsError
 from escalation.analysis.outcomes import end_state_name
 from escalation.analysis.results import Results, load_results
 from escalation.analysis.style import pyplot, save, stamp
+from escalation.errors import ResultsError
 
 RESAMPLES = 4000
 CSV_DECIMALS = 4  # shares to 0.01 percentage points: finer than any interval a batch can give
@@ -40,7 +40,9 @@ def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.nda
     ra, rb = a.runs.sort_values("run"), b.runs.sort_values("run")
     out = []
     for state in a.model["end_states"]:
-        out.append(("end state", end_state_name(state), (ra["end_state"].astype(str) == state).to_numpy(float), (rb["end_state"].astype(str) == state).to_numpy(float)))
+        out.append(
+            ("end state", end_state_name(state), (ra["end_state"].astype(str) == state).to_numpy(float), (rb["end_state"].astype(str) == state).to_numpy(float))
+        )
     b_thresholds = {t["id"] for t in b.thresholds}
     for t in a.thresholds:
         if t["id"] in b_thresholds:

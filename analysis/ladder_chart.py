@@ -6,6 +6,7 @@ in a key beside it; documented and hypothetical events differ in colour.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ class Fired:
     """One fired event as the chart shows it."""
 
     number: int
-    date: object
+    date: dt.date
     title: str
     documented: bool
 
@@ -56,7 +57,7 @@ def ladder_figure(model, world: int = 0):
     _ladder(ax, lad)
     events = _fired(model) if world == 0 else []
     for e in events:
-        ax.axvline(np.datetime64(e.date), color=_colour(e), lw=0.6, alpha=0.35, ls="-" if e.documented else ":", zorder=1)
+        ax.axvline(np.datetime64(e.date, "D"), color=_colour(e), lw=0.6, alpha=0.35, ls="-" if e.documented else ":", zorder=1)
     ax.set_xlim(*span)
     _date_axis(ax)
     _strip(strip, events, span, MAIN[2] * 72)
@@ -142,7 +143,7 @@ def _strip(ax, events: list[Fired], span, width_pt: float) -> None:
     ax.set_ylim(0, 1)
     if not events:
         return
-    columns = []  # (date, events), at most ROWS events each, in date order
+    columns: list[tuple] = []  # (date, events), at most ROWS events each, in date order
     for e in events:
         if columns and columns[-1][0] == e.date and len(columns[-1][1]) < ROWS:
             columns[-1][1].append(e)

@@ -8,14 +8,13 @@ it as PNG, SVG or PDF (or writes the HTML report).
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from escalation.errors import InputError, did_you_mean
 from escalation.analysis import outcomes
-from escalation.analysis.kinds import KINDS
-from escalation.analysis.style import pyplot, save, stamp
+from escalation.analysis.style import pyplot, stamp
 
 METRIC_KINDS = ("tornado", "sobol", "morris", "response")  # the charts --metric chooses the outcome of
 BAND = "#9ecae1"
@@ -84,7 +83,7 @@ def draw_survival(results):
     fig.subplots_adjust(left=0.08, right=0.72)
     colours = pyplot().get_cmap("tab10")
     blocks = list(table.groupby("threshold", sort=False))
-    for i, (tid, block) in enumerate(blocks):
+    for i, (_, block) in enumerate(blocks):
         dates = block["date"].to_numpy()
         ax.fill_between(dates, block["lo"], block["hi"], step="post", color=colours(i % 10), alpha=0.15, lw=0)
         # curves can coincide (thresholds crossed together in every run): each earlier one is drawn wider and
@@ -150,7 +149,7 @@ def draw(results, kind: str, metric: str | None = None):
     from escalation.analysis import sensitivity_plots
     from escalation.analysis.response import draw_response
 
-    figures = {
+    figures: dict[str, Callable[..., Any]] = {
         "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "end-states": draw_end_states,
         "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
         "response": draw_response,

@@ -7,11 +7,10 @@ import html
 import io
 from pathlib import Path
 
-from escalation.disclaimer import DISCLAIMER
-
 from escalation.analysis.kinds import KINDS
 from escalation.analysis.outcomes import summary_table
 from escalation.analysis.style import pyplot
+from escalation.disclaimer import DISCLAIMER
 
 SENSITIVITY = {"oat": "tornado", "sobol": "sobol", "morris": "morris"}
 
@@ -47,7 +46,8 @@ def write_report(results, path, metric: str | None = None) -> str:
     facts = {
         "scenario": f"{m['scenario']['name']}: {m['scenario'].get('title', '')}",
         "content hash": m["scenario"]["hash"],
-        "runs": f"{m['runs']:,}" + (f" ({m['sweep']['points']} points x {m['sweep']['runs_per_point']} runs, {m['sweep']['method']})" if m.get("sweep") else ""),
+        "runs": f"{m['runs']:,}"
+        + (f" ({m['sweep']['points']} points x {m['sweep']['runs_per_point']} runs, {m['sweep']['method']})" if m.get("sweep") else ""),
         "seed": m["seed"],
         "chunk (worlds per model instance)": _chunk(m),
         "--set": ", ".join(f"{k}={v}" for k, v in m.get("set", {}).items()) or "none",

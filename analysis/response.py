@@ -16,10 +16,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from escalation.errors import InputError
 from escalation.analysis.outcomes import Z95
 from escalation.analysis.sensitivity import metric_means
 from escalation.analysis.style import pyplot, stamp
+from escalation.errors import InputError
 
 MAX_BINS = 10
 POINT = "#6baed6"

@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from escalation.errors import ResultsError
-
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+
+from escalation.errors import ResultsError
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.ensemble.sweep import DEFAULT_LEVELS, MORRIS_LEVELS, problem
 from escalation.errors import InputError
 from escalation.scenario.overrides import Factor
-from escalation.ensemble.sweep import DEFAULT_LEVELS, MORRIS_LEVELS, problem
 
 RESAMPLES = 1000
 
@@ -54,7 +54,9 @@ def sobol_indices(sweep: dict, means: pd.DataFrame, seed: int = 0) -> pd.DataFra
     # a Generator, not the int: SALib reads a seed of 0 as "unseeded" and bootstraps from global state
     found = sobol.analyze(problem(factors_of(sweep)), means["mean"].to_numpy(), calc_second_order=False, num_resamples=RESAMPLES,
                           seed=np.random.default_rng(seed))
-    return pd.DataFrame({"factor": [f["key"] for f in sweep["factors"]], "S1": found["S1"], "S1_conf": found["S1_conf"], "ST": found["ST"], "ST_conf": found["ST_conf"]})
+    return pd.DataFrame(
+        {"factor": [f["key"] for f in sweep["factors"]], "S1": found["S1"], "S1_conf": found["S1_conf"], "ST": found["ST"], "ST_conf": found["ST_conf"]}
+    )
 
 
 def morris_indices(sweep: dict, means: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -63,8 +65,9 @@ def morris_indices(sweep: dict, means: pd.DataFrame, seed: int = 0) -> pd.DataFr
 
     _need(sweep, "morris")
     keys = [f["key"] for f in sweep["factors"]]
-    found = morris.analyze(problem(factors_of(sweep)), means[keys].to_numpy(), means["mean"].to_numpy(), num_resamples=RESAMPLES,
-                           num_levels=MORRIS_LEVELS, seed=seed)
+    found = morris.analyze(
+        problem(factors_of(sweep)), means[keys].to_numpy(), means["mean"].to_numpy(), num_resamples=RESAMPLES, num_levels=MORRIS_LEVELS, seed=seed
+    )
     return pd.DataFrame({"factor": keys, "mu": found["mu"], "mu_star": found["mu_star"], "mu_star_conf": found["mu_star_conf"], "sigma": found["sigma"]})
 
 
@@ -75,10 +78,20 @@ def tornado_table(sweep: dict, means: pd.DataFrame) -> pd.DataFrame:
     rows, start = [], 1
     for f in sweep["factors"]:
         levels = f["levels"] or DEFAULT_LEVELS
-        block = means.iloc[start:start + levels]
+        block = means.iloc[start : start + levels]
         start += levels
-        rows.append({"factor": f["key"], "low": f["lo"], "high": f["hi"], "baseline": f["baseline"], "at_low": block["mean"].iloc[0],
-                     "at_high": block["mean"].iloc[-1], "at_baseline": baseline, "swing": abs(block["mean"].iloc[-1] - block["mean"].iloc[0])})
+        rows.append(
+            {
+                "factor": f["key"],
+                "low": f["lo"],
+                "high": f["hi"],
+                "baseline": f["baseline"],
+                "at_low": block["mean"].iloc[0],
+                "at_high": block["mean"].iloc[-1],
+                "at_baseline": baseline,
+                "swing": abs(block["mean"].iloc[-1] - block["mean"].iloc[0]),
+            }
+        )
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -86,6 +99,8 @@ def analyse(results, method: str, metric: str | None = None) -> tuple[pd.DataFra
     """The indices of ``method`` ('oat', 'sobol' or 'morris') for ``metric`` (default peak_rung), and the metric."""
     _need(results.sweep, method)
     _, means, metric = metric_means(results, metric)
-    compute = {"oat": tornado_table, "sobol": sobol_indices, "morris": morris_indices}[method]
-    table = compute(results.sweep, means) if method == "oat" else compute(results.sweep, means, seed=results.manifest["seed"])
+    if method == "oat":
+        table = tornado_table(results.sweep, means)
+    else:
+        table = (sobol_indices if method == "sobol" else morris_indices)(results.sweep, means, seed=results.manifest["seed"])
     return table, metric

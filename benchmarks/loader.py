@@ -52,7 +52,8 @@ def adversarial() -> dict[str, bytes]:
         "unknown keys": "".join(f"k{i}: {i}\n" for i in range(n // 2)),
         "unknown actors": tiny.replace("adversaries: [ukraine]", "adversaries: [" + ", ".join(f"a{i}" for i in range(n)) + "]"),
         "broken events": tiny + "".join(f"  - {{id: e{i}, title: t, status: nope, source: {{title: x}}, chance: 2}}\n" for i in range(n // 14)),
-        "unknown names in events": tiny + "".join(f"  - {{id: e{i}, title: t, status: hypothetical, source: {{title: x}}, chance: 0.1, actor: x{i}}}\n" for i in range(n // 16)),
+        "unknown names in events": tiny
+        + "".join(f"  - {{id: e{i}, title: t, status: hypothetical, source: {{title: x}}, chance: 0.1, actor: x{i}}}\n" for i in range(n // 16)),
     }
     return {k: v if isinstance(v, bytes) else v.encode() for k, v in texts.items()}
 
@@ -62,9 +63,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from escalation.scenario.problems import ScenarioError
     from escalation.scenario.loading import load_scenario_text
     from escalation.scenario.paths import shipped_scenarios
+    from escalation.scenario.problems import ScenarioError
     from escalation.scenario.yamlio import read_text
 
     def check(path: Path):

@@ -54,8 +54,8 @@ def cli_run(repeat: int) -> list[float]:
 
 def chunk(repeat: int) -> list[float]:
     """One chunk of 10,000 worlds: build, play every turn, collect the outcomes."""
-    from escalation.scenario.loading import load_scenario
     from escalation.model import Crisis
+    from escalation.scenario.loading import load_scenario
 
     scenario = load_scenario("nov-2024")
     Crisis(scenario, worlds=100, rng=0).run()  # warm the imports and caches
@@ -70,7 +70,9 @@ def one_at_a_time(runs: int) -> float:
     from escalation.model import Crisis
 
     start = time.perf_counter()
-    mesa.batch_run(Crisis, parameters={"scenario": "nov-2024", "rng": range(runs)}, number_processes=1, iterations=1, data_collection_period=-1, display_progress=False)
+    mesa.batch_run(
+        Crisis, parameters={"scenario": "nov-2024", "rng": range(runs)}, number_processes=1, iterations=1, data_collection_period=-1, display_progress=False
+    )
     return (time.perf_counter() - start) / runs
 
 
@@ -84,9 +86,9 @@ def main() -> int:
     parser.add_argument("--singles", type=int, default=100, help="one-world runs for the baseline (default 100)")
     args = parser.parse_args()
 
-    from escalation.disclaimer import DISCLAIMER
-
     import numpy as np
+
+    from escalation.disclaimer import DISCLAIMER
 
     print(f"escalation speed: Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     print(DISCLAIMER)

@@ -25,8 +25,8 @@ import time
 
 def turn_times(games: int) -> tuple[list[float], list[float]]:
     """Seconds per turn: tabletop turns (sessions with two human seats), and bare model steps."""
-    from escalation.scenario.loading import load_scenario
     from escalation.model import Crisis
+    from escalation.scenario.loading import load_scenario
     from escalation.tabletop.session import Session
 
     session_turns, bare_steps = [], []

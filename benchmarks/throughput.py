@@ -52,8 +52,8 @@ def model_alone(worlds: int, repeats: int = 3) -> float:
     """Runs per second of one model instance over ``worlds`` worlds, in this process (best of a few)."""
     import numpy as np
 
-    from escalation.scenario.loading import load_scenario
     from escalation.model import Crisis
+    from escalation.scenario.loading import load_scenario
 
     scenario = load_scenario("nov-2024")
     best = float("inf")
@@ -103,10 +103,23 @@ class TreeMeter(threading.Thread):
         return sum(c for c, _ in self.sched.values()) / 1e9, sum(w for _, w in self.sched.values()) / 1e9
 
 
-def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, "TreeMeter"]:
+def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, TreeMeter]:
     """Wall seconds and the tree's meter for the real command ``escalation batch nov-2024``."""
     shutil.rmtree(folder, ignore_errors=True)
-    command = [sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", str(runs), "--workers", str(workers), "--out", str(folder), "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "escalation.cli",
+        "batch",
+        "nov-2024",
+        "--runs",
+        str(runs),
+        "--workers",
+        str(workers),
+        "--out",
+        str(folder),
+        "--no-progress",
+    ]
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     meter = TreeMeter(proc.pid)
@@ -125,8 +138,8 @@ def verdict(ok: bool, missed: str) -> str:
 
 
 def main() -> int:
-    from escalation.ensemble.batch import DEFAULT_CHUNK
     from escalation.disclaimer import DISCLAIMER
+    from escalation.ensemble.batch import DEFAULT_CHUNK
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mesa-runs", type=int, default=200)
@@ -153,26 +166,37 @@ def main() -> int:
 
     for runs, seconds, meter in ((args.small, small_s, small), (args.big, big_s, big)):
         on_cpu, waiting = meter.cpu_seconds()
-        print(f"escalation batch, {w} workers:          {runs:>9,} runs in {seconds:7.2f} s = {runs / seconds:>10,.0f} runs/s, "
-              f"peak memory {meter.peak_pss / MIB:,.0f} MiB PSS ({meter.peak_rss / MIB:,.0f} MiB RSS); "
-              f"{on_cpu:.0f} CPU-s used, {waiting:.0f} s ready but waiting for a CPU")
+        print(
+            f"escalation batch, {w} workers:          {runs:>9,} runs in {seconds:7.2f} s = {runs / seconds:>10,.0f} runs/s, "
+            f"peak memory {meter.peak_pss / MIB:,.0f} MiB PSS ({meter.peak_rss / MIB:,.0f} MiB RSS); "
+            f"{on_cpu:.0f} CPU-s used, {waiting:.0f} s ready but waiting for a CPU"
+        )
     big_rate, big_pss, small_pss = args.big / big_s, big.peak_pss, small.peak_pss
     ratio = big_rate / mesa_rate
     scale = args.big / 1_000_000
     print()
     print(f"speed-up over mesa.batch_run:  {ratio:,.0f}x   target >= 50x: {verdict(ratio >= 50, f'{50 / ratio:.1f}x short')}")
-    print(f"{args.big:,} runs wall time:       {big_s:.1f} s   target < {60 * scale:.0f} s: "
-          + verdict(big_s < 60 * scale, f"by {big_s - 60 * scale:.1f} s, {big_s / (60 * scale) - 1:.0%} over"))
-    print(f"{args.big:,} runs peak memory:     {big_pss / MIB:,.0f} MiB   target < 1024 MiB: {verdict(big_pss < 1024 * MIB, f'by {(big_pss - 1024 * MIB) / MIB:,.0f} MiB')}")
-    print(f"memory as runs grow {args.small:,} -> {args.big:,}: {small_pss / MIB:,.0f} -> {big_pss / MIB:,.0f} MiB "
-          f"({big_pss / small_pss:.2f}x for {args.big / args.small:.0f}x the runs)")
+    print(
+        f"{args.big:,} runs wall time:       {big_s:.1f} s   target < {60 * scale:.0f} s: "
+        + verdict(big_s < 60 * scale, f"by {big_s - 60 * scale:.1f} s, {big_s / (60 * scale) - 1:.0%} over")
+    )
+    print(
+        f"{args.big:,} runs peak memory:     {big_pss / MIB:,.0f} MiB   target < 1024 MiB: "
+        f"{verdict(big_pss < 1024 * MIB, f'by {(big_pss - 1024 * MIB) / MIB:,.0f} MiB')}"
+    )
+    print(
+        f"memory as runs grow {args.small:,} -> {args.big:,}: {small_pss / MIB:,.0f} -> {big_pss / MIB:,.0f} MiB "
+        f"({big_pss / small_pss:.2f}x for {args.big / args.small:.0f}x the runs)"
+    )
     if big_s >= 60 * scale:
         on_cpu, waiting = big.cpu_seconds()
         floor = args.big / (w * alone)
-        print(f"\nWhat limits it: the model itself. One instance plays {alone:,.0f} runs/s on one core, so {w} cores need at least "
-              f"{floor:.0f} s for {args.big:,} runs before any overhead. The batch used {on_cpu:.0f} CPU-seconds "
-              f"({on_cpu / (w * big_s):.0%} of {w} cores over {big_s:.0f} s); its processes spent {waiting:.0f} s ready to run "
-              f"but waiting for a CPU, which on this shared machine other people's processes held.")
+        print(
+            f"\nWhat limits it: the model itself. One instance plays {alone:,.0f} runs/s on one core, so {w} cores need at least "
+            f"{floor:.0f} s for {args.big:,} runs before any overhead. The batch used {on_cpu:.0f} CPU-seconds "
+            f"({on_cpu / (w * big_s):.0%} of {w} cores over {big_s:.0f} s); its processes spent {waiting:.0f} s ready to run "
+            f"but waiting for a CPU, which on this shared machine other people's processes held."
+        )
     return 0
 
 

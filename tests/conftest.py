@@ -38,7 +38,15 @@ def make_actor(name: str, rule: str = "scripted", posture: str = "contained_war"
 
 def make_event(eid: str, turn: int, *effects: dict, **fields) -> dict:
     """A scripted, hypothetical event at ``turn``."""
-    return {"id": eid, "title": eid.replace("_", " "), "status": "hypothetical", "source": {"title": "written in a test"}, "at": {"turn": turn}, "effects": list(effects), **fields}
+    return {
+        "id": eid,
+        "title": eid.replace("_", " "),
+        "status": "hypothetical",
+        "source": {"title": "written in a test"},
+        "at": {"turn": turn},
+        "effects": list(effects),
+        **fields,
+    }
 
 
 def moved(actor: str, rung: str, turn: int, binding: bool = False) -> dict:

@@ -11,8 +11,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from escalation.cli import main as cli
-from escalation.scenario.diffing import Change, diff_scenarios
 from escalation.disclaimer import DISCLAIMER
+from escalation.scenario.diffing import Change, diff_scenarios
 from escalation.scenario.loading import load_scenario, load_scenario_text
 from escalation.scenario.paths import shipped_scenarios
 from escalation.scenario.scaffold import MODELINE
@@ -216,8 +216,10 @@ def test_diff_of_two_shipped_scenarios_lists_exactly_the_known_differences(capsy
         "  hungary.leverage: 0.8 -> 0.5",
         "",
         "Events:",
-        "  added stray_missile_poland (hypothetical, when russia posture >= cross_border_strikes, chance 0.03 a turn, from 2024-11-21 to 2024-12-31): A missile strays into Poland and is blamed on Russia",
-        "  added attribution_established (hypothetical, when europe risk_tolerance >= 0.55, chance 0.25 a turn): Investigators establish that the strike was an accident",
+        "  added stray_missile_poland (hypothetical, when russia posture >= cross_border_strikes, chance 0.03 a turn, "
+        "from 2024-11-21 to 2024-12-31): A missile strays into Poland and is blamed on Russia",
+        "  added attribution_established (hypothetical, when europe risk_tolerance >= 0.55, chance 0.25 a turn): "
+        "Investigators establish that the strike was an accident",
         "  removed hungarian_veto (at 2024-11-26): Hungary vetoes a joint support package",
         "  removed veto_workaround (chance 0.04 a turn, from 2024-12-10 to the end): European states bypass the veto with national packages",
         "",
@@ -239,11 +241,25 @@ def student_change() -> str:
     russia["relations"]["restrainers"] = ["china"]
     russia["red_lines"][0]["credibility"] = 0.5
     ukraine["rule"] = "graduated"
-    doc["actors"]["china"] = {"name": "China", "rule": "restraint", "posture": "ceasefire_talks", "capabilities": {"rungs": ["ceasefire_talks", "political_signalling"]}}
+    doc["actors"]["china"] = {
+        "name": "China",
+        "rule": "restraint",
+        "posture": "ceasefire_talks",
+        "capabilities": {"rungs": ["ceasefire_talks", "political_signalling"]},
+    }
     doc["events"][0]["at"]["date"] = "2024-11-19"
     doc["events"][0]["effects"][0]["set_capability"]["max_rung"] = "expanded_arms_support"
-    doc["events"].append({"id": "china_calls_for_calm", "title": "China calls for calm", "actor": "china", "status": "hypothetical", "source": {"title": "what-if"}, "chance": 0.1,
-                          "effects": [{"set_trait": {"actor": "russia", "trait": "resolve", "by": -0.1}}]})
+    doc["events"].append(
+        {
+            "id": "china_calls_for_calm",
+            "title": "China calls for calm",
+            "actor": "china",
+            "status": "hypothetical",
+            "source": {"title": "what-if"},
+            "chance": 0.1,
+            "effects": [{"set_trait": {"actor": "russia", "trait": "resolve", "by": -0.1}}],
+        }
+    )
     return yaml.safe_dump(doc, sort_keys=False)
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from escalation.scenario import schema
 from escalation.cli import main as cli
 from escalation.model.rules import RULES
+from escalation.scenario import schema
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "scenario-guide.md"
 TEXT = GUIDE.read_text(encoding="utf-8")
@@ -110,7 +110,7 @@ def test_the_practice_scenario_is_valid_and_runs(tmp_path):
 
 
 def test_the_guide_shows_ten_mistakes():
-    assert MISTAKES == [str(i) for i in range(1, 11)]
+    assert [str(i) for i in range(1, 11)] == MISTAKES
 
 
 @pytest.mark.parametrize("number", MISTAKES)

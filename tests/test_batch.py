@@ -20,8 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escalation.ensemble.batch import TASK_CHUNKS, chunk_rng, plan, run_batch
 from escalation.disclaimer import DISCLAIMER
+from escalation.ensemble.batch import TASK_CHUNKS, chunk_rng, plan, run_batch
 from escalation.model import END_STATES, Crisis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,8 +170,13 @@ def session_processes(sid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_workers_do_not_outlive_a_batch_killed_outright(tmp_path):
     out = tmp_path / "orphans"
-    proc = subprocess.Popen([sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", "4000", "--chunk", "125", "--workers", "2", "--out", str(out)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", "4000", "--chunk", "125", "--workers", "2", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not list((out / "chunks").glob("runs-*.parquet")):
@@ -246,7 +251,10 @@ def finished(tmp_path_factory):
     [
         (["--seed", 2, "--resume"], "holds other results (seed 1, not 2)"),
         (["--seed", 1], "already holds this batch (complete); add --resume"),
-        (["--seed", 1, "--resume", "--set", "actors.russia.risk_tolerence=0.5"], "unknown key 'risk_tolerence' in actors.russia (did you mean 'risk_tolerance'?)"),
+        (
+            ["--seed", 1, "--resume", "--set", "actors.russia.risk_tolerence=0.5"],
+            "unknown key 'risk_tolerence' in actors.russia (did you mean 'risk_tolerance'?)",
+        ),
         (["--seed", 1, "--resume", "--set", "actors.russia.risk_tolerance=1.5"], "nov-2024.yaml:"),
         (["--seed", 1, "--resume", "--set", "settings"], "expected KEY=VALUE"),
         (["--seed", 1, "--resume", "--executor", "not an address"], "expected 'local' or a Dask scheduler address"),
@@ -283,8 +291,8 @@ def test_resume_of_a_finished_batch_keeps_it(finished):
 
 
 def test_help_states_the_default_chunk(capsys):
-    from escalation.ensemble.batch import DEFAULT_CHUNK
     from escalation.cli import main
+    from escalation.ensemble.batch import DEFAULT_CHUNK
 
     with pytest.raises(SystemExit):
         main(["batch", "--help"])
@@ -313,8 +321,13 @@ def test_a_folder_locked_by_another_process_is_refused_and_left_alone(tmp_path):
     out = tmp_path / "busy"
     out.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from filelock import FileLock; import time; lock = FileLock({str(out / '.lock')!r}); lock.acquire(); print('held', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"from filelock import FileLock; import time; lock = FileLock({str(out / '.lock')!r}); lock.acquire(); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from escalation.scenario.problems import SHOWN, Problem, ScenarioError
 from escalation.errors import did_you_mean
 from escalation.scenario.loading import load_scenario_text
+from escalation.scenario.problems import SHOWN, Problem, ScenarioError
 from escalation.scenario.schema import Actor, Settings
 
 BASE = (Path(__file__).resolve().parent / "malformed" / "valid" / "tiny.yaml").read_text(encoding="utf-8")
@@ -97,7 +97,13 @@ def test_a_broken_event_is_set_aside_and_the_other_events_still_checked():
         "  - id: second\n    title: Second\n    status: hypothetical\n    source: {title: what-if}\n    chance: 0.1\n"
         "    effects:\n      - set_posture: {actor: rusia, rung: political_signalling}\n"
     )
-    err = problems(("    at: {date: 2024-11-17}\n", "    at: {date: 2024-11-17, turn: 2}\n"), ("      - set_capability: {actor: ukraine, max_rung: cross_border_strikes}\n", "      - set_capability: {actor: ukraine, max_rung: cross_border_strikes}\n" + extra))
+    err = problems(
+        ("    at: {date: 2024-11-17}\n", "    at: {date: 2024-11-17, turn: 2}\n"),
+        (
+            "      - set_capability: {actor: ukraine, max_rung: cross_border_strikes}\n",
+            "      - set_capability: {actor: ukraine, max_rung: cross_border_strikes}\n" + extra,
+        ),
+    )
     assert [str(p) for p in err.problems] == [
         "my.yaml:35:34: events[0].at: give exactly one of 'turn' or 'date'",
         "my.yaml:44:30: unknown actor 'rusia' (did you mean 'russia'?)",
@@ -197,7 +203,10 @@ def test_nan_and_infinity_are_refused_wherever_a_number_goes():
     err = problems(
         ("margin: 1.0", "margin: .nan"),  # a rule parameter
         ("    resolve: 0.8\n", "    resolve: .inf\n"),  # a bounded trait
-        ("max_rung: cross_border_strikes}", "max_rung: cross_border_strikes}\n      - set_trait: {actor: russia, trait: resolve, by: -.inf}"),  # an unbounded change
+        (
+            "max_rung: cross_border_strikes}",
+            "max_rung: cross_border_strikes}\n      - set_trait: {actor: russia, trait: resolve, by: -.inf}",
+        ),  # an unbounded change
     )
     assert [p.message for p in err.problems] == [
         "margin: expected an ordinary number, not .nan",
@@ -218,5 +227,7 @@ def test_a_near_miss_is_answered_with_how_to_write_it():
         "actors.russia.relations.adversaries: expected a list, got 'ukraine'; write [ukraine]",
         "events[0].at: expected a mapping (key: value lines), got 2024-11-17; write {date: 2024-11-17}",
     ]
-    assert [p.message for p in problems(("    at: {date: 2024-11-17}\n", "    at: 3\n")).problems] == ["events[0].at: expected a mapping (key: value lines), got 3; write {turn: 3}"]
+    assert [p.message for p in problems(("    at: {date: 2024-11-17}\n", "    at: 3\n")).problems] == [
+        "events[0].at: expected a mapping (key: value lines), got 3; write {turn: 3}"
+    ]
     assert [p.message for p in problems(("    resolve: 0.8\n", "    resolve: high\n")).problems] == ["actors.russia.resolve: expected a number, got 'high'"]

@@ -20,8 +20,8 @@ import functools
 import numpy as np
 from scipy import stats
 
-from escalation.scenario.loading import load_scenario
 from escalation.model import Crisis
+from escalation.scenario.loading import load_scenario
 
 WORLDS = 6_000
 SEED = 2024

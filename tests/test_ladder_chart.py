@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 import textwrap
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -95,9 +96,9 @@ def test_svg_carries_disclaimer_thresholds_actors_and_event_titles(run, tmp_path
 
 def test_png_and_pdf(run, tmp_path):
     png = ladder_chart(run, tmp_path / "ladder.png")
-    assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert Path(png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     pdf = ladder_chart(run, tmp_path / "ladder.pdf")
-    assert open(pdf, "rb").read(5) == b"%PDF-"
+    assert Path(pdf).read_bytes()[:5] == b"%PDF-"
 
 
 def test_a_game_not_yet_played_shows_starting_postures(tmp_path):

@@ -63,3 +63,14 @@ def test_a_results_folder_problem_is_a_results_error(tmp_path):
 
     with pytest.raises(ResultsError, match="not a results folder"):
         load_results(tmp_path)
+
+
+def test_a_project_with_its_own_sim_and_analysis_folders_does_not_shadow_the_package(tmp_path):
+    """The one import name is `escalation`: a research project's own analysis/ and sim/ stay its own."""
+    for folder in ("analysis", "sim"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("MINE = True\n")
+    code = "import analysis, sim, escalation.analysis.kinds as k, escalation; print(analysis.MINE, sim.MINE, bool(k.KINDS), escalation.Crisis.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True", "Crisis"]

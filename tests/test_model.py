@@ -9,14 +9,21 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
-from escalation.model.events import condition_mask
 from escalation.model.crisis import Crisis, logit_pick
+from escalation.model.events import condition_mask
 from escalation.scenario.schema import Condition
 
 
 def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", script=(), events=(), holder_active=True, **settings):
     """A scripted target watched by a red line of the holder (at strikes, promising a strategic-class strike)."""
-    line = {"id": "no_strikes", "watch": ["target"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": credibility, "grace": 2}
+    line = {
+        "id": "no_strikes",
+        "watch": ["target"],
+        "at": "cross_border_strikes",
+        "response": "strategic_conventional_strike",
+        "credibility": credibility,
+        "grace": 2,
+    }
     actors = {
         "holder": kit.actor("Holder", holder, "political_signalling", resolve=resolve, active=holder_active, red_lines=[line]),
         "target": kit.actor("Target", "scripted", "contained_war"),
@@ -103,7 +110,9 @@ def test_accident_rate_is_per_actor_and_turn(kit):
 
 
 def test_red_line_is_crossed_on_the_edge_and_erodes_when_unanswered(kit):
-    sc = holder_and_target(kit, credibility=0.8, script=[(1, "cross_border_strikes"), (5, "contained_war"), (7, "cross_border_strikes")], credibility_erosion=0.5)
+    sc = holder_and_target(
+        kit, credibility=0.8, script=[(1, "cross_border_strikes"), (5, "contained_war"), (7, "cross_border_strikes")], credibility_erosion=0.5
+    )
     history = line_history(Crisis(sc, rng=0))
     # crossed at 1 (two turns of grace), unanswered: halved at 3; staying over is no new crossing;
     # stepping back (5) and over again (7) is
@@ -111,13 +120,24 @@ def test_red_line_is_crossed_on_the_edge_and_erodes_when_unanswered(kit):
 
 
 def test_red_line_honoured_regains_credibility(kit):
-    sc = holder_and_target(kit, credibility=0.5, script=[(1, "cross_border_strikes")], events=[kit.move("holder", "strategic_conventional_strike", 2)], credibility_gain=0.2)
+    sc = holder_and_target(
+        kit, credibility=0.5, script=[(1, "cross_border_strikes")], events=[kit.move("holder", "strategic_conventional_strike", 2)], credibility_gain=0.2
+    )
     history = line_history(Crisis(sc, rng=0))
     assert history[1] == (2, 0.5) and history[3] == (0, 0.6)  # answered within grace: +20% of the missing 0.5
 
 
 def test_red_line_declared_while_already_violated_is_crossed_at_once(kit):
-    declare = kit.event("declare", 3, {"add_red_line": {"actor": "holder", "red_line": {"id": "late", "watch": ["target"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "grace": 2}}})
+    declare = kit.event(
+        "declare",
+        3,
+        {
+            "add_red_line": {
+                "actor": "holder",
+                "red_line": {"id": "late", "watch": ["target"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "grace": 2},
+            }
+        },
+    )
     sc = holder_and_target(kit, script=[(1, "cross_border_strikes")], events=[declare])
     model = Crisis(sc, rng=0)
     late = model.red_line("holder", "late")
@@ -168,7 +188,9 @@ def test_restrainers_hold_their_client_below_the_restraint_threshold(kit):
     def goes_nuclear(leverage):
         sc = kit.build(
             {
-                "client": kit.actor("Client", "reciprocal", "direct_nato_russia_clash", temperature=0.5, relations={"adversaries": ["enemy"], "restrainers": ["patron"]}),
+                "client": kit.actor(
+                    "Client", "reciprocal", "direct_nato_russia_clash", temperature=0.5, relations={"adversaries": ["enemy"], "restrainers": ["patron"]}
+                ),
                 "enemy": kit.actor("Enemy", "scripted", "theatre_nuclear_war"),
                 "patron": kit.actor("Patron", "scripted", "ceasefire_talks", leverage=leverage),
             },
@@ -191,7 +213,12 @@ def test_only_scripted_actors_or_binding_events_are_moved(kit):
 
 
 def test_withdrawn_permission_moves_the_actor_to_a_rung_it_can_take(kit):
-    player = kit.actor("Player", "scripted", "cross_border_strikes", capabilities={"rungs": ["ceasefire_talks", "contained_war", "political_signalling", "cross_border_strikes"]})
+    player = kit.actor(
+        "Player",
+        "scripted",
+        "cross_border_strikes",
+        capabilities={"rungs": ["ceasefire_talks", "contained_war", "political_signalling", "cross_border_strikes"]},
+    )
     sc = kit.build({"player": player}, [kit.event("ban", 1, {"set_capability": {"actor": "player", "max_rung": "expanded_arms_support"}})], turns=3)
     model = Crisis(sc, rng=0).run()
     assert model.path[:, 0, 0].tolist() == [4, 2, 2]  # 3 is within the new bound but out of its reach
@@ -214,8 +241,23 @@ def test_an_absent_actor_stands_on_no_rung_until_it_joins(kit):
 
 
 def test_conditional_and_stochastic_events(kit):
-    trigger = {"id": "answer", "title": "answer", "status": "hypothetical", "source": {"title": "test"}, "when": [{"actor": "a", "metric": "posture", "op": ">=", "value": "cross_border_strikes"}], "effects": [{"set_posture": {"actor": "b", "rung": "political_signalling"}}]}
-    coin = {"id": "coin", "title": "coin", "status": "hypothetical", "source": {"title": "test"}, "chance": 0.25, "window": {"start": 2, "end": 2}, "effects": [{"set_posture": {"actor": "c", "rung": "political_signalling"}}]}
+    trigger = {
+        "id": "answer",
+        "title": "answer",
+        "status": "hypothetical",
+        "source": {"title": "test"},
+        "when": [{"actor": "a", "metric": "posture", "op": ">=", "value": "cross_border_strikes"}],
+        "effects": [{"set_posture": {"actor": "b", "rung": "political_signalling"}}],
+    }
+    coin = {
+        "id": "coin",
+        "title": "coin",
+        "status": "hypothetical",
+        "source": {"title": "test"},
+        "chance": 0.25,
+        "window": {"start": 2, "end": 2},
+        "effects": [{"set_posture": {"actor": "c", "rung": "political_signalling"}}],
+    }
     sc = kit.build({k: kit.actor(k.upper(), "scripted") for k in "abc"}, [kit.move("a", "cross_border_strikes", 2), trigger, coin], turns=5)
     model = Crisis(sc, worlds=8000, rng=12, trajectories=True).run()
     assert (model.path[:2, 1] == 1).all() and (model.path[2:, 1] == 2).all()  # fires once an earlier event makes it hold

@@ -14,10 +14,10 @@ from scipy.stats import binomtest
 from escalation.analysis.kinds import KINDS
 from escalation.analysis.plots import draw, draw_actor_reach, draw_end_states, draw_fan, draw_reach, draw_survival
 from escalation.analysis.results import load_results
-from escalation.ensemble.batch import run_batch
 from escalation.disclaimer import DISCLAIMER
-from escalation.model import END_STATE_NAMES
+from escalation.ensemble.batch import run_batch
 from escalation.ensemble.sweep import run_sweep
+from escalation.model import END_STATE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 VARY = ["actors.russia.risk_tolerance=0.1:0.9", "settings.noise=0:1"]

@@ -60,7 +60,9 @@ def test_reciprocal_offset_stays_below_the_adversary(kit, seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_graduated_steps_down_and_answers_an_escalation_once(kit, seed):
-    sc = duel(kit, "graduated", player_posture="strategic_conventional_strike", opponent_posture="cross_border_strikes", script=[(2, "strategic_conventional_strike")])
+    sc = duel(
+        kit, "graduated", player_posture="strategic_conventional_strike", opponent_posture="cross_border_strikes", script=[(2, "strategic_conventional_strike")]
+    )
     # conciliatory steps 6 -> 5 -> 4 -> 3; the opponent's jump to 6 is answered in kind at turn 3; then GRIT resumes down to the floor
     assert played(sc, seed) == [5, 4, 3, 6, 5, 4, 3, 2, 1, 0, 0, 0]
     assert "answers an escalation" in decision_at(sc, 3)["why"]
@@ -95,7 +97,13 @@ def restrained(kit, script, **params):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_restraint_signals_while_its_client_is_past_the_alarm(kit, seed):
-    sc = restrained(kit, [(3, "strategic_conventional_strike"), (6, "cross_border_strikes")], calm="ceasefire_talks", signal="political_signalling", alarm="strategic_conventional_strike")
+    sc = restrained(
+        kit,
+        [(3, "strategic_conventional_strike"), (6, "cross_border_strikes")],
+        calm="ceasefire_talks",
+        signal="political_signalling",
+        alarm="strategic_conventional_strike",
+    )
     assert played(sc, seed, "guard") == [0, 0, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0]
     assert "presses" in decision_at(sc, 4, actor="guard")["why"]
     assert "calls for calm" in decision_at(sc, 1, actor="guard")["why"]
@@ -124,7 +132,9 @@ def test_alliance_floor_is_a_standing_commitment(kit, seed):
 
 def test_alliance_is_slowed_by_a_veto_player(kit):
     def climbs(leverage):
-        player = kit.actor("Player", "alliance", "contained_war", params={"offset": 0.0}, temperature=0.5, relations={"allies": ["ally"], "veto_players": ["veto"]})
+        player = kit.actor(
+            "Player", "alliance", "contained_war", params={"offset": 0.0}, temperature=0.5, relations={"allies": ["ally"], "veto_players": ["veto"]}
+        )
         ally = kit.actor("Ally", "scripted", relations={"adversaries": ["enemy"]})
         enemy = kit.actor("Enemy", "scripted", "political_signalling", relations={"adversaries": ["ally"]})
         veto = kit.actor("Veto", "scripted", "ceasefire_talks", leverage=leverage)

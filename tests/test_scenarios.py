@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from escalation.model import END_STATES, Crisis
 from escalation.model.actor import candidate_table
 from escalation.model.ladder import CompiledLadder
 from escalation.scenario.loading import load_ladder_file, load_scenario
-from escalation.model import END_STATES, Crisis
 from escalation.scenario.paths import shipped_ladders, shipped_scenarios
 
 SHIPPED = sorted(shipped_scenarios())
@@ -104,8 +104,18 @@ def test_invariants_hold_in_every_world_of_every_shipped_scenario(name, seed, wo
     last = model.path[-1].astype(np.int64)  # (actors, W), -1 where absent
     nobody_fighting = ~np.isin(last, fighting_levels).any(axis=0)
     expect = np.select(
-        [peak >= lad.threshold_level("nuclear_threshold"), peak >= lad.threshold_level("direct_nato_russia_war"), final >= lad.threshold_level("horizontal_escalation"), nobody_fighting],
-        [END_STATES.index("nuclear_use"), END_STATES.index("direct_nato_russia_war"), END_STATES.index("horizontal_escalation"), END_STATES.index("de_escalated")],
+        [
+            peak >= lad.threshold_level("nuclear_threshold"),
+            peak >= lad.threshold_level("direct_nato_russia_war"),
+            final >= lad.threshold_level("horizontal_escalation"),
+            nobody_fighting,
+        ],
+        [
+            END_STATES.index("nuclear_use"),
+            END_STATES.index("direct_nato_russia_war"),
+            END_STATES.index("horizontal_escalation"),
+            END_STATES.index("de_escalated"),
+        ],
         END_STATES.index("contained"),
     )
     assert np.array_equal(end, expect)

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from escalation.analysis.results import load_results
 from escalation.analysis.sensitivity import point_means, sobol_indices
 from escalation.ensemble.batch import execute
-from escalation.errors import InputError
-from escalation.scenario.problems import ScenarioError
-from escalation.scenario.overrides import Factor, apply
 from escalation.ensemble.sweep import describe, design, run_sweep
+from escalation.errors import InputError
+from escalation.scenario.overrides import Factor, apply
+from escalation.scenario.problems import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 

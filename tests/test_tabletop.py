@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from escalation.analysis.aar import write_report
-from escalation.scenario.loading import load_scenario
-from escalation.model import Crisis
 from escalation.errors import TabletopError
+from escalation.model import Crisis
+from escalation.scenario.loading import load_scenario
 from escalation.tabletop.session import Session, TurnInputs
 
 TURNS = 8
@@ -174,7 +174,7 @@ def test_end_closes_the_game_until_a_rewind():
 def test_seat_view_misperceives_others_without_touching_the_models_random_stream():
     looked, plain = session(humans=("ukraine", "russia")), session(humans=("ukraine", "russia"))
     views = []
-    for turn in range(3):
+    for _ in range(3):
         views.append(looked.perceived("ukraine"))
         assert looked.perceived("ukraine") == views[-1]  # the same reading in every browser
         assert views[-1]["ukraine"] == looked.level("ukraine")  # its own posture it knows
@@ -282,7 +282,7 @@ def test_the_report_tells_what_happened_and_why(tmp_path):
     assert report.chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert Session.load(report.session).to_json() == s.to_json()
     # every bot move is shown with its reason, every human decision as the class's
-    for turn, decisions in enumerate(s.log):
+    for decisions in s.log:
         for d in decisions:
             if not d["human"] and d["to"] != d["from"]:
                 assert f"because {d['why']}" in html.replace("&#x27;", "'")
@@ -290,7 +290,8 @@ def test_the_report_tells_what_happened_and_why(tmp_path):
     for decisions in s.log:  # and every bot that held, by name
         held = [s.model.actors[d["actor"]].label for d in decisions if not d["human"] and d["to"] == d["from"]]
         assert not held or f"Held their posture (the model): {', '.join(held)}." in html
-    assert html.count("Held their posture (the model): ") == sum(1 for decisions in s.log if any(not d["human"] and d["to"] == d["from"] for d in decisions)) > 0
+    holding = sum(1 for decisions in s.log if any(not d["human"] and d["to"] == d["from"] for d in decisions))
+    assert html.count("Held their posture (the model): ") == holding > 0
     assert "Inject played [documented]: Kim repeats his" in html.replace("&quot;", '"')
     assert "History beside your game, 17-26 November 2024" in html and "Oreshnik strike on Dnipro" in html
     # the comparison with the model's own runs states a share that the outcomes bear out

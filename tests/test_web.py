@@ -20,7 +20,16 @@ from escalation.disclaimer import DISCLAIMER
 from escalation.tabletop.session import Session
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 KEY = "test-key"
 WAIT = 20_000  # ms: generous for a loaded 2-core machine; a live update normally takes well under a second

@@ -12,7 +12,14 @@ def add_arguments(p) -> None:
 def add_engine_options(p) -> None:
     """The options batch and sweep share: execution, scenario changes, output folder."""
     add_execution_options(p)
-    p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="change a scenario value, e.g. --set actors.russia.risk_tolerance=0.6 (repeatable)")
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a scenario value, e.g. --set actors.russia.risk_tolerance=0.6 (repeatable)",
+    )
     p.add_argument("--out", metavar="DIR", help="results folder (default out/<command>-SCENARIO-seedN)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out, running only the missing chunks")
     p.add_argument("--trajectories", action="store_true", help="also keep every run's path in trajectories.parquet (for fan charts)")
@@ -35,8 +42,17 @@ def command_line() -> str:
 
 
 def engine_kwargs(args) -> dict:
-    return dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, sets=args.sets,
-                trajectories=args.trajectories, resume=args.resume, progress=args.progress, command=command_line())
+    return dict(
+        seed=args.seed,
+        workers=args.workers,
+        executor=args.executor,
+        chunk=args.chunk,
+        sets=args.sets,
+        trajectories=args.trajectories,
+        resume=args.resume,
+        progress=args.progress,
+        command=command_line(),
+    )
 
 
 def default_out(args, kind: str) -> str:

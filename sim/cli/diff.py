@@ -10,8 +10,8 @@ def add_arguments(p) -> None:
 
 def main(args) -> int:
     from escalation.scenario.diffing import diff_scenarios, diff_text
-    from escalation.scenario.problems import ScenarioError
     from escalation.scenario.loading import load_scenario
+    from escalation.scenario.problems import ScenarioError
 
     loaded, problems = [], []
     for name in (args.a, args.b):

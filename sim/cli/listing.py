@@ -8,10 +8,10 @@ def add_arguments(p) -> None:
 
 
 def main(args) -> int:
-    from escalation.scenario.problems import ScenarioError
+    from escalation.model.rules import RULES
     from escalation.scenario.loading import load_ladder_file, load_scenario
     from escalation.scenario.paths import shipped_ladders, shipped_scenarios
-    from escalation.model.rules import RULES
+    from escalation.scenario.problems import ScenarioError
 
     show = {args.what} if args.what else {"scenarios", "rules", "ladders"}
     if "scenarios" in show:

@@ -9,13 +9,17 @@ def add_arguments(p) -> None:
     p.add_argument("results", metavar="RESULTS_DIR", help="a folder written by `escalation batch` or `escalation sweep`")
     p.add_argument("--kind", default="report", metavar="KIND", help="; ".join(f"{k}: {v}" for k, v in KINDS.items()).replace("%", "%%") + " (default report)")
     p.add_argument("--out", metavar="FILE", help="a .png, .svg or .pdf file (.html for the report); default RESULTS_DIR/KIND.png")
-    p.add_argument("--metric", metavar="NAME", help="the outcome the sensitivity and response charts explain: peak_rung (default), final_rung, peak_ACTOR, end_STATE (share ending there) or cross_THRESHOLD (share crossing it)")
+    p.add_argument(
+        "--metric",
+        metavar="NAME",
+        help="the outcome the sensitivity and response charts explain: peak_rung (default), final_rung, peak_ACTOR, "
+        "end_STATE (share ending there) or cross_THRESHOLD (share crossing it)",
+    )
 
 
 def main(args) -> int:
     from escalation.analysis.render import plot
     from escalation.analysis.results import load_results
-
     from escalation.disclaimer import DISCLAIMER
 
     results = load_results(args.results)

@@ -15,9 +15,9 @@ def main(args) -> int:
 
     from escalation.cli import UsageError
     from escalation.disclaimer import DISCLAIMER
-    from escalation.scenario.loading import load_scenario
     from escalation.model import Crisis
     from escalation.model.narrative import narrative_text, summary_text
+    from escalation.scenario.loading import load_scenario
 
     if args.seed < 0:
         raise UsageError(f"--seed must be a whole number from 0 up, not {args.seed}")

@@ -26,10 +26,10 @@ def main(args) -> int:
     from pathlib import Path
 
     from escalation.cli import UsageError
+    from escalation.cli.play import new_session
     from escalation.disclaimer import DISCLAIMER
     from escalation.scenario.loading import load_scenario
     from escalation.tabletop.session import Session
-    from escalation.cli.play import new_session
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, not {args.port}")

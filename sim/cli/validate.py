@@ -10,8 +10,8 @@ def add_arguments(p) -> None:
 
 
 def main(args) -> int:
-    from escalation.scenario.problems import ScenarioError
     from escalation.scenario.loading import load_scenario
+    from escalation.scenario.problems import ScenarioError
 
     bad = 0
     for f in args.files:

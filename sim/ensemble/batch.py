@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from escalation.errors import InputError
+from escalation.disclaimer import DISCLAIMER
 from escalation.ensemble.executors import check_executor, open_pool
 from escalation.ensemble.progress import Progress
 from escalation.ensemble.runner import ScenarioRunner
 from escalation.ensemble.store import Store
-from escalation.disclaimer import DISCLAIMER
+from escalation.errors import InputError
 
 DEFAULT_CHUNK = 10_000  # worlds per model instance: large enough that per-turn Python overhead is small
 WORKER_LOST = (
@@ -64,7 +64,9 @@ class Task:
 def plan(points: int, runs: int, chunk: int) -> list[Task]:
     """Chunks of at most ``chunk`` worlds for ``runs`` runs of each point, grouped into tasks of at most
     ``chunk`` runs and :data:`TASK_CHUNKS` chunks."""
-    tasks, current, size = [], [], 0
+    tasks: list[Task] = []
+    current: list[Chunk] = []
+    size = 0
     for point in range(points):
         for block, start in enumerate(range(0, runs, chunk)):
             piece = Chunk(point, point * runs + start, min(chunk, runs - start), block)
@@ -188,7 +190,7 @@ def execute(runner, *, out, runs: int, seed: int = 0, chunk: int = DEFAULT_CHUNK
 def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajectories, sweep) -> None:
     """Keep a few tasks in flight; save each as it finishes, whatever the order."""
     queue = iter(remaining)
-    flying = {}
+    flying: dict = {}
 
     def fill():
         room = pool.capacity()
@@ -218,7 +220,7 @@ def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajector
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _version() -> str:

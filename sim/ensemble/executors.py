@@ -16,10 +16,10 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
 
 from escalation.errors import InputError
 
@@ -31,7 +31,7 @@ class InlineExecutor(Executor):
     """Runs each task as it is submitted, in this process: one worker, no start-up cost."""
 
     def submit(self, fn, /, *args, **kwargs):
-        future = Future()
+        future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
         except Exception as exc:
@@ -84,6 +84,7 @@ def open_pool(executor, workers: int | None, tasks: int):
         return
     import multiprocessing
 
+    context: multiprocessing.context.BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["escalation.ensemble.batch"])

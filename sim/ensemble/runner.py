@@ -17,8 +17,8 @@ import numpy as np
 import pyarrow as pa
 
 from escalation.errors import InputError
-from escalation.scenario.loading import load_document, resolve, scenario_from_document
 from escalation.model import END_STATES, Crisis
+from escalation.scenario.loading import load_document, resolve, scenario_from_document
 from escalation.scenario.overrides import Factor, apply, check_key, parse_range, parse_value, split_assignment, validated, value_at
 from escalation.scenario.schema import Scenario
 from escalation.scenario.yamlio import read_text

@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from escalation.errors import ResultsError
 from escalation.disclaimer import DISCLAIMER
+from escalation.errors import ResultsError
 
 # what makes two batches the same batch: any difference and the folder is refused
 IDENTITY = ("kind", "scenario", "seed", "runs", "chunk", "trajectories", "set", "sweep")
@@ -38,7 +38,7 @@ class Store:
         self.out = Path(out)
         self.parts = self.out / "chunks"
         self.manifest = manifest
-        self._lock = None
+        self._lock: FileLock | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -56,7 +56,9 @@ class Store:
             raise ResultsError(f"{self.out} holds other results ({differences}); choose another --out")
         if not resume:
             state = "complete" if old.get("status") == "complete" else "unfinished"
-            raise ResultsError(f"{self.out} already holds this batch ({state}); add --resume to {'keep' if state == 'complete' else 'finish'} it, or choose another --out")
+            raise ResultsError(
+                f"{self.out} already holds this batch ({state}); add --resume to {'keep' if state == 'complete' else 'finish'} it, or choose another --out"
+            )
         if old.get("status") == "complete":
             return set(range(self.manifest["tasks"]))
         return {i for i in self._part_files() if i < self.manifest["tasks"]}
@@ -151,7 +153,7 @@ def describe_differences(old: dict, new: dict) -> str:
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        if key == "scenario":
+        if key == "scenario" and isinstance(a, dict) and isinstance(b, dict):
             if a.get("name") != b.get("name"):
                 said.append(f"scenario '{a.get('name')}', not '{b.get('name')}'")
             else:

@@ -46,7 +46,9 @@ def design(factors, method: str, samples: int | None = None, seed: int = 0) -> n
         if samples < 2:
             raise InputError(f"--samples must be at least 2 (got {samples})")
         if method == "sobol" and samples & (samples - 1):
-            raise InputError(f"--samples {samples}: Sobol' sampling needs a power of two, such as {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}")
+            raise InputError(
+                f"--samples {samples}: Sobol' sampling needs a power of two, such as {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}"
+            )
         points = _salib(factors, method, samples, seed)
     for i, f in enumerate(factors):
         if f.integer:
@@ -105,9 +107,24 @@ def _salib(factors, method: str, samples: int, seed: int) -> np.ndarray:
     return latin.sample(spec, samples, seed=seed)
 
 
-def run_sweep(scenario="nov-2024", vary=(), *, method: str = "grid", samples: int | None = None, runs: int = 100, out, seed: int = 0,
-              workers: int | None = None, executor=None, chunk: int | None = None, sets=(), trajectories: bool = False,
-              resume: bool = False, progress: bool | None = None, command: str | None = None):
+def run_sweep(
+    scenario="nov-2024",
+    vary=(),
+    *,
+    method: str = "grid",
+    samples: int | None = None,
+    runs: int = 100,
+    out,
+    seed: int = 0,
+    workers: int | None = None,
+    executor=None,
+    chunk: int | None = None,
+    sets=(),
+    trajectories: bool = False,
+    resume: bool = False,
+    progress: bool | None = None,
+    command: str | None = None,
+):
     """Run ``runs`` replicates of each point of a sweep over ``vary`` (``KEY=LO:HI[:N]`` strings) into ``out``."""
     from escalation.ensemble.batch import DEFAULT_CHUNK, check_counts, execute
     from escalation.ensemble.executors import check_executor
@@ -121,5 +138,20 @@ def run_sweep(scenario="nov-2024", vary=(), *, method: str = "grid", samples: in
     factors = [runner.factor(v, levels_allowed=method in ("grid", "oat")) for v in vary]
     points = design(factors, method, samples, seed)
     sweep = describe(factors, method, samples if samples is not None else DEFAULT_SAMPLES.get(method), runs, points)
-    return execute(runner, out=out, runs=runs, seed=seed, chunk=chunk, points=points, factors=factors, sweep=sweep, fixed=runner.sets,
-                   trajectories=trajectories, workers=workers, executor=executor, resume=resume, progress=progress, command=command)
+    return execute(
+        runner,
+        out=out,
+        runs=runs,
+        seed=seed,
+        chunk=chunk,
+        points=points,
+        factors=factors,
+        sweep=sweep,
+        fixed=runner.sets,
+        trajectories=trajectories,
+        workers=workers,
+        executor=executor,
+        resume=resume,
+        progress=progress,
+        command=command,
+    )

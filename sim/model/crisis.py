@@ -20,9 +20,10 @@ reason. One rulebook serves both the classroom (W = 1) and batches (W = 10,000).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import mesa
 import numpy as np
@@ -191,7 +192,7 @@ class Crisis(mesa.Model):
         if self.turn >= self.turns:
             self.running = False
 
-    def run(self) -> "Crisis":
+    def run(self) -> Crisis:
         """Play every remaining turn."""
         while self.running:
             self.step()
@@ -288,10 +289,13 @@ class Crisis(mesa.Model):
 
     def _ask_human(self, a: ActorAgent) -> np.ndarray:
         legal = [self.ladder.ids[lv] for lv in a.legal_levels(0)]
+        if self.human is None:
+            raise ValueError(f"{a.label} is a human seat, but the model was given no human= callback")
         choice = self.human(self, a.key, legal)
         if choice not in legal:
             raise ValueError(f"{a.label} cannot move to '{choice}' now; legal moves: {', '.join(legal)}")
-        self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": self.ladder.level[choice], "why": "chosen by the players holding this seat", "rule": "human"})
+        why = "chosen by the players holding this seat"
+        self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": self.ladder.level[choice], "why": why, "rule": "human"})
         return np.full(self.worlds, self.ladder.level[choice], dtype=np.int64)
 
     def _why(self, a: ActorAgent, s: Situation, aim, owed, chosen: int, accident: bool) -> str:
@@ -337,7 +341,14 @@ class Crisis(mesa.Model):
         if self.explain:
             src = spec.source
             cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
-            self._say("event", spec.title + (f": {spec.text}" if spec.text else ""), actor=spec.actor, status=spec.status, source=cite, extra={"id": spec.id, "inject": inject})
+            self._say(
+                "event",
+                spec.title + (f": {spec.text}" if spec.text else ""),
+                actor=spec.actor,
+                status=spec.status,
+                source=cite,
+                extra={"id": spec.id, "inject": inject},
+            )
 
     def _check_red_lines(self) -> None:
         st = self.settings
@@ -346,12 +357,23 @@ class Crisis(mesa.Model):
             holder = self.actors[holder_key]
             u = self.rng.random(self.worlds)  # drawn for every line every turn: common random numbers
             crossed, honoured, eroded = rl.update(
-                live[rl.watch].max(axis=0), holder.posture, holder.active, holder.traits["resolve"], u, st.obligation, st.credibility_gain, st.credibility_erosion
+                live[rl.watch].max(axis=0),
+                holder.posture,
+                holder.active,
+                holder.traits["resolve"],
+                u,
+                st.obligation,
+                st.credibility_gain,
+                st.credibility_erosion,
             )
             if self.explain:
                 who = holder.label
                 if crossed[0]:
-                    self._say("red_line", f"{possessive(who)} red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns", actor=holder_key)
+                    self._say(
+                        "red_line",
+                        f"{possessive(who)} red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns",
+                        actor=holder_key,
+                    )
                 if honoured[0]:
                     self._say("red_line", f"{who} answers as promised on '{rl.id}'; credibility rises to {rl.credibility[0]:.2f}", actor=holder_key)
                 if eroded[0]:
@@ -398,22 +420,30 @@ class Crisis(mesa.Model):
             out[f"peak_{a.key}"] = a.peak.copy()
         return out
 
-    def _reporters(self) -> dict:
-        rep = {
+    def _reporters(self) -> dict[str, Callable[[Crisis], object]]:
+        rep: dict[str, Callable[[Crisis], object]] = {
             "peak_rung": lambda m: int(m.system_peak[0]),
             "peak_rung_name": lambda m: m.ladder.names[max(int(m.system_peak[0]), 0)],
             "end_state": lambda m: END_STATES[int(m.end_state()[0])],
             "system_rung": lambda m: int(m.system_rung[0]),
         }
         for i, tid in enumerate(self.ladder.threshold_ids):
-            rep[f"first_{tid}"] = lambda m, i=i: int(m.first_crossing[i, 0])
+            rep[f"first_{tid}"] = functools.partial(_first_crossing, i=i)
         for key in self.keys:
-            rep[f"peak_{key}"] = lambda m, k=key: int(m.actors[k].peak[0])
+            rep[f"peak_{key}"] = functools.partial(_actor_peak, key=key)
         return rep
 
 
+def _first_crossing(m: Crisis, i: int) -> int:
+    return int(m.first_crossing[i, 0])
+
+
+def _actor_peak(m: Crisis, key: str) -> int:
+    return int(m.actors[key].peak[0])
+
+
 def possessive(name: str) -> str:
-    """"Russia's", but "the United States'"."""
+    """ "Russia's", but "the United States'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 

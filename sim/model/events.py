@@ -42,8 +42,10 @@ class CompiledEvent:
         self.spec, self.id = spec, spec.id
         sc = model.scenario
         self.turn = None
-        if spec.at is not None:
-            self.turn = spec.at.turn if spec.at.turn is not None else sc.turn_of(spec.at.date)
+        if spec.at is not None and spec.at.turn is not None:
+            self.turn = spec.at.turn
+        elif spec.at is not None and spec.at.date is not None:
+            self.turn = sc.turn_of(spec.at.date)
         w = spec.window
         self.first = sc.turn_at(w.start, 0) if w else 0
         self.last = sc.turn_at(w.end, sc.turns - 1) if w else sc.turns - 1
@@ -62,7 +64,7 @@ class CompiledEvent:
         mask = np.ones(model.worlds, dtype=bool)
         for cond in spec.when or ():
             mask &= condition_mask(model, cond)
-        if draw is not None:
+        if draw is not None and spec.chance is not None:
             mask &= draw < spec.chance
         if spec.once:
             mask &= ~self.fired

@@ -28,7 +28,7 @@ class CompiledLadder:
     fighting: np.ndarray  # per level: does standing there mean taking part in the fighting?
 
     @classmethod
-    def build(cls, spec: Ladder) -> "CompiledLadder":
+    def build(cls, spec: Ladder) -> CompiledLadder:
         level = {r.id: r.level for r in spec.rungs}
         t_levels = np.array([level[t.at] for t in spec.thresholds], dtype=np.int64)
         weights = np.array([t.weight for t in spec.thresholds])

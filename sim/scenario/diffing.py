@@ -8,9 +8,10 @@ value left to its default and the same value written out are the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from escalation.scenario.schema import Actor, Event, Ladder, Scenario
+from escalation.scenario.schema import Actor, Happening, Ladder, Scenario
 
 SECTIONS = ("scenario", "settings", "ladder", "actors", "events", "injects")
 _TIMING = ("at", "when", "chance", "window", "once")
@@ -80,7 +81,11 @@ def _actors(a: dict[str, Actor], b: dict[str, Actor]) -> list[str]:
         old, new = a[k], b[k]
         scalars = [n for n in Actor.model_fields if n not in ("params", "capabilities", "relations", "red_lines")]
         out += _fields(old, new, scalars, f"{k}.")
-        out += [f"{k}.params.{n}: {_show(old.params.get(n))} -> {_show(new.params.get(n))}" for n in _keys(old.params, new.params) if old.params.get(n) != new.params.get(n)]
+        out += [
+            f"{k}.params.{n}: {_show(old.params.get(n))} -> {_show(new.params.get(n))}"
+            for n in _keys(old.params, new.params)
+            if old.params.get(n) != new.params.get(n)
+        ]
         out += _fields(old.capabilities, new.capabilities, type(old.capabilities).model_fields, f"{k}.capabilities.")
         for rel in type(old.relations).model_fields:
             was, now = getattr(old.relations, rel), getattr(new.relations, rel)
@@ -92,7 +97,7 @@ def _actors(a: dict[str, Actor], b: dict[str, Actor]) -> list[str]:
     return out
 
 
-def _happenings(a: list[Event], b: list[Event]) -> list[str]:
+def _happenings(a: Sequence[Happening], b: Sequence[Happening]) -> list[str]:
     before, after = {e.id: e for e in a}, {e.id: e for e in b}
     out = [f"added {k} ({v.status}, {_timing(v)}): {v.title}" for k, v in after.items() if k not in before]
     out += [f"removed {k} ({_timing(v)}): {v.title}" for k, v in before.items() if k not in after]
@@ -117,7 +122,9 @@ def _effects(old: list, new: list) -> list[str]:
             gone.remove(fx)
             came.remove(twin)
             before, after = (_leaves(getattr(e, e.kind).model_dump(exclude_none=True)) for e in (fx, twin))
-            out += [f"effect {_effect(fx)}: {n}: {_show(before.get(n))} -> {_show(after.get(n))}" for n in _keys(before, after) if before.get(n) != after.get(n)]
+            out += [
+                f"effect {_effect(fx)}: {n}: {_show(before.get(n))} -> {_show(after.get(n))}" for n in _keys(before, after) if before.get(n) != after.get(n)
+            ]
     out += [f"effect removed: {_effect(fx)}" for fx in gone] + [f"effect added: {_effect(fx)}" for fx in came]
     return out or ["effects reordered"]
 
@@ -155,7 +162,10 @@ def _timing(ev) -> str:
     if getattr(ev, "chance", None) is not None:
         parts.append(f"chance {_show(ev.chance)} a turn")
     if ev.window is not None and (ev.window.start is not None or ev.window.end is not None):
-        parts.append(f"from {_show(ev.window.start) if ev.window.start is not None else 'the start'} to {_show(ev.window.end) if ev.window.end is not None else 'the end'}")
+        parts.append(
+            f"from {_show(ev.window.start) if ev.window.start is not None else 'the start'} "
+            f"to {_show(ev.window.end) if ev.window.end is not None else 'the end'}"
+        )
     if getattr(ev, "once", True) is False:
         parts.append("repeatable")
     return ", ".join(parts) or "any time"

@@ -210,9 +210,7 @@ def _existing(doc, path) -> tuple:
     """The longest prefix of ``path`` that is there in ``doc``."""
     node = doc
     for i, part in enumerate(path):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
             return tuple(path[:i])
@@ -239,7 +237,8 @@ def _replaced(node, path, value=_GONE):
     head, rest = path[0], path[1:]
     if isinstance(node, dict):
         copy = MarkedDict(node)
-        copy.mark, copy.key_marks, copy.value_marks = getattr(node, "mark", (1, 1)), dict(getattr(node, "key_marks", {})), dict(getattr(node, "value_marks", {}))
+        copy.mark = getattr(node, "mark", (1, 1))
+        copy.key_marks, copy.value_marks = dict(getattr(node, "key_marks", {})), dict(getattr(node, "value_marks", {}))
         if rest:
             copy[head] = _replaced(node[head], rest, value)
         elif value is _GONE:
@@ -248,15 +247,15 @@ def _replaced(node, path, value=_GONE):
         else:
             copy[head] = value
         return copy
-    copy = MarkedList(node)
-    copy.mark, copy.marks = getattr(node, "mark", (1, 1)), list(getattr(node, "marks", [(1, 1)] * len(node)))
+    items = MarkedList(node)
+    items.mark, items.marks = getattr(node, "mark", (1, 1)), list(getattr(node, "marks", [(1, 1)] * len(node)))
     if rest:
-        copy[head] = _replaced(node[head], rest, value)
+        items[head] = _replaced(node[head], rest, value)
     elif value is _GONE:
-        del copy[head], copy.marks[head]
+        del items[head], items.marks[head]
     else:
-        copy[head] = value
-    return copy
+        items[head] = value
+    return items
 
 
 def _kind(value) -> str:

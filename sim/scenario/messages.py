@@ -19,8 +19,8 @@ import annotated_types as at
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from escalation.scenario.problems import Finding
 from escalation.errors import did_you_mean, one_of
+from escalation.scenario.problems import Finding
 
 NAME_RULES = {
     r"^[a-z][a-z0-9_]*$": "lower-case letters, digits and '_', starting with a letter",
@@ -40,7 +40,7 @@ def findings(model: type[BaseModel], data, exc: ValidationError, prefix: tuple =
     return _findings(model, data, errors, prefix)
 
 
-def _findings(model, data, errors: list[dict], prefix: tuple) -> list[Finding]:
+def _findings(model, data, errors: typing.Sequence[typing.Mapping], prefix: tuple) -> list[Finding]:
     paths = [data_path(data, err["loc"]) for err in errors]
     unknown = {(path[:-1], path[-1]) for err, (path, _) in zip(errors, paths) if err["type"] == "extra_forbidden"}
     out, seen = [], set()
@@ -64,10 +64,7 @@ def data_path(data, loc) -> tuple[tuple, bool]:
     for part in loc:
         if part == "[key]":
             at_key = True
-        elif isinstance(node, dict) and _hashable(part) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        elif isinstance(node, dict) and _hashable(part) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
         elif not _is_tag(part):
@@ -78,7 +75,7 @@ def data_path(data, loc) -> tuple[tuple, bool]:
 
 def annotation_at(model, path) -> tuple[typing.Any, list]:
     """The annotation reached by following ``path`` from ``model``, and its constraints."""
-    tp, meta = model, []
+    tp, meta = model, []  # type: tuple[typing.Any, list]
     for part in path:
         tp, meta = _unannotated(tp, meta)
         tp = _member(tp, part)
@@ -353,7 +350,8 @@ def _is_model(tp) -> bool:
 
 def _is_tag(part) -> bool:
     # pydantic names union members in ``loc``: 'str', 'int', 'Ladder', 'function-after[...]', ...
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part or "-" in part or part in ("str", "int", "float", "bool", "date", "none", "list", "dict"))
+    tags = ("str", "int", "float", "bool", "date", "none", "list", "dict")
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or "-" in part or part in tags)
 
 
 def _hashable(part) -> bool:

@@ -17,12 +17,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from escalation.scenario.problems import Problem, ScenarioError
 from escalation.errors import InputError, did_you_mean
+from escalation.scenario.problems import Problem, ScenarioError
 from escalation.scenario.schema import Scenario
 from escalation.scenario.yamlio import MarkedDict, MarkedList
-
-
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,9 @@ def check_key(doc, key: str, option: str) -> Key:
     parts = key.split(".")
     if any(not p for p in parts):
         raise InputError(f"{option} {key}: a key is names joined by dots, such as actors.russia.risk_tolerance")
-    tp, node, path = Scenario, doc, []
+    tp: typing.Any = Scenario
+    node, path = doc, []
+    step: str | int
     for i, part in enumerate(parts):
         where = ".".join(parts[:i]) or "the scenario"
         tp = _choose(tp, node)
@@ -135,7 +135,10 @@ def check_key(doc, key: str, option: str) -> Key:
             elif part in ids:
                 step = ids.index(part)
             else:
-                raise InputError(f"{option} {key}: no item '{part}' in {where}{did_you_mean(part, ids)}" + (f"; its ids are: {', '.join(map(str, ids))}" if ids else " (it is empty)"))
+                raise InputError(
+                    f"{option} {key}: no item '{part}' in {where}{did_you_mean(part, ids)}"
+                    + (f"; its ids are: {', '.join(map(str, ids))}" if ids else " (it is empty)")
+                )
             tp = typing.get_args(tp)[0]
         else:
             raise InputError(f"{option} {key}: {where} is a single value; it has no key '{part}'")
@@ -196,10 +199,10 @@ def apply(doc, path: tuple, value):
         return value
     head, rest = path[0], path[1:]
     if isinstance(doc, list):
-        out = MarkedList(doc)
-        out.mark, out.marks = getattr(doc, "mark", (1, 1)), list(getattr(doc, "marks", []))
-        out[head] = apply(doc[head], rest, value)
-        return out
+        items = MarkedList(doc)
+        items.mark, items.marks = getattr(doc, "mark", (1, 1)), list(getattr(doc, "marks", []))
+        items[head] = apply(doc[head], rest, value)
+        return items
     out = MarkedDict(doc if isinstance(doc, dict) else {})
     out.mark = getattr(doc, "mark", (1, 1))
     out.key_marks = dict(getattr(doc, "key_marks", {}))
@@ -232,4 +235,3 @@ def value_at(scenario, path: tuple):
     for part in path:
         node = node[part] if isinstance(node, (dict, list)) else getattr(node, part)
     return node
-

@@ -77,10 +77,10 @@ class ScenarioError(InputError):
         return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def at(cls, file: str, line: int, col: int, message: str, help: str = "") -> "ScenarioError":
+    def at(cls, file: str, line: int, col: int, message: str, help: str = "") -> ScenarioError:
         return cls([Problem(file, line, col, message, help)])
 
-    def with_source(self, file: str, text: str) -> "ScenarioError":
+    def with_source(self, file: str, text: str) -> ScenarioError:
         """The same problems, those in ``file`` that are shown carrying their line of ``text``."""
         lines = text.splitlines()
         shown = [replace(p, excerpt=lines[p.line - 1]) if p.file == file and 0 < p.line <= len(lines) else p for p in self.problems[:SHOWN]]

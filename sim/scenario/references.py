@@ -92,7 +92,13 @@ def check_ladder(sc: Scenario, names: Names) -> None:
             names.add(Finding(("ladder",), f"the ladder must define the threshold '{need}' (outcomes are classified by it)"))
     value = sc.settings.restraint_threshold
     if value not in names.thresholds:
-        names.add(Finding(("settings", "restraint_threshold"), f"unknown threshold '{value}'{did_you_mean(value, names.thresholds)}", help=f"allowed: {one_of(names.thresholds)}"))
+        names.add(
+            Finding(
+                ("settings", "restraint_threshold"),
+                f"unknown threshold '{value}'{did_you_mean(value, names.thresholds)}",
+                help=f"allowed: {one_of(names.thresholds)}",
+            )
+        )
 
 
 def check_actor(key: str, a: Actor, names: Names) -> None:
@@ -110,7 +116,13 @@ def check_actor(key: str, a: Actor, names: Names) -> None:
 
 def check_rule(base: tuple, a: Actor, names: Names) -> None:
     if a.rule not in RULEBOOK:
-        names.add(Finding((*base, "rule"), f"unknown rule '{a.rule}'{did_you_mean(a.rule, RULEBOOK)}", help=f"allowed: {one_of(sorted(RULEBOOK))} (`escalation list rules` describes them)"))
+        names.add(
+            Finding(
+                (*base, "rule"),
+                f"unknown rule '{a.rule}'{did_you_mean(a.rule, RULEBOOK)}",
+                help=f"allowed: {one_of(sorted(RULEBOOK))} (`escalation list rules` describes them)",
+            )
+        )
     else:
         for f in check_params(RULEBOOK[a.rule], a.params, (*base, "params"), names):
             names.add(f)
@@ -178,7 +190,11 @@ def check_timing(sc: Scenario, base: tuple, ev, names: Names) -> None:
             if hasattr(value, "year") and not sc.start <= value <= sc.end:
                 names.add(Finding((*base, "window", end), f"{value} is outside the scenario ({span})", help=f"allowed: a date from {span}, or a turn number"))
             elif isinstance(value, int) and value >= turns:
-                names.add(Finding((*base, "window", end), f"turn {value} is past the last turn ({turns - 1})", help=f"allowed: a turn from 0 to {turns - 1}, or a date"))
+                names.add(
+                    Finding(
+                        (*base, "window", end), f"turn {value} is past the last turn ({turns - 1})", help=f"allowed: a turn from 0 to {turns - 1}, or a date"
+                    )
+                )
 
 
 def check_conditions(base: tuple, conditions, names: Names) -> None:

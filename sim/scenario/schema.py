@@ -9,15 +9,18 @@ are plain strings here; :mod:`escalation.scenario.references` checks them agains
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="A lower-case name: letters, digits and '_'.")]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
-CATEGORIES = ("de-escalation", "status quo", "posturing", "non-violent escalation", "violent escalation", "nuclear")
-TRAITS = ("resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage")
+Category = Literal["de-escalation", "status quo", "posturing", "non-violent escalation", "violent escalation", "nuclear"]
+Trait = Literal["resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage"]
+Metric = Literal["posture", "peak", "active", "credibility", "turn", "resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage"]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+TRAITS: tuple[str, ...] = get_args(Trait)
 # Thresholds the outcome classification relies on; a custom ladder must name them.
 REQUIRED_THRESHOLDS = ("horizontal_escalation", "direct_nato_russia_war", "nuclear_threshold")
 
@@ -43,12 +46,16 @@ class Rung(Strict):
     id: Id = Field(description="The rung's name, used by actors, red lines and events.", examples=["cross_border_strikes"])
     level: int = Field(ge=0, le=100, description="Position on the ladder, 0 at the bottom, consecutive.", examples=[4])
     name: str = Field(min_length=1, description="The rung's title, as charts and narratives show it.", examples=["Cross-border conventional strikes"])
-    description: str = Field(min_length=1, description="One line saying what the rung means.", examples=["Long-range strikes on the adversary's own territory."])
-    category: Literal[CATEGORIES] = Field(description="The kind of step the rung is, from de-escalation to nuclear.", examples=["violent escalation"])
-    kahn: KahnRung = Field(description="The nearest rung of Herman Kahn's 44-rung ladder.", examples=[{"rung": 13, "name": "Large compound escalation", "group": "Intense crises"}])
+    description: str = Field(
+        min_length=1, description="One line saying what the rung means.", examples=["Long-range strikes on the adversary's own territory."]
+    )
+    category: Category = Field(description="The kind of step the rung is, from de-escalation to nuclear.", examples=["violent escalation"])
+    kahn: KahnRung = Field(
+        description="The nearest rung of Herman Kahn's 44-rung ladder.", examples=[{"rung": 13, "name": "Large compound escalation", "group": "Intense crises"}]
+    )
     mid: int = Field(ge=1, le=5, description="Correlates of War MID hostility level, 1-5.", examples=[4])
     goldstein: float = Field(ge=-10, le=10, description="Goldstein conflict-cooperation weight, -10..+10.", examples=[-9.2])
-    rivera: Literal[CATEGORIES] = Field(description="Escalation-score category of Rivera et al. (2024).", examples=["violent escalation"])
+    rivera: Category = Field(description="Escalation-score category of Rivera et al. (2024).", examples=["violent escalation"])
 
 
 class Threshold(Strict):
@@ -61,12 +68,39 @@ class Threshold(Strict):
 
 
 _RUNGS_EXAMPLE = [
-    {"id": "ceasefire_talks", "level": 0, "name": "Ceasefire talks", "description": "Calls for talks, ceasefire proposals.", "category": "de-escalation",
-     "kahn": {"rung": 1, "name": "Ostensible crisis", "group": "Subcrisis maneuvering"}, "mid": 1, "goldstein": 4.0, "rivera": "de-escalation"},
-    {"id": "contained_war", "level": 1, "name": "Contained war inside Ukraine", "description": "Large conventional war confined to Ukraine.", "category": "status quo",
-     "kahn": {"rung": 12, "name": "Large conventional war (or actions)", "group": "Intense crises"}, "mid": 5, "goldstein": -10.0, "rivera": "status quo"},
-    {"id": "political_signalling", "level": 2, "name": "Political signalling and warnings", "description": "Public warnings and threats of retaliation.", "category": "posturing",
-     "kahn": {"rung": 3, "name": "Solemn and formal declarations", "group": "Subcrisis maneuvering"}, "mid": 2, "goldstein": -4.4, "rivera": "posturing"},
+    {
+        "id": "ceasefire_talks",
+        "level": 0,
+        "name": "Ceasefire talks",
+        "description": "Calls for talks, ceasefire proposals.",
+        "category": "de-escalation",
+        "kahn": {"rung": 1, "name": "Ostensible crisis", "group": "Subcrisis maneuvering"},
+        "mid": 1,
+        "goldstein": 4.0,
+        "rivera": "de-escalation",
+    },
+    {
+        "id": "contained_war",
+        "level": 1,
+        "name": "Contained war inside Ukraine",
+        "description": "Large conventional war confined to Ukraine.",
+        "category": "status quo",
+        "kahn": {"rung": 12, "name": "Large conventional war (or actions)", "group": "Intense crises"},
+        "mid": 5,
+        "goldstein": -10.0,
+        "rivera": "status quo",
+    },
+    {
+        "id": "political_signalling",
+        "level": 2,
+        "name": "Political signalling and warnings",
+        "description": "Public warnings and threats of retaliation.",
+        "category": "posturing",
+        "kahn": {"rung": 3, "name": "Solemn and formal declarations", "group": "Subcrisis maneuvering"},
+        "mid": 2,
+        "goldstein": -4.4,
+        "rivera": "posturing",
+    },
 ]
 
 
@@ -75,7 +109,9 @@ class Ladder(Strict):
 
     id: Id = Field(description="The ladder's name.", examples=["default"])
     name: str = Field(min_length=1, description="The ladder's title.", examples=["Stylised Russia-Ukraine ladder"])
-    description: str = Field("", description="What the ladder covers, in a sentence.", examples=["Twelve rungs from ceasefire talks to a strategic nuclear exchange."])
+    description: str = Field(
+        "", description="What the ladder covers, in a sentence.", examples=["Twelve rungs from ceasefire talks to a strategic nuclear exchange."]
+    )
     rungs: list[Rung] = Field(min_length=3, description="The rungs from the bottom (level 0) up.", examples=[_RUNGS_EXAMPLE])
     thresholds: list[Threshold] = Field(
         min_length=1,
@@ -103,7 +139,9 @@ class Capabilities(Strict):
 
     min_rung: Id | None = Field(None, description="The lowest rung the actor can take (default: the ladder's bottom).", examples=["ceasefire_talks"])
     max_rung: Id | None = Field(None, description="The highest rung the actor can take (default: the ladder's top).", examples=["cross_border_strikes"])
-    rungs: list[Id] | None = Field(None, description="An explicit list of reachable rungs, instead of a range.", examples=[["ceasefire_talks", "political_signalling"]])
+    rungs: list[Id] | None = Field(
+        None, description="An explicit list of reachable rungs, instead of a range.", examples=[["ceasefire_talks", "political_signalling"]]
+    )
 
 
 class Relations(Strict):
@@ -112,8 +150,12 @@ class Relations(Strict):
     adversaries: list[Id] = Field(default_factory=list, description="Actors whose postures it reacts to as threats.", examples=[["ukraine"]])
     allies: list[Id] = Field(default_factory=list, description="Actors whose needs it mirrors (alliance rule).", examples=[["europe"]])
     patrons: list[Id] = Field(default_factory=list, description="Actors that back it (it is their client).", examples=[["united_states"]])
-    restrainers: list[Id] = Field(default_factory=list, description="Actors whose leverage weighs against its crossing the restraint threshold.", examples=[["china"]])
-    veto_players: list[Id] = Field(default_factory=list, description="Actors whose leverage slows its escalation (a veto inside an alliance).", examples=[["hungary"]])
+    restrainers: list[Id] = Field(
+        default_factory=list, description="Actors whose leverage weighs against its crossing the restraint threshold.", examples=[["china"]]
+    )
+    veto_players: list[Id] = Field(
+        default_factory=list, description="Actors whose leverage slows its escalation (a veto inside an alliance).", examples=[["hungary"]]
+    )
 
 
 class RedLine(Strict):
@@ -125,7 +167,9 @@ class RedLine(Strict):
     response: Id = Field(description="The rung the holder promises to reach in response.", examples=["strategic_conventional_strike"])
     credibility: Unit = Field(0.7, description="How believable the threat is, 0-1; it erodes each time the line is crossed unanswered.", examples=[0.7])
     grace: int = Field(2, ge=1, le=30, description="Turns the holder has to respond before credibility erodes.", examples=[2])
-    text: str = Field("", description="The red line in words, as declared.", examples=["Strikes inside Russia with Western missiles mean NATO is at war with Russia."])
+    text: str = Field(
+        "", description="The red line in words, as declared.", examples=["Strikes inside Russia with Western missiles mean NATO is at war with Russia."]
+    )
 
     @field_validator("watch", mode="before")
     @classmethod
@@ -143,7 +187,9 @@ class Actor(Strict):
     active: bool = Field(True, description="Whether it takes part from the start (an event can add it later).", examples=[True])
     resolve: Unit = Field(0.5, description="Determination to stand firm and honour red lines, 0-1.", examples=[0.8])
     risk_tolerance: Unit = Field(0.5, description="Willingness to accept escalation risk, 0-1.", examples=[0.6])
-    temperature: float = Field(0.5, gt=0.0, le=10.0, description="Randomness of choice (logit temperature): low is deliberate, high is erratic.", examples=[0.4])
+    temperature: float = Field(
+        0.5, gt=0.0, le=10.0, description="Randomness of choice (logit temperature): low is deliberate, high is erratic.", examples=[0.4]
+    )
     cost_sensitivity: float = Field(1.0, ge=0.0, le=10.0, description="How much the cost of crossing thresholds weighs.", examples=[1.0])
     leverage: Unit = Field(0.0, description="Influence it exerts as a restrainer or veto player, 0-1.", examples=[0.6])
     max_step: int = Field(1, ge=1, le=5, description="Most rungs it can climb in one turn.", examples=[2])
@@ -160,7 +206,18 @@ class Actor(Strict):
     red_lines: list[RedLine] = Field(
         default_factory=list,
         description="Its declared red lines (doctrine).",
-        examples=[[{"id": "western_missiles_inside_russia", "watch": ["ukraine"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": 0.6, "grace": 3}]],
+        examples=[
+            [
+                {
+                    "id": "western_missiles_inside_russia",
+                    "watch": ["ukraine"],
+                    "at": "cross_border_strikes",
+                    "response": "strategic_conventional_strike",
+                    "credibility": 0.6,
+                    "grace": 3,
+                }
+            ]
+        ],
     )
 
 
@@ -172,7 +229,9 @@ class Source(Strict):
 
     seed: str | None = Field(None, description="Seed file name in shared/seeds (documented events must give one).", examples=["003_8c7dbb1329846943.txt"])
     title: str = Field(min_length=1, description="Article title or gist.", examples=["Escalation Peaks: A Pivotal Week in the Ukraine-Russia Conflict"])
-    date: str | None = Field(None, description="Date of the event as the source gives it; [brackets] for a widely reported date the article implies.", examples=["[2024-11-19]"])
+    date: str | None = Field(
+        None, description="Date of the event as the source gives it; [brackets] for a widely reported date the article implies.", examples=["[2024-11-19]"]
+    )
 
 
 class When(Strict):
@@ -199,7 +258,7 @@ class Condition(Strict):
     """A structured test on the state: ACTOR's METRIC compared with VALUE (never code)."""
 
     actor: Id = Field(description="An actor id, or 'system' for the whole crisis.", examples=["russia"])
-    metric: Literal["posture", "peak", "active", "credibility", "turn", *TRAITS] = Field(
+    metric: Metric = Field(
         description="What is measured: the actor's posture or peak rung, whether it is active, a red line's credibility, the turn, or a trait.",
         examples=["posture"],
     )
@@ -220,7 +279,7 @@ class SetTrait(Strict):
     """Change one of an actor's traits: give a new ``value`` or a change ``by``."""
 
     actor: Id = Field(description="The actor whose trait changes.", examples=["united_states"])
-    trait: Literal[TRAITS] = Field(description="Which trait changes.", examples=["resolve"])
+    trait: Trait = Field(description="Which trait changes.", examples=["resolve"])
     value: float | None = Field(None, description="New value.", examples=[0.3])
     by: float | None = Field(None, description="Change by this amount (clipped to the trait's range).", examples=[-0.3])
 
@@ -262,15 +321,26 @@ EFFECT_KINDS = ("set_posture", "set_trait", "set_capability", "add_red_line", "r
 class Effect(Strict):
     """Exactly one change to the world."""
 
-    set_posture: SetPosture | None = Field(None, description="Move an actor to a rung.", examples=[{"actor": "russia", "rung": "strategic_conventional_strike"}])
-    set_trait: SetTrait | None = Field(None, description="Change a trait (a change of leader, of mood).", examples=[{"actor": "united_states", "trait": "resolve", "value": 0.3}])
+    set_posture: SetPosture | None = Field(
+        None, description="Move an actor to a rung.", examples=[{"actor": "russia", "rung": "strategic_conventional_strike"}]
+    )
+    set_trait: SetTrait | None = Field(
+        None, description="Change a trait (a change of leader, of mood).", examples=[{"actor": "united_states", "trait": "resolve", "value": 0.3}]
+    )
     set_capability: SetCapability | None = Field(
-        None, description="Widen or narrow the rungs an actor can reach (a permission granted).", examples=[{"actor": "ukraine", "max_rung": "cross_border_strikes"}]
+        None,
+        description="Widen or narrow the rungs an actor can reach (a permission granted).",
+        examples=[{"actor": "ukraine", "max_rung": "cross_border_strikes"}],
     )
     add_red_line: AddRedLine | None = Field(
         None,
         description="Declare a new red line (doctrine change).",
-        examples=[{"actor": "russia", "red_line": {"id": "joint_attack_doctrine", "watch": ["ukraine"], "at": "cross_border_strikes", "response": "nuclear_signalling"}}],
+        examples=[
+            {
+                "actor": "russia",
+                "red_line": {"id": "joint_attack_doctrine", "watch": ["ukraine"], "at": "cross_border_strikes", "response": "nuclear_signalling"},
+            }
+        ],
     )
     remove_red_line: RemoveRedLine | None = Field(None, description="Withdraw a red line.", examples=[{"actor": "russia", "red_line": "strike_the_suppliers"}])
     add_actor: Id | None = Field(None, description="Bring an inactive actor into the crisis.", examples=["north_korea"])
@@ -297,9 +367,17 @@ class Happening(Strict):
     status: Literal["documented", "hypothetical"] = Field(description="Documented in the seed articles, or a what-if.", examples=["documented"])
     source: Source = Field(
         description="Where it comes from: the seed article (required when documented), or the what-if it belongs to.",
-        examples=[{"seed": "001_2144309efa135f52.txt", "title": "NATO schedules emergency NATO-Ukraine talks after the Oreshnik strike on Dnipro", "date": "[2024-11-21]"}],
+        examples=[
+            {
+                "seed": "001_2144309efa135f52.txt",
+                "title": "NATO schedules emergency NATO-Ukraine talks after the Oreshnik strike on Dnipro",
+                "date": "[2024-11-21]",
+            }
+        ],
     )
-    text: str = Field("", description="Narrative shown when it happens.", examples=["An experimental intermediate-range missile hits a military facility in Dnipro."])
+    text: str = Field(
+        "", description="Narrative shown when it happens.", examples=["An experimental intermediate-range missile hits a military facility in Dnipro."]
+    )
     effects: list[Effect] = Field(
         default_factory=list,
         description="What it changes, each effect a one-key mapping (none: it is only narrated).",
@@ -318,7 +396,9 @@ class Event(Happening):
 
     at: When | None = Field(None, description="Scripted: happens at this turn or date.", examples=[{"date": "2024-11-21"}])
     when: list[Condition] | None = Field(
-        None, description="Conditional: happens once all conditions hold.", examples=[[{"actor": "russia", "metric": "posture", "op": ">=", "value": "nuclear_signalling"}]]
+        None,
+        description="Conditional: happens once all conditions hold.",
+        examples=[[{"actor": "russia", "metric": "posture", "op": ">=", "value": "nuclear_signalling"}]],
     )
     chance: float | None = Field(None, ge=0.0, le=1.0, description="Stochastic: probability per turn (with 'when', once the conditions hold).", examples=[0.05])
     window: Window | None = Field(None, description="Limit a conditional or stochastic event to these turns or dates.", examples=[{"start": "2025-01-01"}])
@@ -336,7 +416,9 @@ class Event(Happening):
 class Inject(Happening):
     """A card in the facilitator's deck: played by hand during a tabletop game."""
 
-    window: Window | None = Field(None, description="The turns or dates during which it may be played.", examples=[{"start": "2024-11-21", "end": "2024-12-31"}])
+    window: Window | None = Field(
+        None, description="The turns or dates during which it may be played.", examples=[{"start": "2024-11-21", "end": "2024-12-31"}]
+    )
 
 
 # --------------------------------------------------------------------------- scenario
@@ -345,15 +427,28 @@ class Inject(Happening):
 class Settings(Strict):
     """Scenario-wide mechanics."""
 
-    noise: float = Field(0.3, ge=0.0, le=5.0, description="Misperception (fog of war): standard deviation, in rungs, of how each actor reads its adversaries.", examples=[0.3])
+    noise: float = Field(
+        0.3, ge=0.0, le=5.0, description="Misperception (fog of war): standard deviation, in rungs, of how each actor reads its adversaries.", examples=[0.3]
+    )
     accident_rate: Unit = Field(0.005, description="Chance per actor and turn that a chosen step is replaced by one rung higher.", examples=[0.005])
-    credibility_erosion: Unit = Field(0.3, description="Share of a red line's credibility lost when it is crossed without the promised response.", examples=[0.3])
+    credibility_erosion: Unit = Field(
+        0.3, description="Share of a red line's credibility lost when it is crossed without the promised response.", examples=[0.3]
+    )
     credibility_gain: Unit = Field(0.2, description="Share of the missing credibility regained when a red line is honoured.", examples=[0.2])
     deterrence: float = Field(2.0, ge=0, le=50, description="Weight of a fully credible red line against crossing it.", examples=[2.5])
-    restraint: float = Field(3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.", examples=[3.0])
+    restraint: float = Field(
+        3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.", examples=[3.0]
+    )
     restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.", examples=["nuclear_threshold"])
     veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.", examples=[1.0])
-    obligation: float = Field(1.0, ge=0, le=1, description="Scales the chance that the holder of a crossed red line means to give the promised response (times its resolve and the line's credibility).", examples=[1.0])
+    obligation: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Scales the chance that the holder of a crossed red line means to give the promised response "
+        "(times its resolve and the line's credibility).",
+        examples=[1.0],
+    )
     inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.", examples=[1.0])
     max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.", examples=[2])
 
@@ -362,7 +457,9 @@ class Scenario(Strict):
     """A crisis to explore: ladder, actors, events, dates. Illustrative, not predictive."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60, description="Short name, as used on the command line.", examples=["nov-2024"])
-    title: str = Field(min_length=1, description="A one-line title, shown on runs, charts and reports.", examples=["The week of ATACMS and Oreshnik, and after"])
+    title: str = Field(
+        min_length=1, description="A one-line title, shown on runs, charts and reports.", examples=["The week of ATACMS and Oreshnik, and after"]
+    )
     question: str = Field(
         min_length=1, description="The question this scenario explores.", examples=["How might the November 2024 escalation climb or come down the ladder?"]
     )
@@ -371,24 +468,58 @@ class Scenario(Strict):
     end: dt.date = Field(description="The date of the last turn, YYYY-MM-DD, after the start.", examples=["2025-02-14"])
     turn_days: int = Field(1, ge=1, le=365, description="Days per turn.", examples=[1])
     ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.", examples=["default"])
-    settings: Settings = Field(default_factory=Settings, description="Scenario-wide mechanics: fog of war, accidents, credibility, deterrence.", examples=[{"noise": 0.3, "accident_rate": 0.005}])
+    settings: Settings = Field(
+        default_factory=Settings,
+        description="Scenario-wide mechanics: fog of war, accidents, credibility, deterrence.",
+        examples=[{"noise": 0.3, "accident_rate": 0.005}],
+    )
     actors: dict[Id, Actor] = Field(
         min_length=1,
         description="The actors, each under its id (the name other parts of the scenario use for it).",
-        examples=[{"hungary": {"name": "Hungary", "rule": "restraint", "posture": "ceasefire_talks", "leverage": 0.5, "capabilities": {"rungs": ["ceasefire_talks", "political_signalling"]}}}],
+        examples=[
+            {
+                "hungary": {
+                    "name": "Hungary",
+                    "rule": "restraint",
+                    "posture": "ceasefire_talks",
+                    "leverage": 0.5,
+                    "capabilities": {"rungs": ["ceasefire_talks", "political_signalling"]},
+                }
+            }
+        ],
     )
     events: list[Event] = Field(
         default_factory=list,
         description="What happens: scripted at a date or turn, conditional on the state, or by chance.",
-        examples=[[{"id": "orban_warns", "title": "Orban warns of nuclear risk", "actor": "hungary", "status": "documented",
+        examples=[
+            [
+                {
+                    "id": "orban_warns",
+                    "title": "Orban warns of nuclear risk",
+                    "actor": "hungary",
+                    "status": "documented",
                     "source": {"seed": "004_36505e565447df1c.txt", "title": "Biden-Macron call after the Oreshnik test", "date": "2024-11-22"},
-                    "at": {"date": "2024-11-22"}, "effects": [{"set_posture": {"actor": "hungary", "rung": "political_signalling"}}]}]],
+                    "at": {"date": "2024-11-22"},
+                    "effects": [{"set_posture": {"actor": "hungary", "rung": "political_signalling"}}],
+                }
+            ]
+        ],
     )
     injects: list[Inject] = Field(
         default_factory=list,
         description="The facilitator's inject deck for tabletop games.",
-        examples=[[{"id": "nk_escalates", "title": "North Korea sends more troops", "actor": "north_korea", "status": "hypothetical",
-                    "source": {"title": "what-if"}, "effects": [{"set_posture": {"actor": "north_korea", "rung": "third_party_combat"}}]}]],
+        examples=[
+            [
+                {
+                    "id": "nk_escalates",
+                    "title": "North Korea sends more troops",
+                    "actor": "north_korea",
+                    "status": "hypothetical",
+                    "source": {"title": "what-if"},
+                    "effects": [{"set_posture": {"actor": "north_korea", "rung": "third_party_combat"}}],
+                }
+            ]
+        ],
     )
 
     @model_validator(mode="after")
@@ -423,7 +554,7 @@ class Scenario(Strict):
             raise ValueError(f"scenario {self.name}: its ladder '{self.ladder}' is only a name; load the scenario with load_scenario")
         return self.ladder
 
-    def with_rules(self, rule: str, actors=None) -> "Scenario":
+    def with_rules(self, rule: str, actors=None) -> Scenario:
         """A copy with the given actors (default: all) switched to ``rule``."""
         chosen = set(actors or self.actors)
         new = {k: a.model_copy(update={"rule": rule, "params": {}}) if k in chosen else a for k, a in self.actors.items()}
@@ -437,5 +568,5 @@ def scenario_json_schema() -> dict:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "escalation scenario"
-    schema["description"] = f"{Scenario.__doc__.strip()} {DISCLAIMER}"
+    schema["description"] = f"{(Scenario.__doc__ or '').strip()} {DISCLAIMER}"
     return schema

@@ -91,7 +91,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _PARSING = (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser)
 
 
-class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):
+class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):  # type: ignore[misc]  # the parser is chosen at import
     """A safe loader that refuses aliases, tags and merge keys, and locates bad scalars."""
 
     def __init__(self, stream):
@@ -127,7 +127,7 @@ class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):
     def construct_object(self, node, deep=False):
         try:
             return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:  # e.g. 2024-02-30, or a number with 5,000 digits
+        except (ValueError, OverflowError):  # e.g. 2024-02-30, or a number with 5,000 digits
             if node.tag == f"{_STANDARD}timestamp":  # left as text for the schema to judge, so other problems still show
                 return node.value
             raise _Refused(node.start_mark, f"'{_clip(node.value)}' has too many digits to be read as a number") from None
@@ -160,7 +160,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_Loader.add_constructor(f"{_STANDARD}int", lambda loader, node: int(loader.construct_scalar(node)))
+_Loader.add_constructor(f"{_STANDARD}int", lambda loader, node: int(loader.construct_scalar(node)))  # type: ignore[arg-type]  # only scalars are tagged int
 # Plain scalars as a student means them (close to YAML 1.2): only true/false are
 # booleans (`no` stays a word), `010` is ten, `1e-3` is a number, and `1:30` is text
 # rather than a base-60 number.

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from escalation.disclaimer import DISCLAIMER
-from escalation.model.narrative import summary_text
 from escalation.errors import TabletopError
+from escalation.model.narrative import summary_text
 from escalation.tabletop.session import Session
 
 MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~"}
@@ -41,7 +41,7 @@ class Console:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.echo = not _is_tty(self.stdin)  # piped input: show it, so the transcript reads as a dialogue
-        self.shown = None  # (turn, seat) whose screen was last printed
+        self.shown: tuple[int, str | None] | None = None  # (turn, seat) whose screen was last printed
         self.quit = False
 
     def say(self, text: str = "") -> None:

@@ -25,10 +25,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from escalation.disclaimer import DISCLAIMER
-from escalation.scenario.problems import ScenarioError
-from escalation.errors import did_you_mean
-from escalation.errors import TabletopError
+from escalation.errors import TabletopError, did_you_mean
 from escalation.model import Crisis, Entry
+from escalation.scenario.problems import ScenarioError
 from escalation.scenario.schema import Scenario
 
 FORMAT = "escalation-tabletop-session"
@@ -221,7 +220,7 @@ class Session:
         me = self.model.actors[seat].index
         z = np.random.default_rng([self.seed, self.turn, me]).standard_normal(len(self.model.order))
         noise, top = self.scenario.settings.noise, self.model.ladder.n - 1
-        seen = {}
+        seen: dict[str, int | None] = {}
         for a in self.model.order:
             true = int(a.posture[0])
             if not a.active[0]:
@@ -246,7 +245,14 @@ class Session:
         m, lad = self.model, self.model.ladder
         me = m.actors[seat].index
         return [
-            {"holder": m.order[rl.holder].key, "id": rl.id, "text": rl.spec.text, "at": lad.names[rl.at], "response": lad.names[rl.response], "mine": rl.holder == me}
+            {
+                "holder": m.order[rl.holder].key,
+                "id": rl.id,
+                "text": rl.spec.text,
+                "at": lad.names[rl.at],
+                "response": lad.names[rl.response],
+                "mine": rl.holder == me,
+            }
             for rl in m.red_lines.values()
             if rl.active[0] and (rl.holder == me or me in rl.watch)
         ]
@@ -322,8 +328,18 @@ class Session:
 
     def record(self) -> SessionFile:
         return SessionFile(
-            format=FORMAT, version=1, disclaimer=DISCLAIMER, scenario=self.source, scenario_hash=self.digest, seed=self.seed,
-            humans=self.humans, length=self.length, played=self.played, pending=self.pending, ended=self.ended, branches=self.branches,
+            format=FORMAT,
+            version=1,
+            disclaimer=DISCLAIMER,
+            scenario=self.source,
+            scenario_hash=self.digest,
+            seed=self.seed,
+            humans=self.humans,
+            length=self.length,
+            played=self.played,
+            pending=self.pending,
+            ended=self.ended,
+            branches=self.branches,
         )
 
     def to_json(self) -> str:
@@ -342,7 +358,7 @@ class Session:
         return path
 
     @classmethod
-    def load(cls, path) -> "Session":
+    def load(cls, path) -> Session:
         """A saved session, replayed to where it stopped; TabletopError if the file is damaged or foreign."""
         file = str(path)
         try:
@@ -359,7 +375,7 @@ class Session:
         return cls.from_json(text, file)
 
     @classmethod
-    def from_json(cls, text: str, file: str = "<session>") -> "Session":
+    def from_json(cls, text: str, file: str = "<session>") -> Session:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -367,7 +383,7 @@ class Session:
         except RecursionError:
             raise TabletopError(f"{file}:1:1: damaged session file: nested too deeply") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise TabletopError(f"{file}:1:1: not a tabletop session file (a saved session starts with \"format\": \"{FORMAT}\")")
+            raise TabletopError(f'{file}:1:1: not a tabletop session file (a saved session starts with "format": "{FORMAT}")')
         try:
             rec = SessionFile.model_validate(data)
         except ValidationError as exc:
@@ -378,7 +394,7 @@ class Session:
         return cls.from_record(rec, file)
 
     @classmethod
-    def from_record(cls, rec: SessionFile, file: str = "<session>") -> "Session":
+    def from_record(cls, rec: SessionFile, file: str = "<session>") -> Session:
         """Rebuild a session from its inputs, checking every move and inject as it replays."""
         try:
             from escalation.scenario.loading import load_scenario

@@ -11,10 +11,10 @@ from escalation.model.ladder import CompiledLadder
 from escalation.scenario.rulebook import RULEBOOK, Params, RuleSpec
 
 P = TypeVar("P", bound=Params)
-RULES: dict[str, type["Rule[Any]"]] = {}
+RULES: dict[str, type[Rule[Any]]] = {}
 
 
-def register(cls: type["Rule[P]"]) -> type["Rule[P]"]:
+def register(cls: type[Rule[P]]) -> type[Rule[P]]:
     """Class decorator: make a rule available to scenarios by its ``name``."""
     RULES[cls.name] = cls
     return cls

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from escalation.model.rules.base import Rule, Situation, register
 from escalation.scenario.rulebook import RestraintParams
 

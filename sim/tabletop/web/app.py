@@ -24,7 +24,6 @@ from escalation.errors import did_you_mean
 from escalation.tabletop.web.board import board_html, news_html, red_lines_html
 from escalation.tabletop.web.hub import HUB
 
-
 changes = solara.reactive(0)  # per browser tab: the version of the shared game it shows
 
 
@@ -238,7 +237,7 @@ def InjectCard(tell):
         solara.Select(label="Card", values=cards, value=card if card in cards else None, on_value=set_card)
         solara.Button(
             "Play inject", disabled=card not in cards or s.finished,
-            on_click=lambda: tell(HUB.act(lambda g: g.inject(card)), f"Inject '{card}' takes effect when the turn is played."),
+            on_click=lambda: tell(HUB.act(lambda g: g.inject(card or "")), f"Inject '{card}' takes effect when the turn is played."),
         )
 
 
@@ -257,7 +256,10 @@ def SaveCard(tell):
     with HUB.lock, solara.Card("Save and load"):
         s = game()
         if s is not None:
-            solara.FileDownload(lambda: HUB.session.to_json(), filename=f"{s.scenario.name}-session.json", label="Save session", mime_type="application/json")
+            solara.FileDownload(
+                lambda: HUB.session.to_json() if HUB.session else "",
+                filename=f"{s.scenario.name}-session.json", label="Save session", mime_type="application/json",
+            )
 
         def load(info):
             tell(HUB.load(info["data"].decode("utf-8", "replace"), info["name"]), f"Loaded {info['name']}.")
@@ -272,7 +274,7 @@ def ReportCard(tell):
 
         def write():
             error = HUB.write_report()
-            tell(error, "" if error else f"Report written to {HUB.report.html}")
+            tell(error, "" if error else f"Report written to {HUB.report.html if HUB.report else ''}")
 
         solara.Button("Write report", on_click=write)
         if HUB.report is not None:
@@ -286,7 +288,8 @@ def NewGameCard(tell):
 
     names = list(dict.fromkeys([HUB.scenario, *shipped_scenarios()]))
     scenario, set_scenario = solara.use_state(HUB.scenario)
-    seats, set_seats = solara.use_state([])
+    no_seats: list[str] = []
+    seats, set_seats = solara.use_state(no_seats)
     seed, set_seed = solara.use_state(0)
     turns, set_turns = solara.use_state(0)
     actors = solara.use_memo(lambda: _actors(scenario), [scenario])
@@ -302,8 +305,8 @@ def NewGameCard(tell):
 
 
 def _actors(scenario: str) -> list[str]:
-    from escalation.scenario.problems import ScenarioError
     from escalation.scenario.loading import load_scenario
+    from escalation.scenario.problems import ScenarioError
 
     try:
         return list(load_scenario(scenario).actors)
@@ -320,7 +323,7 @@ def SeatLinks():
 
 
 @solara.component
-def Layout(children=[]):
+def Layout(children=[]):  # noqa: B006 - the signature Solara looks for; the list is never changed
     """Solara's app layout without its navigation tabs: each audience opens its own link."""
     solara.AppLayout(children=children, navigation=False)
 

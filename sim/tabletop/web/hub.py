@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from escalation.analysis.aar import Report
 from escalation.errors import TabletopError
 from escalation.tabletop.session import Session
 
@@ -28,7 +29,7 @@ class Hub:
         self.scenario = scenario  # offered first when the facilitator sets up a game
         self.out_dir = Path(out_dir)
         self.key = key  # the facilitator view asks for it (?key=...)
-        self.report = None  # the last after-action report written
+        self.report: Report | None = None  # the last after-action report written
         self._chart: tuple[int, bytes] | None = None
 
     def _bump(self) -> None:
