@@ -30,6 +30,10 @@ class InputError(ValueError):
         return self.message if caller == "cli" else _OPTION.sub(_keyword, self.message)
 
 
+class NoEffectWarning(UserWarning):
+    """A change the caller asked for that nothing in the model reads: it runs, to no effect."""
+
+
 class ResultsError(InputError):
     """A results folder cannot be used as asked (not one, another batch's, unfinished, busy)."""
 

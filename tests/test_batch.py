@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from escalation.disclaimer import DISCLAIMER
-from escalation.ensemble.batch import TASK_CHUNKS, chunk_rng, plan, run_batch
+from escalation.ensemble.batch import TASK_CHUNKS, plan, run_batch
 from escalation.model import END_STATES, Crisis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,14 +53,6 @@ def free_port() -> int:
 # --------------------------------------------------------------------------- seeding and planning
 
 
-def test_chunk_generator_is_the_spawned_child():
-    children = np.random.SeedSequence(11).spawn(5)
-    for block in (0, 3, 4):
-        expected = np.random.Generator(np.random.PCG64(children[block])).random(6)
-        assert np.array_equal(chunk_rng(11, block).random(6), expected)
-    assert not np.array_equal(chunk_rng(11, 0).random(6), chunk_rng(11, 1).random(6))
-
-
 @settings(max_examples=60, deadline=None)
 @given(points=st.integers(1, 12), runs=st.integers(1, 40), chunk=st.integers(1, 17))
 def test_plan_covers_every_run_once(points, runs, chunk):
@@ -70,20 +62,28 @@ def test_plan_covers_every_run_once(points, runs, chunk):
     assert [t.index for t in tasks] == list(range(len(tasks)))
     for t in tasks:
         assert t.runs <= chunk and len(t.chunks) <= TASK_CHUNKS
-        for c in t.chunks:  # a chunk's seed block is its place within its point
-            assert 1 <= c.worlds <= chunk and c.first == c.point * runs + c.block * chunk
+        for c in t.chunks:  # a chunk's streams are keyed by its place within its point
+            assert 1 <= c.worlds <= chunk and c.first == c.point * runs + c.block * chunk == c.point * runs + c.replicate
 
 
-def test_a_chunk_reproduces_on_its_own(tmp_path):
-    """The documented recipe: chunk i is Crisis(worlds=chunk, rng=child i of SeedSequence(seed))."""
+def test_a_run_reproduces_on_its_own_and_inside_any_chunk(tmp_path):
+    """The documented recipe: run i of a batch is Crisis(rng=seed, first_run=i), alone or in a chunk of any size."""
     out = run_batch("nov-2024", 600, out=tmp_path / "b", seed=4, chunk=200, workers=1, progress=False)
-    runs = table(out).to_pandas()
-    model = Crisis("nov-2024", worlds=200, rng=np.random.Generator(np.random.PCG64(np.random.SeedSequence(4).spawn(3)[2])), trajectories=False).run()
-    mine = runs[runs["chunk"] == 2].sort_values("world")
+    runs = table(out).to_pandas().set_index("run")
+    model = Crisis("nov-2024", worlds=150, rng=4, first_run=410, trajectories=False).run()
+    mine = runs.loc[410:559]
     outcomes = model.outcomes()
     assert np.array_equal(mine["peak_rung"].to_numpy(), outcomes["peak_rung"])
     assert list(mine["end_state"].astype(str)) == [END_STATES[i] for i in outcomes["end_state"]]
     assert np.array_equal(mine["first_nuclear_shadow"].to_numpy(), outcomes["first_nuclear_shadow"])
+    alone = Crisis("nov-2024", rng=4, first_run=444).run()
+    assert alone.outcomes()["peak_rung"][0] == runs.loc[444, "peak_rung"]
+
+
+def test_chunk_size_does_not_change_any_run(tmp_path):
+    folders = [run_batch("nov-2024", 700, out=tmp_path / f"c{c}", seed=9, chunk=c, workers=1, progress=False) for c in (100, 250, 700)]
+    tables = [table(folder).drop(["chunk", "world"]) for folder in folders]
+    assert tables[0].equals(tables[1]) and tables[0].equals(tables[2])
 
 
 # --------------------------------------------------------------------------- determinism across executors

@@ -78,7 +78,7 @@ def test_validate_points_at_the_mistake(misspelt):
     path, line = misspelt
     done = escalation("validate", path, "nov-2024")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    problems = located(done.stderr)
+    problems = [m for m in located(done.stderr) if ": warning: " not in m.string]  # nov-2024 has warnings of its own
     assert len(problems) == 1
     assert problems[0]["file"] == str(path) and int(problems[0]["line"]) == line
     assert "brinkmanshp" in done.stderr and "brinkmanship" in done.stderr  # the likely intended name

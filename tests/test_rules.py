@@ -85,7 +85,7 @@ def test_brinkmanship_stays_above_then_gives_ground_a_rung_a_turn(kit, seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_brinkmanship_margin_scales_with_resolve(kit, seed):
-    sc = duel(kit, "brinkmanship", {"margin": 1.0}, resolve=0.4, script=[(1, "cross_border_strikes")])
+    sc = duel(kit, "brinkmanship", {"margin": 1.0}, resolve=0.3, script=[(1, "cross_border_strikes")])
     assert played(sc, seed) == [1, 1, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]
 
 

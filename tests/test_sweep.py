@@ -32,11 +32,12 @@ ISHIGAMI_ST = np.array([0.5576, 0.4424, 0.2437])
 class IshigamiRunner:
     """Stands where the crisis model stands in a sweep: SALib's Ishigami function plus run-to-run noise."""
 
-    def __call__(self, values, worlds, rng, trajectories=False):
+    def __call__(self, values, worlds, seed, first_run, trajectories=False):
         from SALib.test_functions import Ishigami
 
         x = np.array([[v for _, v in values]])
-        y = Ishigami.evaluate(x)[0] + rng.normal(0.0, 0.5, worlds)
+        noise = np.random.default_rng([seed, first_run]).normal(0.0, 0.5, worlds)
+        y = Ishigami.evaluate(x)[0] + noise
         return {"y": pa.array(y)}, None
 
     def describe(self):

@@ -16,9 +16,10 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 
 from escalation.disclaimer import DISCLAIMER
-from escalation.errors import InputError
+from escalation.errors import InputError, NoEffectWarning
 
 # (name, module of this package, one-line help), in the order --help lists them
 COMMANDS = [
@@ -71,6 +72,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from escalation.scenario.problems import ScenarioError
 
+    shown = warnings.showwarning
+
+    def show(message, category, *rest, **kw):  # a change with no effect: one line, as the command line speaks
+        if issubclass(category, NoEffectWarning):
+            print(f"escalation {args.command}: warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, *rest, **kw)
+
+    warnings.showwarning = show
     try:
         return int(args.handler(args) or 0)
     except ScenarioError as exc:
@@ -89,3 +99,5 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"escalation {args.command}: internal error: {type(exc).__name__}: {exc} (set ESCALATION_DEBUG=1 for details)", file=sys.stderr)
         return 1
+    finally:
+        warnings.showwarning = shown

@@ -1,4 +1,4 @@
-"""escalation validate FILE..."""
+"""escalation validate FILE...: every problem of each file, and a warning for each change that does nothing."""
 
 from __future__ import annotations
 
@@ -10,16 +10,35 @@ def add_arguments(p) -> None:
 
 
 def main(args) -> int:
-    from escalation.scenario.loading import load_scenario
     from escalation.scenario.problems import ScenarioError
 
     bad = 0
     for f in args.files:
         try:
-            sc = load_scenario(f)
+            sc, warnings = check(f)
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
             bad += 1
         else:
             print(f"{f}: ok ({sc.name}: {len(sc.actors)} actors, {len(sc.events)} events, {sc.turns} turns)")
+            for warning in warnings:
+                print(warning, file=sys.stderr)
     return 2 if bad else 0
+
+
+def check(name):
+    """The scenario, and its located warnings (``FILE:LINE:COL: warning: ...``)."""
+    from escalation.scenario.loading import load_document, located, resolve, scenario_from_document
+    from escalation.scenario.problems import ScenarioError
+    from escalation.scenario.unread import unread_trait_changes
+    from escalation.scenario.yamlio import read_text
+
+    path = resolve(name)
+    file = str(path)
+    text = read_text(path, file)
+    try:
+        doc = load_document(text, file)
+        scenario = scenario_from_document(doc, file)
+    except ScenarioError as exc:
+        raise exc.with_source(file, text) from None
+    return scenario, located(file, doc, unread_trait_changes(scenario))

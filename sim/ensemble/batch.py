@@ -1,13 +1,14 @@
 """Ensemble batches: many runs of a scenario, in chunks of W worlds, streamed to Parquet.
 
 The runs are cut into *chunks*: one model instance over up to W worlds (the
-model's ensemble axis). Chunk ``i`` of a sample point is always seeded by child
-``i`` of ``numpy.random.SeedSequence(seed)``, so results do not depend on the
-number of workers, the executor, or the order chunks finish in; in a sweep every
-point reuses the same children (common random numbers). Consecutive chunks are
+model's ensemble axis). Every world draws from streams keyed by the batch seed and
+its replicate number within its sample point (:mod:`escalation.model.streams`), so a
+run's results depend only on the seed and its number: not on the number of workers,
+the executor, the chunk size or the order chunks finish in. In a sweep every point
+reuses the same replicate numbers (common random numbers). Consecutive chunks are
 grouped into *tasks* of at most W runs, the unit sent to a worker and saved to
-disk. See :mod:`sim.batch_store` for the folder, :mod:`sim.batch_exec` for the
-executors.
+disk. See :mod:`escalation.ensemble.store` for the folder and
+:mod:`escalation.ensemble.executors` for the executors.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ TASK_CHUNKS = 16  # most model instances per task, so that small sweep points st
 
 @dataclass(frozen=True)
 class Chunk:
-    """One model instance: ``worlds`` runs of sample point ``point``, seeded by child ``block``."""
+    """One model instance: ``worlds`` runs of sample point ``point``, the ``block``-th of that point."""
 
     point: int
     first: int  # run id of its first world
     worlds: int
     block: int
+    replicate: int  # its first world's replicate number within the point: what its streams are keyed by
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def plan(points: int, runs: int, chunk: int) -> list[Task]:
     size = 0
     for point in range(points):
         for block, start in enumerate(range(0, runs, chunk)):
-            piece = Chunk(point, point * runs + start, min(chunk, runs - start), block)
+            piece = Chunk(point, point * runs + start, min(chunk, runs - start), block, start)
             if current and (size + piece.worlds > chunk or len(current) == TASK_CHUNKS):
                 tasks.append(Task(len(tasks), tuple(current)))
                 current, size = [], 0
@@ -80,17 +82,12 @@ def plan(points: int, runs: int, chunk: int) -> list[Task]:
     return tasks
 
 
-def chunk_rng(seed: int, block: int) -> np.random.Generator:
-    """The generator of seed block ``block``: ``SeedSequence(seed).spawn(n)[block]``, made directly."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-
-
 def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajectories: bool, sweep: bool):
     """Run one task (in a worker): its runs table and, if asked, its trajectories table."""
     runs, paths = [], []
     for c in task.chunks:
         point = values.get(c.point, ())
-        outcomes, traj = runner(point, c.worlds, chunk_rng(seed, c.block), trajectories)
+        outcomes, traj = runner(point, c.worlds, seed, c.replicate, trajectories)
         ids = pa.array(np.arange(c.first, c.first + c.worlds, dtype=np.int64))
         columns = {"run": ids}
         if sweep:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import warnings
 from collections.abc import Mapping
 
 import mesa
 import numpy as np
 import pyarrow as pa
 
-from escalation.errors import InputError
+from escalation.errors import InputError, NoEffectWarning
 from escalation.model import END_STATES, Crisis
 from escalation.scenario.loading import load_document, resolve, scenario_from_document
 from escalation.scenario.overrides import Factor, apply, check_key, parse_range, parse_value, split_assignment, validated, value_at
 from escalation.scenario.schema import Scenario
+from escalation.scenario.unread import unread_setting
 from escalation.scenario.yamlio import read_text
 
 
@@ -45,10 +47,18 @@ class ScenarioRunner:
             doc, base = validated(doc, file, [(key.path, value)], f"--set {key_text}={raw}")
             self.sets[key_text] = value
         self.scenario = base
+        for key_text in self.sets:
+            self.warn_if_unread(key_text)
         # the ladder written out in full, so that each sweep point validates without re-reading it
         self.doc = apply(doc, ("ladder",), base.resolved_ladder.model_dump(mode="json"))
         self.digest = hashlib.sha256(base.model_dump_json().encode()).hexdigest()
         self._variants: dict = {}
+
+    def warn_if_unread(self, key_text: str) -> None:
+        """Warn (NoEffectWarning) if changing ``key_text`` has no effect on this scenario."""
+        why = unread_setting(self.scenario, tuple(key_text.split(".")))
+        if why:
+            warnings.warn(f"setting {key_text}: {why}", NoEffectWarning, stacklevel=3)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -76,6 +86,7 @@ class ScenarioRunner:
         except (KeyError, IndexError, AttributeError):
             baseline = None
         baseline = float(baseline) if isinstance(baseline, (int, float)) and not isinstance(baseline, bool) else None
+        self.warn_if_unread(key_text)
         return Factor(key_text, lo, hi, levels, integer, baseline, key.path)
 
     def variant(self, values) -> Scenario:
@@ -91,9 +102,9 @@ class ScenarioRunner:
 
     # ------------------------------------------------------------------ running
 
-    def __call__(self, values, worlds: int, rng: np.random.Generator, trajectories: bool = False):
-        """Run ``worlds`` worlds: the outcomes table and, if asked, the trajectories table."""
-        model = Crisis(self.variant(values), worlds=worlds, rng=rng, trajectories=trajectories).run()
+    def __call__(self, values, worlds: int, seed: int, first_run: int, trajectories: bool = False):
+        """Run replicates ``first_run`` to ``first_run + worlds - 1``: the outcomes table and, if asked, the trajectories table."""
+        model = Crisis(self.variant(values), worlds=worlds, rng=seed, first_run=first_run, trajectories=trajectories).run()
         _let_go(model)
         columns = {}
         for name, values_ in model.outcomes().items():

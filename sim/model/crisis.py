@@ -35,6 +35,7 @@ from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state
 from escalation.model.redlines import RedLineState
 from escalation.model.rules import Situation
+from escalation.model.streams import Streams, normals
 from escalation.scenario.schema import Scenario
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
@@ -66,7 +67,9 @@ class Crisis(mesa.Model):
     in ``path`` (turns, actors, W), -1 where it takes no part (always on at W = 1).
     """
 
-    def __init__(self, scenario="nov-2024", worlds: int = 1, rng=None, *, human: HumanChooser | None = None, trajectories: bool | None = None):
+    def __init__(
+        self, scenario="nov-2024", worlds: int = 1, rng=None, *, first_run: int = 0, human: HumanChooser | None = None, trajectories: bool | None = None
+    ):
         super().__init__(rng=rng)
         if not isinstance(scenario, Scenario):
             from escalation.scenario.loading import load_scenario
@@ -75,8 +78,10 @@ class Crisis(mesa.Model):
         if worlds < 1:
             raise ValueError("worlds must be at least 1")
         self.scenario = scenario
-        self.seed = int(rng) if isinstance(rng, numbers.Integral) else None
+        # a Generator (or nothing) names the run's streams by one draw from it
+        self.seed = int(rng) if isinstance(rng, numbers.Integral) else int(self.rng.integers(2**63))
         self.worlds = int(worlds)
+        self.streams = Streams(self.seed, self.worlds, first_run)
         self.ladder = CompiledLadder.build(scenario.resolved_ladder)
         self.settings = scenario.settings
         self.human = human
@@ -135,10 +140,12 @@ class Crisis(mesa.Model):
             for fx in ev.effects
             if fx.add_red_line
         ]
-        self.red_lines: dict[tuple[str, str], RedLineState] = {}
+        lines: dict[tuple[str, str], RedLineState] = {}
         for key, spec, active in declared + later:
-            if (key, spec.id) not in self.red_lines:
-                self.red_lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active)
+            if (key, spec.id) not in lines:
+                lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active)
+        # in one order whatever the order of the actors: their weights are summed in it
+        self.red_lines = dict(sorted(lines.items()))
         self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
         self.holding = {a.index: [r for r in self.red_lines.values() if r.holder == a.index] for a in self.order}
 
@@ -198,22 +205,23 @@ class Crisis(mesa.Model):
             self.step()
         return self
 
-    def _perceive(self, values: np.ndarray) -> np.ndarray:
+    def _perceive(self, values: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """Rung levels as read through the fog of war: ``z`` is one normal draw per world."""
         noise = self.settings.noise
         if noise > 0:
-            values = np.where(values >= 0, values + noise * self.rng.standard_normal(self.worlds), values)
+            values = np.where(values >= 0, values + noise * z, values)
         return values.astype(float)
 
-    def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> Situation:
+    def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, fog: tuple[np.ndarray, np.ndarray]) -> Situation:
         w = self.worlds
         if len(a.adversaries):
-            seen = self._perceive(threat[a.index])
+            seen = self._perceive(threat[a.index], fog[0])
             by = a.adversaries[live[a.adversaries].argmax(axis=0)] if self.explain else np.full(w, -1)
             by = np.where(threat[a.index] >= 0, by, -1)
         else:
             seen, by = np.full(w, -1.0), np.full(w, -1)
         if len(a.supported):
-            need = self._perceive(np.where(live[a.supported] >= 0, threat[a.supported], -1).max(axis=0))
+            need = self._perceive(np.where(live[a.supported] >= 0, threat[a.supported], -1).max(axis=0), fog[1])
         else:
             need = np.full(w, -1.0)
         watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
@@ -224,7 +232,9 @@ class Crisis(mesa.Model):
 
     def _decide(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> np.ndarray:
         """The actor's new posture in every world (its old one where inactive)."""
-        s = self._situation(a, live, threat)
+        # the actor's four draws this turn: its choice, an accident, and two for the fog of war
+        choice_u, accident_u, u1, u2 = self.streams.uniforms(self.turn, "decide", a.key)
+        s = self._situation(a, live, threat, normals(u1, u2))
         a.last_threat = s.threat
         if not a.rule.decides:
             if a.rule.name == "human" and self.human is not None and a.active[0]:
@@ -239,10 +249,10 @@ class Crisis(mesa.Model):
 
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
         score = self._score(a, aim, levels)
-        pick = logit_pick(score, legal, a.traits["temperature"], self.rng.random(self.worlds))
+        pick = logit_pick(score, legal, a.traits["temperature"], choice_u)
         chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
         # an accident: the chosen rung slips to the one above it, where the actor can stand there
-        slip = self.rng.random(self.worlds) < st.accident_rate
+        slip = accident_u < st.accident_rate
         accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
         new = np.where(accident, chosen + 1, chosen)
         new = np.where(a.active, new, a.posture)
@@ -355,7 +365,7 @@ class Crisis(mesa.Model):
         live = self._live()
         for (holder_key, _), rl in self.red_lines.items():
             holder = self.actors[holder_key]
-            u = self.rng.random(self.worlds)  # drawn for every line every turn: common random numbers
+            u = self.streams.uniform(self.turn, "red_line", holder_key, rl.id)
             crossed, honoured, eroded = rl.update(
                 live[rl.watch].max(axis=0),
                 holder.posture,

@@ -14,6 +14,7 @@ import numpy as np
 from escalation.model.actor import ActorAgent
 from escalation.model.ladder import CompiledLadder
 from escalation.model.redlines import RedLineState
+from escalation.model.streams import Streams
 from escalation.scenario.schema import Event, Scenario
 
 
@@ -26,7 +27,7 @@ class World(Protocol):
     ladder: CompiledLadder
     actors: dict[str, ActorAgent]
     system_peak: np.ndarray
-    rng: np.random.Generator
+    streams: Streams
 
     def red_line(self, actor: str, red_line_id: str) -> RedLineState: ...
 
@@ -56,11 +57,10 @@ class CompiledEvent:
         spec = self.spec
         if self.turn is not None:
             return np.ones(model.worlds, dtype=bool) if turn == self.turn else None
-        # draw every turn, in or out of the window, so the random stream does not
-        # depend on the state: common random numbers across scenarios and seeds
-        draw = model.rng.random(model.worlds) if spec.chance is not None else None
         if not self.first <= turn <= self.last:
             return None
+        # keyed by the event: drawn or not, no other draw moves (common random numbers)
+        draw = model.streams.uniform(turn, "event", self.id) if spec.chance is not None else None
         mask = np.ones(model.worlds, dtype=bool)
         for cond in spec.when or ():
             mask &= condition_mask(model, cond)

@@ -158,6 +158,11 @@ def validate_model(model: type[BaseModel], doc, file: str):
         raise ScenarioError(_located(file, doc, messages.findings(model, doc, exc))) from None
 
 
+def located(file: str, doc, findings) -> list[Problem]:
+    """Findings about ``doc`` (a path into it each) as problems located in ``file``."""
+    return _located(file, doc, findings)
+
+
 def _located(file: str, doc, findings) -> list[Problem]:
     return [Problem(file, *locate(doc, f.loc, key=f.at_key), f.message, f.help) for f in findings]
 

@@ -56,6 +56,7 @@ class RuleSpec:
     source: str
     params: type[Params] = Params
     decides: bool = True  # False: the rule never chooses (a timeline, a person)
+    reads: tuple[str, ...] = ()  # the traits its aim reads (beyond those every deciding rule weighs)
 
 
 RULEBOOK: dict[str, RuleSpec] = {
@@ -66,11 +67,12 @@ RULEBOOK: dict[str, RuleSpec] = {
         RuleSpec("graduated", "GRIT: small unilateral steps down while the adversary holds; answers escalation in kind.",
                  "Osgood (1962), An Alternative to War or Surrender (GRIT)", GraduatedParams),
         RuleSpec("brinkmanship", "Schelling's brinkmanship: climbs above the adversary by its resolve, accepting shared risk.",
-                 "Schelling (1960), The Strategy of Conflict; Schelling (1966), Arms and Influence", BrinkmanshipParams),
+                 "Schelling (1960), The Strategy of Conflict; Schelling (1966), Arms and Influence", BrinkmanshipParams, reads=("resolve",)),
         RuleSpec("restraint", "A patron or pivot: calls for calm, signals when its clients climb, weighs on their nuclear use.",
                  "Crawford (2003), Pivotal Deterrence; seeds 000 and 003 (China's calls for restraint)", RestraintParams),
         RuleSpec("alliance", "Alliance support: mirrors the threat its allies and clients face, slowed by veto players.",
-                 "Snyder (1984), The Security Dilemma in Alliance Politics; Tsebelis (2002), Veto Players", AllianceParams),
+                 "Snyder (1984), The Security Dilemma in Alliance Politics; Tsebelis (2002), Veto Players", AllianceParams,
+                 reads=("resolve",)),
         RuleSpec("scripted", "Follows the scenario's timeline only: holds until an event moves it.", "the scenario's timeline", decides=False),
         RuleSpec("human", "A tabletop seat: a person chooses among the legal moves.", "Perla (1990), The Art of Wargaming", decides=False),
     )
