@@ -220,15 +220,21 @@ class Crisis(mesa.Model):
             by = np.where(threat[a.index] >= 0, by, -1)
         else:
             seen, by = np.full(w, -1.0), np.full(w, -1)
-        if len(a.supported):
-            need = self._perceive(np.where(live[a.supported] >= 0, threat[a.supported], -1).max(axis=0), fog[1])
-        else:
-            need = np.full(w, -1.0)
+        needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else np.full((1, w), -1)
+        need = self._perceive(needs.max(axis=0), fog[1]) if len(a.supported) else np.full(w, -1.0)
         watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
-        return Situation(
+        s = Situation(
             name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
             need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
         )
+        if self.explain:  # what truly stands, and who is behind it, for the reason given in words
+            s.true_threat, s.true_need = threat[a.index].astype(float), needs.max(axis=0).astype(float)
+            if len(a.supported) and needs[:, 0].max() >= 0:
+                ally = int(a.supported[needs[:, 0].argmax()])
+                foes = self.order[ally].adversaries
+                s.need_of = np.array([ally])
+                s.need_by = np.array([int(foes[live[foes, 0].argmax()])]) if len(foes) else np.array([-1])
+        return s
 
     def _decide(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> np.ndarray:
         """The actor's new posture in every world (its old one where inactive)."""
@@ -248,7 +254,10 @@ class Crisis(mesa.Model):
         aim = np.maximum(aim, owed)
 
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
-        score = self._score(a, aim, levels)
+        terms: dict | None = {} if self.explain else None
+        score = self._score(a, aim, levels, terms)
+        if terms is not None:
+            terms["score"] = score.astype(float)  # before the logit draw overwrites it
         pick = logit_pick(score, legal, a.traits["temperature"], choice_u)
         chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
         # an accident: the chosen rung slips to the one above it, where the actor can stand there
@@ -257,16 +266,20 @@ class Crisis(mesa.Model):
         new = np.where(accident, chosen + 1, chosen)
         new = np.where(a.active, new, a.posture)
         if self.explain and a.active[0]:
-            why = self._why(a, s, aim, owed, int(chosen[0]), bool(accident[0]))
-            self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(new[0]), "why": why, "rule": a.rule.name})
+            why, target = self._why(a, s, aim, owed, levels[:, 0].astype(int), legal[:, 0], terms or {}, int(chosen[0]), bool(accident[0]))
+            self.decisions.append(
+                {"actor": a.key, "from": int(a.posture[0]), "to": int(new[0]), "why": why, "rule": a.rule.name, "aim": float(aim[0]), "target": target}
+            )
         return new
 
-    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, terms: dict | None = None) -> np.ndarray:
         """Score of each candidate (K, W): nearness to the aim, less the costs of the move.
 
         Costs: crossing thresholds (cost sensitivity times risk aversion), others'
         credible red lines, restrainers' leverage against the restraint threshold,
         veto players' leverage against any step up, and inertia against any change.
+        Given ``terms`` (at W = 1, to explain a move), each cost's share of the score
+        is kept there by name, so that a reason can say which one moved the choice.
         """
         st, f32 = self.settings, np.float32
         risk = 1.0 - a.traits["risk_tolerance"]
@@ -274,20 +287,31 @@ class Crisis(mesa.Model):
         score -= aim.astype(f32)
         np.square(score, out=score)
         np.negative(score, out=score)
+
+        def charge(name, cost):
+            nonlocal score
+            score -= cost
+            if terms is not None:
+                terms[name] = -np.broadcast_to(cost, score.shape).astype(float)
+
         danger = np.take(a.table_danger, a.posture, axis=1)
         danger *= (a.traits["cost_sensitivity"] * risk).astype(f32)
-        score -= danger
-        score[a.stay] += f32(st.inertia)  # the same as charging inertia to every change
+        charge("thresholds", danger)
+        inertia = np.zeros(len(levels), dtype=f32)
+        inertia[a.stay] = -f32(st.inertia)  # a bonus for staying: the same as charging inertia to every change
+        charge("inertia", inertia[:, None])
         for rl in self.watching[a.index]:
             in_force = rl.active & self.order[rl.holder].active
             if in_force.any():
-                score -= (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32)
+                charge(rl, (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32))
         if a.restrainers:
             leverage = sum(np.where(r.active, r.traits["leverage"], 0.0) for r in a.restrainers)
-            score -= (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32)
+            charge("restraint", (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32))
         if a.veto_players:
             leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
-            score[a.stay + 1 :] -= (st.veto * leverage).astype(f32)
+            up = np.zeros(len(levels), dtype=f32)
+            up[a.stay + 1 :] = 1
+            charge("veto", up[:, None] * (st.veto * leverage).astype(f32))
         return score
 
     def _owed(self, a: ActorAgent) -> np.ndarray:
@@ -308,21 +332,51 @@ class Crisis(mesa.Model):
         self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": self.ladder.level[choice], "why": why, "rule": "human"})
         return np.full(self.worlds, self.ladder.level[choice], dtype=np.int64)
 
-    def _why(self, a: ActorAgent, s: Situation, aim, owed, chosen: int, accident: bool) -> str:
-        parts = [a.rule.explain(s)]
+    def _why(self, a: ActorAgent, s: Situation, aim, owed, levels, legal, terms: dict, chosen: int, accident: bool) -> tuple[str, int]:
+        """What drove a move in world 0, and the aim's rung: the aim and its inputs, then whatever made the move differ from it.
+
+        The aim's rung is the candidate nearest the aim. A move away from it is put down to
+        a capability bound (the nearest rung is out of bounds now), to a cost that outweighed
+        it (a red line, restraint, a veto, the cost of crossing thresholds, inertia: each named),
+        to chance (the logit draw, with the chosen move's probability) or to an accident.
+        """
+        lad, parts = self.ladder, [a.rule.explain(s)]
         if owed[0] >= 0:
             rl = next(rl for rl in self.holding[a.index] if rl.owed()[0] and rl.response == owed[0])
-            parts.append(f"its red line '{rl.id}' was crossed and it means to answer with '{self.ladder.names[rl.response]}' as promised")
-        for rl in self.watching[a.index]:
-            if rl.active[0] and aim[0] >= rl.at > chosen and self.order[rl.holder].active[0]:
-                parts.append(f"{possessive(self.order[rl.holder].label)} red line '{rl.id}' (credibility {rl.credibility[0]:.2f}) holds it back")
-        if a.restrainers and aim[0] >= self.restraint_level - 1:
-            parts.append(possessive(" and ".join(r.label for r in a.restrainers)) + " restraint weighs against crossing the restraint threshold")
-        if a.veto_players and chosen <= a.posture[0] < aim[0] - 0.5:
-            parts.append(possessive(" and ".join(v.label for v in a.veto_players)) + " veto slows any step up")
+            parts.append(f"its red line '{rl.id}' was crossed and it means to answer with '{lad.names[rl.response]}' as promised")
+        goal, exists = float(aim[0]), levels >= 0
+        nearest = _nearest(levels, exists, goal)
+        target = _nearest(levels, legal, goal)
+        if levels[target] != levels[nearest]:
+            side = "higher" if levels[nearest] > levels[target] else "lower"
+            parts.append(f"its capabilities reach no {side} than '{lad.names[levels[target]]}' now (a capability bound)")
+        score = terms["score"][:, 0]
+        best = int(np.flatnonzero(legal)[np.argmax(score[legal])])
+        if levels[best] != levels[target]:
+            named = [self._cost_name(a, key, levels[target], levels[best]) for key, part in terms.items()
+                     if key != "score" and part[best, 0] - part[target, 0] > 1e-9]
+            parts.append(f"{' and '.join(named)} favoured '{lad.names[levels[best]]}' over '{lad.names[levels[target]]}'")
+        pick = int(np.flatnonzero(levels == chosen)[0])
+        if pick != best:
+            weights = np.exp((score - score[legal].max()) / float(a.traits["temperature"][0])) * legal
+            parts.append(f"by chance it chose '{lad.names[chosen]}' (a {weights[pick] / weights.sum():.0%} chance) rather than '{lad.names[levels[best]]}'")
         if accident:
-            parts.append(f"by accident the step went one rung past the intended '{self.ladder.names[chosen]}'")
-        return "; ".join(parts)
+            parts.append(f"by accident the step went one rung past the intended '{lad.names[chosen]}'")
+        return "; ".join(parts), int(levels[target])
+
+    def _cost_name(self, a: ActorAgent, key, target: int, best: int) -> str:
+        """A cost that favoured one candidate over another, in words."""
+        if isinstance(key, RedLineState):
+            return f"{possessive(self.order[key.holder].label)} red line '{key.id}' (credibility {key.credibility[0]:.2f})"
+        if key == "restraint":
+            return possessive(" and ".join(r.label for r in a.restrainers)) + " restraint"
+        if key == "veto":
+            return possessive(" and ".join(v.label for v in a.veto_players)) + " veto"
+        if key == "inertia":
+            return "reluctance to change course (inertia)"
+        lo, hi = sorted((int(a.posture[0]), max(target, best)))
+        crossed = [n for n, lv in zip(self.ladder.threshold_names, self.ladder.threshold_levels) if lo < lv <= hi]
+        return "the cost of crossing " + (" and ".join(f"the '{n}' threshold" for n in crossed) if crossed else "thresholds")
 
     def _fire_events(self, turn: int) -> None:
         for ev in self.events:
@@ -450,6 +504,13 @@ def _first_crossing(m: Crisis, i: int) -> int:
 
 def _actor_peak(m: Crisis, key: str) -> int:
     return int(m.actors[key].peak[0])
+
+
+def _nearest(levels: np.ndarray, allowed: np.ndarray, goal: float) -> int:
+    """Row of the allowed candidate nearest ``goal`` (the lower one on a tie)."""
+    rows = np.flatnonzero(allowed)
+    distance = np.abs(levels[rows] - goal)
+    return int(rows[np.lexsort((levels[rows], distance))[0]])
 
 
 def possessive(name: str) -> str:

@@ -34,7 +34,7 @@ class Alliance(Rule[AllianceParams]):
     def explain(self, s: Situation) -> str:
         if s.need[0] < 0:
             return "alliance: no ally under threat, so it holds"
-        why = f"alliance: mirrors the threat its allies face, read at about '{s.rung(s.need[0])}'"
+        why = f"alliance: backs {s.need_reading()}".rstrip(",")
         if self.wavering(s)[0] > 0:
             why += f", with support wavering at resolve {s.resolve[0]:.2f}"
         return why

@@ -27,7 +27,9 @@ class Situation:
     ``threat`` is the highest adversary posture as this actor perceives it (with
     misperception noise); ``need`` is the highest perceived threat against the
     actors it supports (allies and clients); ``watched`` is the highest posture of
-    the actors it restrains. Missing inputs are -1.
+    the actors it restrains. Missing inputs are -1. The ``true_*``, ``*_by`` and
+    ``need_of`` entries serve explanations (filled at W = 1): what truly stands, who
+    makes the threat, and which ally faces it.
     """
 
     name: str
@@ -41,6 +43,10 @@ class Situation:
     ladder: CompiledLadder
     actor_names: list[str]
     turn: int
+    true_threat: np.ndarray | None = None
+    true_need: np.ndarray | None = None
+    need_of: np.ndarray | None = None  # index into `actor_names` of the supported actor facing the highest threat
+    need_by: np.ndarray | None = None  # and of the actor who makes that threat
 
     def rung(self, level: float) -> str:
         """Name of the rung nearest a (perceived, fractional) level."""
@@ -48,6 +54,25 @@ class Situation:
 
     def adversary(self, i: int = 0) -> str:
         return self.actor_names[int(self.threat_by[i])] if self.threat_by[i] >= 0 else "no adversary"
+
+    def reading(self, seen: float, true: float | None) -> str:
+        """" at 'X'", or, where the fog of war changed the reading, ", seen at about 'X' (actually 'Y'),"."""
+        if true is None or self.rung(seen) == self.ladder.names[int(true)]:
+            return f" at '{self.rung(seen)}'"
+        return f", seen at about '{self.rung(seen)}' (actually '{self.ladder.names[int(true)]}'),"
+
+    def adversary_reading(self) -> str:
+        """The adversary seen highest and where it stands, in world 0."""
+        true = None if self.true_threat is None else float(self.true_threat[0])
+        return f"{self.adversary()}{self.reading(float(self.threat[0]), true)}"
+
+    def need_reading(self) -> str:
+        """Which ally or client faces the highest threat, from whom, and how high, in world 0."""
+        names = self.actor_names
+        ally = names[int(self.need_of[0])] if self.need_of is not None and self.need_of[0] >= 0 else "its allies"
+        by = names[int(self.need_by[0])] if self.need_by is not None and self.need_by[0] >= 0 else "their adversaries"
+        true = None if self.true_need is None else float(self.true_need[0])
+        return f"{ally} against {by}{self.reading(float(self.need[0]), true)}"
 
 
 class Rule(Generic[P]):

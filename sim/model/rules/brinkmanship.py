@@ -24,4 +24,4 @@ class Brinkmanship(Rule[BrinkmanshipParams]):
         return np.where(s.threat >= 0, np.maximum(s.threat + self.params.margin * s.resolve, s.posture - 1), s.posture)
 
     def explain(self, s: Situation) -> str:
-        return f"brinkmanship: aims above {s.adversary()}, read at about '{s.rung(s.threat[0])}', to make it back down first"
+        return f"brinkmanship: aims above {s.adversary_reading().rstrip(',')}, to make it back down first"

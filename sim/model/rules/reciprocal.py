@@ -22,4 +22,4 @@ class Reciprocal(Rule[ReciprocalParams]):
         return np.where(s.threat >= 0, s.threat + self.params.offset, s.posture)
 
     def explain(self, s: Situation) -> str:
-        return f"proportional reply to {s.adversary()}, read at about '{s.rung(s.threat[0])}'"
+        return f"proportional reply to {s.adversary_reading()}".rstrip(",")
