@@ -8,15 +8,24 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from escalation.scenario.loading import load_scenario, load_scenario_text
+from escalation.scenario.loading import load_ladder_file, load_scenario, load_scenario_text
+from escalation.scenario.paths import shipped_ladders
 
 START = dt.date(2024, 11, 17)
 # no fog, no accidents, no inertia: a rule's aim alone decides (tests switch them back on by name)
 QUIET = {"noise": 0.0, "accident_rate": 0.0, "inertia": 0.0}
 
 
-def make_scenario(actors: dict, events=(), turns: int = 12, **settings):
-    """A scenario on the default ladder, checked by the real loader like any file."""
+def standing_ladder() -> dict:
+    """The default ladder with every rung a standing posture, so that a test can hold an actor on any rung."""
+    ladder = load_ladder_file(shipped_ladders()["default"]).model_dump(mode="json")
+    for rung in ladder["rungs"]:
+        rung["kind"] = "posture"
+    return ladder
+
+
+def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = False, **settings):
+    """A scenario on the default ladder (every rung a standing posture unless ``actions``), checked by the real loader."""
     doc = {
         "name": "test",
         "title": "A scenario built in a test",
@@ -24,6 +33,7 @@ def make_scenario(actors: dict, events=(), turns: int = 12, **settings):
         "kind": "what-if",
         "start": START,
         "end": START + dt.timedelta(days=turns - 1),
+        "ladder": "default" if actions else standing_ladder(),
         "settings": {**QUIET, **settings},
         "actors": actors,
         "events": list(events),

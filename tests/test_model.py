@@ -313,6 +313,37 @@ def test_the_summary_names_the_end_state_in_words():
 
     assert list(END_STATE_NAMES) == list(END_STATES) and all("_" not in name for name in END_STATE_NAMES.values())
     assert END_STATE_NAMES["direct_nato_russia_war"] == "direct NATO-Russia war"
-    ended = Crisis("ceasefire-track", rng=1).run()  # a seeded world in which the talks hold
+    worlds = Crisis("ceasefire-track", worlds=200, rng=1).run().outcomes()["end_state"]
+    held = int(np.flatnonzero(worlds == END_STATES.index("de_escalated"))[0])  # a world in which the talks hold
+    ended = Crisis("ceasefire-track", rng=1, first_run=held).run()
     assert END_STATES[int(ended.outcomes()["end_state"][0])] == "de_escalated"
     assert "; end state: de-escalated.\n" in summary_text(ended)
+
+
+# --------------------------------------------------------------------------- one-off actions
+
+
+def test_a_one_off_action_lasts_its_day_and_each_episode_is_counted(kit):
+    actor = kit.actor("Striker", "scripted", "cross_border_strikes")
+    strikes = [kit.move("striker", "strategic_conventional_strike", t) for t in (2, 5)]
+    twice = kit.event("again_the_same_day", 5, {"set_posture": {"actor": "striker", "rung": "strategic_conventional_strike"}})
+    model = Crisis(kit.build({"striker": actor}, [*strikes, twice], actions=True), rng=0).run()
+    path = model.path[:, 0, 0].tolist()
+    assert path == [4, 4, 6, 4, 4, 6, 4, 4, 4, 4, 4, 4]  # back on its standing posture the day after each strike
+    out = model.outcomes()
+    assert out["episodes_strategic_conventional_strike"][0] == 2 and out["episodes_demonstrative_nuclear_use"][0] == 0
+    assert out["peak_striker"][0] == 6 and out["first_strategic_strike"][0] == 2
+
+
+def test_a_new_standing_posture_is_the_one_returned_to(kit):
+    actor = kit.actor("Striker", "scripted", "contained_war")
+    events = [kit.move("striker", "nuclear_signalling", 1), kit.move("striker", "strategic_conventional_strike", 3)]
+    model = Crisis(kit.build({"striker": actor}, events, actions=True), rng=0).run()
+    assert model.path[:6, 0, 0].tolist() == [1, 7, 7, 6, 7, 7]
+
+
+def test_a_ladder_without_actions_keeps_every_posture(kit):
+    actor = kit.actor("Striker", "scripted", "cross_border_strikes")
+    model = Crisis(kit.build({"striker": actor}, [kit.move("striker", "strategic_conventional_strike", 2)]), rng=0).run()
+    assert model.path[:, 0, 0].tolist() == [4, 4] + [6] * 10
+    assert not [key for key in model.outcomes() if key.startswith("episodes_")]  # no action rungs, no episodes to count

@@ -125,19 +125,24 @@ def test_invariants_hold_in_every_world_of_every_shipped_scenario(name, seed, wo
 
 
 def test_all_scripted_baseline_replays_the_documented_timeline(baseline):
-    """With every actor scripted, each posture is exactly what the documented events set, from their date on."""
+    """With every actor scripted, each posture is exactly what the documented events set: a standing
+    posture from its date on, a one-off action (the Oreshnik strike) on its date only."""
     sc = baseline.with_rules("scripted")
     model = Crisis(sc, rng=0).run()
     ids = {r.id: r.level for r in sc.ladder.rungs}
+    action = {r.id for r in sc.ladder.rungs if r.kind == "action"}
     expected = {k: np.full(sc.turns, ids[a.posture]) for k, a in sc.actors.items()}
     moves = []
-    for ev in sc.events:
+    for ev in sorted(sc.events, key=lambda e: sc.turn_of(e.at.date) if e.at and e.at.date else 0):
         for fx in ev.effects:
             if fx.set_posture:
                 assert ev.status == "documented" and ev.at is not None
-                turn = sc.turn_of(ev.at.date)
-                expected[fx.set_posture.actor][turn:] = ids[fx.set_posture.rung]
-                moves.append((turn, fx.set_posture.actor, ids[fx.set_posture.rung], ev.id))
+                turn, rung = sc.turn_of(ev.at.date), fx.set_posture.rung
+                if rung in action:
+                    expected[fx.set_posture.actor][turn] = ids[rung]
+                else:
+                    expected[fx.set_posture.actor][turn:] = ids[rung]
+                moves.append((turn, fx.set_posture.actor, ids[rung], ev.id))
     assert len(moves) >= 8
     for i, key in enumerate(model.keys):
         assert model.path[:, i, 0].tolist() == expected[key].tolist(), key
@@ -146,7 +151,11 @@ def test_all_scripted_baseline_replays_the_documented_timeline(baseline):
         assert any(e.kind == "event" and e.extra["id"] == eid and e.date == sc.date_of(turn) for e in model.narrative), eid
     # the documented week in brief: strikes inside Russia on the 19th, Oreshnik on the 21st
     assert model.path[sc.turn_of(dt.date(2024, 11, 19)), model.keys.index("ukraine"), 0] == ids["cross_border_strikes"]
-    assert model.path[sc.turn_of(dt.date(2024, 11, 21)), model.keys.index("russia"), 0] == ids["strategic_conventional_strike"]
+    russia = model.path[:, model.keys.index("russia"), 0]
+    assert russia[sc.turn_of(dt.date(2024, 11, 21))] == ids["strategic_conventional_strike"]
+    before, after = sc.turn_of(dt.date(2024, 11, 20)), sc.turn_of(dt.date(2024, 11, 22))
+    assert russia[after] == russia[before] != ids["strategic_conventional_strike"]  # one strike, then back on its standing posture
+    assert model.outcomes()["episodes_strategic_conventional_strike"][0] == 1
 
 
 def test_documented_events_of_the_baseline_are_dated_from_the_seeds(baseline):

@@ -32,8 +32,12 @@ class ActorAgent(mesa.Agent):
         w = worlds
         self.key, self.spec, self.index = key, spec, index
         self.label = spec.name
+        self.ladder = ladder
         self.rule = RULES[spec.rule](spec.params, ladder)
         self.posture = np.full(w, ladder.level[spec.posture], dtype=np.int64)
+        # the posture it returns to after a one-off action (an action rung is never one)
+        self.standing = np.full(w, _standing_below(ladder, self.posture[0]), dtype=np.int64)
+        self.episodes = np.zeros((len(ladder.action_levels), w), dtype=np.int64)  # actions taken, per action rung
         self.active = np.full(w, spec.active)
         self.peak = np.where(self.active, self.posture, -1)
         self.traits = {t: np.full(w, float(getattr(spec, t))) for t in TRAITS}
@@ -50,6 +54,21 @@ class ActorAgent(mesa.Agent):
         on_reach[self.reach] = True
         self.can_slip = on_reach[1:]  # can_slip[L]: the rung above L is within its reach
         self.last_threat = np.full(w, np.nan)  # nothing perceived before the first turn
+
+    def move(self, new: np.ndarray, mask: np.ndarray | None = None) -> None:
+        """Stand on ``new`` (where ``mask``): a standing posture becomes the one to return to; an action is counted."""
+        new = np.asarray(new, dtype=np.int64)
+        if mask is not None:
+            new = np.where(mask, new, self.posture)
+        acting = self.ladder.action[new] & (new != self.posture)  # a fresh action; the same one again the same day is not
+        for i, level in enumerate(self.ladder.action_levels):
+            self.episodes[i] += acting & (new == level)
+        self.standing = np.where(self.ladder.action[new], self.standing, new)
+        self.posture = new
+
+    def stand_down(self) -> None:
+        """After a one-off action, back on its standing posture."""
+        self.posture = np.where(self.ladder.action[self.posture], self.standing, self.posture)
 
     def set_trait(self, trait: str, mask: np.ndarray, value: float | None = None, by: float | None = None) -> None:
         lo, hi = TRAIT_RANGE[trait]
@@ -73,7 +92,7 @@ class ActorAgent(mesa.Agent):
         lowest = np.where(inside, self.reach, np.iinfo(np.int64).max).min(axis=1)
         snapped = np.where(self.posture > self.max_level, np.where(highest >= 0, highest, self.max_level), self.posture)
         snapped = np.where(snapped < self.min_level, np.where(inside.any(axis=1), lowest, self.min_level), snapped)
-        self.posture = np.where(mask, snapped, self.posture)
+        self.move(snapped, mask)
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
         """Candidate moves in every world: (levels, legal), each (K, W).
@@ -92,6 +111,12 @@ class ActorAgent(mesa.Agent):
         """The rung levels this actor may move to now, in one world, lowest first."""
         levels, legal = self.candidates()
         return sorted({int(lv) for lv in levels[:, world][legal[:, world]]})
+
+
+def _standing_below(ladder: CompiledLadder, level: int) -> int:
+    """``level`` if it is a standing posture, else the highest standing rung below it."""
+    below = [lv for lv in range(int(level), -1, -1) if not ladder.action[lv]]
+    return below[0] if below else int(level)
 
 
 def candidate_table(reach: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:

@@ -185,9 +185,11 @@ class Crisis(mesa.Model):
         # highest posture among each actor's adversaries, as truly held: (actors, W)
         threat = np.where(self.adversary[:, :, None], live[None, :, :], np.int8(-1)).max(axis=1)
         self.decisions = []
+        for a in self.order:  # yesterday's one-off actions are over (others saw them above)
+            a.stand_down()
         moves = [self._decide(a, live, threat) for a in self.order]
         for a, new in zip(self.order, moves):
-            a.posture = new
+            a.move(new)
         if self.explain:
             self._tell_moves()
         self._fire_events(turn)
@@ -462,9 +464,10 @@ class Crisis(mesa.Model):
         """Narrate this turn's decisions that changed a posture, before what follows from them."""
         for d in self.decisions:
             if d["to"] != d["from"]:
-                verb = "climbs to" if d["to"] > d["from"] else "steps down to"
+                verb = "carries out" if self.ladder.action[d["to"]] else "climbs to" if d["to"] > d["from"] else "steps down to"
                 label = self.actors[d["actor"]].label
-                self._say("move", f"{label} {verb} '{self.ladder.names[d['to']]}'", actor=d["actor"], why=d["why"], rung=self.ladder.ids[d["to"]])
+                once = " (a one-off action)" if self.ladder.action[d["to"]] else ""
+                self._say("move", f"{label} {verb} '{self.ladder.names[d['to']]}'{once}", actor=d["actor"], why=d["why"], rung=self.ladder.ids[d["to"]])
 
     def _say(self, kind: str, text: str, **kw) -> None:
         self.narrative.append(Entry(self.turn, self.date, kind, text, **kw))
@@ -476,12 +479,15 @@ class Crisis(mesa.Model):
         return end_state(self.ladder, self._live(), self.system_rung, self.system_peak)
 
     def outcomes(self) -> dict[str, np.ndarray]:
-        """Per-world outcomes: peak rung, end state, first turn past each threshold (-1: never), each actor's peak."""
+        """Per-world outcomes: peak rung, end state, first turn past each threshold (-1: never), each actor's peak,
+        and how many one-off actions of each kind were taken (``episodes_<rung>``)."""
         out = {"peak_rung": self.system_peak.copy(), "end_state": self.end_state(), "final_rung": self.system_rung.copy()}
         for i, tid in enumerate(self.ladder.threshold_ids):
             out[f"first_{tid}"] = self.first_crossing[i].copy()
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
+        for i, level in enumerate(self.ladder.action_levels):  # one-off actions taken, by any actor
+            out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out
 
     def _reporters(self) -> dict[str, Callable[[Crisis], object]]:

@@ -112,7 +112,7 @@ def apply_effects(model: World, effects, mask: np.ndarray) -> None:
         agent = model.actors[body.actor]
         if kind == "set_posture":
             if body.binding or agent.rule.name == "scripted":
-                agent.posture = np.where(mask, model.ladder.level[body.rung], agent.posture)
+                agent.move(np.full(model.worlds, model.ladder.level[body.rung]), mask)
         elif kind == "set_trait":
             agent.set_trait(body.trait, mask, value=body.value, by=body.by)
         elif kind == "set_capability":

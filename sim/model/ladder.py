@@ -26,6 +26,7 @@ class CompiledLadder:
     threshold_levels: np.ndarray
     danger: np.ndarray  # summed weight of thresholds at or below each level
     fighting: np.ndarray  # per level: does standing there mean taking part in the fighting?
+    action: np.ndarray  # per level: a one-off action (True) or a standing posture (False)
 
     @classmethod
     def build(cls, spec: Ladder) -> CompiledLadder:
@@ -43,7 +44,12 @@ class CompiledLadder:
             threshold_levels=t_levels,
             danger=danger,
             fighting=np.array([r.category in FIGHTING for r in spec.rungs]),
+            action=np.array([r.kind == "action" for r in spec.rungs]),
         )
+
+    @property
+    def action_levels(self) -> list[int]:
+        return [int(lv) for lv in np.flatnonzero(self.action)]
 
     @property
     def n(self) -> int:

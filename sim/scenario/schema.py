@@ -50,6 +50,12 @@ class Rung(Strict):
         min_length=1, description="One line saying what the rung means.", examples=["Long-range strikes on the adversary's own territory."]
     )
     category: Category = Field(description="The kind of step the rung is, from de-escalation to nuclear.", examples=["violent escalation"])
+    kind: Literal["posture", "action"] = Field(
+        "posture",
+        description="A standing posture, held until the actor moves (arms support, a campaign of strikes, an alert), "
+        "or a one-off action that happens on one day and leaves the actor on its standing posture (a strategic-class strike, a test).",
+        examples=["action"],
+    )
     kahn: KahnRung = Field(
         description="The nearest rung of Herman Kahn's 44-rung ladder.", examples=[{"rung": 13, "name": "Large compound escalation", "group": "Intense crises"}]
     )
