@@ -9,6 +9,8 @@ TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# compiled at install, as pip does: otherwise every start compiles the libraries again where bytecode is not written
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test lint install install-dev browser bench lock lock-upgrade test-latest test-lowest clean
 
