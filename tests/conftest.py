@@ -16,16 +16,19 @@ START = dt.date(2024, 11, 17)
 QUIET = {"noise": 0.0, "accident_rate": 0.0, "inertia": 0.0}
 
 
-def standing_ladder() -> dict:
-    """The default ladder with every rung a standing posture, so that a test can hold an actor on any rung."""
+ACTIONS = ("strategic_conventional_strike", "demonstrative_nuclear_use")
+
+
+def default_ladder(actions: bool = False) -> dict:
+    """The default ladder written out; with ``actions``, its strike and demonstrative use are one-off actions."""
     ladder = load_ladder_file(shipped_ladders()["default"]).model_dump(mode="json")
     for rung in ladder["rungs"]:
-        rung["kind"] = "posture"
+        rung["kind"] = "action" if actions and rung["id"] in ACTIONS else "posture"
     return ladder
 
 
 def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = False, **settings):
-    """A scenario on the default ladder (every rung a standing posture unless ``actions``), checked by the real loader."""
+    """A scenario on the default ladder (with one-off actions if ``actions``), checked by the real loader like any file."""
     doc = {
         "name": "test",
         "title": "A scenario built in a test",
@@ -33,7 +36,7 @@ def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = Fals
         "kind": "what-if",
         "start": START,
         "end": START + dt.timedelta(days=turns - 1),
-        "ladder": "default" if actions else standing_ladder(),
+        "ladder": default_ladder(actions),
         "settings": {**QUIET, **settings},
         "actors": actors,
         "events": list(events),

@@ -21,7 +21,8 @@ class Brinkmanship(Rule[BrinkmanshipParams]):
 
     def aim(self, s: Situation) -> np.ndarray:
         # above the adversary; when it backs down, give ground one rung a turn, not all at once
-        return np.where(s.threat >= 0, np.maximum(s.threat + self.params.margin * s.resolve, s.posture - 1), s.posture)
+        above = np.minimum(s.threat + self.params.margin * s.resolve, self.ladder.n - 1)  # no aim past the top rung
+        return np.where(s.threat >= 0, np.maximum(above, s.posture - 1), s.posture)
 
     def explain(self, s: Situation) -> str:
         return f"brinkmanship: aims above {s.adversary_reading().rstrip(',')}, to make it back down first"

@@ -19,7 +19,7 @@ class Reciprocal(Rule[ReciprocalParams]):
     name = "reciprocal"
 
     def aim(self, s: Situation) -> np.ndarray:
-        return np.where(s.threat >= 0, s.threat + self.params.offset, s.posture)
+        return np.where(s.threat >= 0, np.clip(s.threat + self.params.offset, 0, self.ladder.n - 1), s.posture)
 
     def explain(self, s: Situation) -> str:
         return f"proportional reply to {s.adversary_reading()}".rstrip(",")

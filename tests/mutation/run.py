@@ -1,0 +1,134 @@
+"""Targeted mutation testing of the model core: does the suite catch a broken model?
+
+    python -m tests.mutation.run [--only N ...] [--list]
+
+Each mutant changes one thing in ``sim/model/`` (a flipped comparison, min for max, a
+dropped guard, a constant off by one, an operand swapped), then the model's tests run
+(TESTS); the mutant is *killed* if any of them fails. The source is restored after each
+mutant, whatever happens. A hand-written list rather than a general tool (mutmut):
+the core is small, a generic tool spends most of its time on mutants in wording and
+logging, and each mutant here names the mechanism it breaks. Prints the score; exits 1
+below TARGET.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = 0.85
+TESTS = ["tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py", "tests/test_streams.py", "tests/test_reasons.py",
+         "tests/test_scenarios.py", "tests/test_golden.py", "tests/test_face_validity.py", "tests/test_ensemble.py"]
+
+# (file under sim/model/, the exact text, its mutation, what breaks)
+MUTANTS = [
+    ("redlines.py", "honoured = owed & (holder_posture >= self.response)", "honoured = owed & (holder_posture > self.response)", "an answer at the promised rung no longer honours a line"),
+    ("redlines.py", "over = in_force & (watched_max >= self.at)", "over = in_force & (watched_max > self.at)", "standing on a red line's rung no longer crosses it"),
+    ("redlines.py", "crossed = over & ~self.was_over & (due == 0)", "crossed = over & (due == 0)", "a line held over is crossed again every turn"),
+    ("redlines.py", "crossed = over & ~self.was_over & (due == 0)", "crossed = over & ~self.was_over", "a new crossing while a debt is outstanding resets it"),
+    ("redlines.py", "self.credibility = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)", "self.credibility = np.where(eroded, self.credibility * (1.0 + erosion), self.credibility)", "an unanswered line gains credibility"),
+    ("redlines.py", "self.credibility + gain * (1.0 - self.credibility)", "self.credibility - gain * (1.0 - self.credibility)", "an answered line loses credibility"),
+    ("redlines.py", "u < obligation * holder_resolve * self.credibility", "u > obligation * holder_resolve * self.credibility", "resolve and credibility make an answer less likely"),
+    ("redlines.py", "eroded = still & (due == 0)", "eroded = still & (due == 1)", "erosion one turn early"),
+    ("redlines.py", "        self.active &= ~mask\n", "        self.active &= mask\n", "withdrawing a line keeps it only where withdrawn"),
+    ("redlines.py", "        self.active |= mask\n", "        self.active &= mask\n", "declaring a line switches it off elsewhere"),
+    ("events.py", "            mask &= ~self.fired", "            pass", "a once-only event fires again"),
+    ("events.py", "            mask &= draw < spec.chance", "            mask &= draw > spec.chance", "a chance event fires with one minus its chance"),
+    ("events.py", "        if not self.first <= turn <= self.last:", "        if not self.first <= turn < self.last:", "an event's window loses its last turn"),
+    ("events.py", 'current = np.where(agent.active, agent.posture, -1)', 'current = agent.posture', "an absent actor's posture still counts in conditions"),
+    ("events.py", "current = now if cond.metric == \"posture\" else np.maximum(model.system_peak, now)", "current = now if cond.metric == \"posture\" else np.minimum(model.system_peak, now)", "the system's peak read as a minimum"),
+    ("events.py", "            model.actors[body].active |= mask", "            model.actors[body].active &= mask", "add_actor removes the actor elsewhere"),
+    ("events.py", "            model.actors[body].active &= ~mask", "            pass", "remove_actor does nothing"),
+    ("events.py", 'if body.binding or agent.rule.name == "scripted":', 'if body.binding:', "a scripted actor ignores its timeline"),
+    ("events.py", '            current = np.where(rl.active, rl.credibility, 0.0)', '            current = rl.credibility', "a withdrawn line's credibility still counts"),
+    ("outcomes.py", 'state = np.where(peak >= ladder.threshold_level("nuclear_threshold"), 4, state)', 'state = np.where(peak > ladder.threshold_level("nuclear_threshold"), 4, state)', "nuclear use at the first nuclear rung is missed"),
+    ("outcomes.py", 'state = np.where(peak >= ladder.threshold_level("direct_nato_russia_war"), 3, state)', 'state = np.where(final >= ladder.threshold_level("direct_nato_russia_war"), 3, state)', "a NATO-Russia war is judged by the end only"),
+    ("outcomes.py", "fighting = (ladder.fighting[np.clip(live, 0, None)] & (live >= 0)).any(axis=0)", "fighting = ladder.fighting[np.clip(live, 0, None)].any(axis=0)", "absent actors count as fighting"),
+    ("crisis.py", "aim = np.maximum(aim, owed)", "aim = np.minimum(aim, owed)", "an owed response lowers the aim"),
+    ("crisis.py", "owed = np.where(rl.owed() & (rl.response > owed), rl.response, owed)", "owed = np.where(rl.owed() & (rl.response < owed), rl.response, owed)", "the lowest owed response is kept"),
+    ("crisis.py", "new = np.where(a.active, new, a.posture)", "new = new", "inactive actors move"),
+    ("crisis.py", "accident = slip & a.can_slip[chosen] & (chosen < a.max_level)", "accident = slip & a.can_slip[chosen]", "an accident slips past the capability bound"),
+    ("crisis.py", "slip = accident_u < st.accident_rate", "slip = accident_u > st.accident_rate", "accidents happen with one minus their rate"),
+    ("crisis.py", "a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)", "a.peak = np.maximum(a.peak, a.posture)", "an absent actor's peak updates"),
+    ("crisis.py", "new_first = (self.first_crossing < 0) & (system[None, :] >= self.ladder.threshold_levels[:, None])", "new_first = system[None, :] >= self.ladder.threshold_levels[:, None]", "a threshold's first turn is overwritten"),
+    ("crisis.py", "charge(rl, (levels >= rl.at) *", "charge(rl, (levels > rl.at) *", "deterrence starts one rung late"),
+    ("crisis.py", "charge(rl, (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32))", "charge(rl, (levels >= rl.at) * (st.deterrence * risk * rl.credibility).astype(f32))", "a line out of force still deters"),
+    ("crisis.py", 'charge("restraint", (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32))', 'charge("restraint", (levels > self.restraint_level) * (st.restraint * leverage).astype(f32))', "restraint starts one rung late"),
+    ("crisis.py", "leverage = sum(np.where(r.active, r.traits[\"leverage\"], 0.0) for r in a.restrainers)", "leverage = sum(r.traits[\"leverage\"] for r in a.restrainers)", "an absent restrainer still restrains"),
+    ("crisis.py", "up[a.stay + 1 :] = 1", "up[a.stay :] = 1", "the veto also weighs on staying put"),
+    ("crisis.py", "inertia[a.stay] = -f32(st.inertia)", "inertia[a.stay] = f32(st.inertia)", "inertia pushes actors to move"),
+    ("crisis.py", "values = np.where(values >= 0, values + noise * z, values)", "values = values + noise * z", "fog makes a missing adversary appear"),
+    ("crisis.py", "np.negative(score, out=score)", "pass", "the choice runs away from the aim"),
+    ("crisis.py", "        pick += acc < target", "        pick += acc <= target", "the logit draw is off by one at the edges"),
+    ("actor.py", "new = np.full_like(current, value) if value is not None else current + by", "new = np.full_like(current, value) if value is not None else current - by", "a trait change by an amount goes the other way"),
+    ("actor.py", "self.traits[trait] = np.where(mask, np.clip(new, lo, hi), current)", "self.traits[trait] = np.where(mask, new, current)", "traits leave their range"),
+    ("actor.py", "legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))", "legal = (levels >= self.min_level.astype(np.int8)) & (levels < self.max_level.astype(np.int8))", "the top of an actor's capabilities is out of reach"),
+    ("actor.py", "        legal[self.stay] = True\n", "\n", "staying put can be illegal"),
+    ("actor.py", "snapped = np.where(self.posture > self.max_level, np.where(highest >= 0, highest, self.max_level), self.posture)", "snapped = self.posture", "a withdrawn permission leaves the posture it allowed"),
+    ("actor.py", "self.standing = np.where(self.ladder.action[new], self.standing, new)", "self.standing = new", "an action becomes the posture to return to"),
+    ("actor.py", "acting = self.ladder.action[new] & (new != self.posture)", "acting = self.ladder.action[new]", "the same action twice a day counts twice"),
+    ("rules/brinkmanship.py", "np.maximum(above, s.posture - 1)", "np.maximum(above, s.posture - 2)", "brinkmanship backs down two rungs a turn"),
+    ("rules/brinkmanship.py", "s.threat + self.params.margin * s.resolve", "s.threat + self.params.margin", "brinkmanship ignores resolve"),
+    ("rules/reciprocal.py", "s.threat + self.params.offset", "s.threat - self.params.offset", "reciprocity's offset goes the other way"),
+    ("rules/graduated.py", "escalated = s.threat > s.last_threat + self.params.tolerance", "escalated = s.threat >= s.last_threat", "GRIT reads any standstill as an escalation"),
+    ("rules/graduated.py", "conciliate = np.maximum(s.posture - self.params.step, floor)", "conciliate = np.minimum(s.posture - self.params.step, floor)", "GRIT falls through its floor"),
+    ("rules/alliance.py", "return self.params.softening * np.maximum(0.5 - s.resolve, 0.0)", "return self.params.softening * np.minimum(0.5 - s.resolve, 0.0)", "low resolve raises support"),
+    ("rules/alliance.py", "support = np.clip(s.need + self.params.offset, floor, ceiling) - self.wavering(s)", "support = np.clip(s.need + self.params.offset, floor, ceiling)", "support never wavers"),
+    ("rules/restraint.py", "return np.where(s.watched >= alarm, float(signal), float(calm))", "return np.where(s.watched > alarm, float(signal), float(calm))", "restraint signals one rung late"),
+    ("streams.py", "counter = np.array([self.first_run, lo, hi, 0], dtype=np.uint64)", "counter = np.array([0, lo, hi, 0], dtype=np.uint64)", "every chunk draws as if it began at run 0"),
+    ("streams.py", "return (self.raw(turn, *purpose)[0] >> np.uint64(11)) * _TO_UNIT", "return (self.raw(turn, *purpose)[1] >> np.uint64(11)) * _TO_UNIT", "a uniform draw shares a lane with another purpose"),
+    ("ladder.py", "danger = np.array([weights[t_levels <= lv].sum() for lv in range(len(spec.rungs))])", "danger = np.array([weights[t_levels < lv].sum() for lv in range(len(spec.rungs))])", "a threshold's cost is charged one rung late"),
+]
+
+
+def run_tests(timeout: int) -> bool:
+    """True if the model's tests pass (the mutant survives)."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS], cwd=ROOT, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False  # a mutant that hangs the tests is caught
+    return done.returncode == 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", type=int, nargs="*", help="mutant numbers to run (default all)")
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--timeout", type=int, default=600)
+    args = parser.parse_args(argv)
+    chosen = args.only if args.only else range(len(MUTANTS))
+    if args.list:
+        for i in chosen:
+            print(f"{i:3} {MUTANTS[i][0]}: {MUTANTS[i][3]}")
+        return 0
+    killed, survived = 0, []
+    for i in chosen:
+        file, old, new, what = MUTANTS[i]
+        path = ROOT / "sim" / "model" / file
+        original = path.read_text(encoding="utf-8")
+        if original.count(old) != 1:
+            print(f"{i:3} {file}: the text to mutate is not there exactly once; fix the list", file=sys.stderr)
+            return 2
+        start = time.perf_counter()
+        try:
+            path.write_text(original.replace(old, new), encoding="utf-8")
+            alive = run_tests(args.timeout)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        killed += not alive
+        if alive:
+            survived.append(i)
+        print(f"{i:3} {'SURVIVED' if alive else 'killed  '} {time.perf_counter() - start:5.0f} s  {file}: {what}", flush=True)
+    total = len(list(chosen))
+    print(f"\n{killed} of {total} mutants killed ({killed / total:.1%}); target {TARGET:.0%}")
+    if survived:
+        print("survivors: " + ", ".join(map(str, survived)))
+    return 0 if killed / total >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The contract every decision rule inherits (as every Axelrod strategy passes the same base test).
+
+For random situations: the aim is finite and on the ladder; the rule over W worlds at once
+gives, world by world, what it gives each world alone; and every branch of its explanation
+is reached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from escalation.model.ladder import CompiledLadder
+from escalation.model.rules import RULES, Situation
+from escalation.scenario.loading import load_ladder_file
+from escalation.scenario.paths import shipped_ladders
+
+LADDER = CompiledLadder.build(load_ladder_file(shipped_ladders()["default"]))
+TOP = LADDER.n - 1
+W = 6
+NAMES = ["Alpha", "Beta", "Gamma"]
+# phrases that mark each branch of a rule's explanation
+BRANCHES = {
+    "reciprocal": ["proportional reply to"],
+    "brinkmanship": ["aims above"],
+    "graduated": ["answers an escalation", "offers a conciliatory step"],
+    "restraint": ["presses the actors it restrains", "calls for calm"],
+    "alliance": ["no ally under threat", "alliance: backs", "with support wavering"],
+    "scripted": ["follows the scenario's timeline"],
+    "human": ["chosen by the players"],
+}
+PARAMS = {"alliance": {"ceiling": "nuclear_signalling", "floor": "political_signalling"}, "graduated": {"floor": "ceasefire_talks"},
+          "restraint": {"signal": "political_signalling", "alarm": "strategic_conventional_strike"}}
+
+levels = st.one_of(st.just(-1.0), st.floats(0, TOP))
+column = st.lists(levels, min_size=W, max_size=W)
+
+
+@st.composite
+def situations(draw):
+    arrays = {k: np.array(draw(column)) for k in ("threat", "need", "watched")}
+    posture = np.array(draw(st.lists(st.integers(0, TOP), min_size=W, max_size=W)), dtype=float)
+    last = np.array(draw(st.lists(st.one_of(st.just(np.nan), st.floats(-1, TOP)), min_size=W, max_size=W)))
+    resolve = np.array(draw(st.lists(st.floats(0, 1), min_size=W, max_size=W)))
+    by = np.where(arrays["threat"] >= 0, draw(st.integers(0, len(NAMES) - 1)), -1)
+    return Situation(name="Player", posture=posture, threat=arrays["threat"], threat_by=by, last_threat=last, need=arrays["need"],
+                     watched=arrays["watched"], resolve=resolve, ladder=LADDER, actor_names=NAMES, turn=draw(st.integers(0, 90)))
+
+
+def world(s: Situation, i: int) -> Situation:
+    """World ``i`` of a situation alone, as a situation of one world."""
+    fields = {k: (v[i : i + 1] if isinstance(v, np.ndarray) else v) for k, v in vars(s).items()}
+    return Situation(**fields)
+
+
+def rule(name):
+    return RULES[name](PARAMS.get(name, {}), LADDER)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@settings(max_examples=150, deadline=None)
+@given(s=situations())
+def test_the_aim_is_finite_on_the_ladder_and_the_same_world_by_world(name, s):
+    r = rule(name)
+    aim = np.asarray(r.aim(s), dtype=float)
+    assert aim.shape == (W,) and np.isfinite(aim).all()
+    assert (aim >= 0).all() and (aim <= TOP).all()
+    for i in range(W):
+        assert r.aim(world(s, i))[0] == aim[i]
+        assert isinstance(r.explain(world(s, i)), str)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_branch_of_the_explanation_is_reached(name):
+    r, seen = rule(name), set()
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(s=situations())
+    def explain(s):
+        for i in range(W):
+            text = r.explain(world(s, i))
+            seen.update(phrase for phrase in BRANCHES[name] if phrase in text)
+
+    explain()
+    assert seen == set(BRANCHES[name])
+
+
+def test_every_rule_has_its_branches_listed():
+    assert set(BRANCHES) == set(RULES)
