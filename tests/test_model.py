@@ -14,7 +14,7 @@ from escalation.model.events import condition_mask
 from escalation.scenario.schema import Condition
 
 
-def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", script=(), events=(), holder_active=True, **settings):
+def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", script=(), events=(), holder_active=True, grace=2, **settings):
     """A scripted target watched by a red line of the holder (at strikes, promising a strategic-class strike)."""
     line = {
         "id": "no_strikes",
@@ -22,7 +22,7 @@ def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", s
         "at": "cross_border_strikes",
         "response": "strategic_conventional_strike",
         "credibility": credibility,
-        "grace": 2,
+        "grace": grace,
     }
     actors = {
         "holder": kit.actor("Holder", holder, "political_signalling", resolve=resolve, active=holder_active, red_lines=[line]),
@@ -347,3 +347,50 @@ def test_a_ladder_without_actions_keeps_every_posture(kit):
     model = Crisis(kit.build({"striker": actor}, [kit.move("striker", "strategic_conventional_strike", 2)]), rng=0).run()
     assert model.path[:, 0, 0].tolist() == [4, 4] + [6] * 10
     assert not [key for key in model.outcomes() if key.startswith("episodes_")]  # no action rungs, no episodes to count
+
+
+# --------------------------------------------------------------------------- features the mutation run found untested
+
+
+def test_a_removed_actor_leaves_the_crisis_and_stops_counting(kit):
+    sc = kit.build(
+        {"here": kit.actor("Here", "scripted"), "gone": kit.actor("Gone", "scripted", "third_party_combat")},
+        [kit.event("leaves", 2, {"remove_actor": "gone"})],
+        turns=5,
+    )
+    model = Crisis(sc, rng=0).run()
+    assert model.path[:, 1, 0].tolist() == [5, 5, -1, -1, -1]
+    assert model.system_path[:, 0].tolist() == [5, 5, 1, 1, 1]
+    assert not model.actors["gone"].active[0] and model.actors["gone"].peak[0] == 5
+
+
+def test_a_condition_on_the_systems_peak_remembers_what_the_posture_forgets(kit):
+    once_high = {
+        "id": "remembered", "title": "remembered", "status": "hypothetical", "source": {"title": "test"},
+        "when": [{"actor": "system", "metric": "peak", "op": ">=", "value": "strategic_conventional_strike"},
+                 {"actor": "system", "metric": "posture", "op": "<", "value": "strategic_conventional_strike"}],
+        "effects": [{"set_posture": {"actor": "b", "rung": "political_signalling"}}],
+    }
+    sc = kit.build({"a": kit.actor("A", "scripted"), "b": kit.actor("B", "scripted")},
+                   [kit.move("a", "strategic_conventional_strike", 1), kit.move("a", "contained_war", 3), once_high], turns=6)
+    b = Crisis(sc, rng=0).run().path[:, 1, 0].tolist()
+    assert b == [1, 1, 1, 2, 2, 2]  # from the turn the posture is down again, the peak still holds
+
+
+def test_a_new_crossing_while_a_debt_is_outstanding_keeps_the_first_deadline(kit):
+    # crossed at 1 (grace 3); back at 2 and over again at 3, still owed: the deadline of the first crossing stands
+    sc = holder_and_target(kit, credibility=0.8, grace=3, script=[(1, "cross_border_strikes"), (2, "contained_war"), (3, "cross_border_strikes")],
+                           credibility_erosion=0.5)
+    history = line_history(Crisis(sc, rng=0))
+    assert history[:6] == [(0, 0.8), (3, 0.8), (2, 0.8), (1, 0.8), (0, 0.4), (0, 0.4)]
+
+
+def test_a_withdrawn_red_line_has_no_credibility_to_condition_on(kit):
+    withdrawn = kit.event("withdrawn", 1, {"remove_red_line": {"actor": "holder", "red_line": "no_strikes"}})
+    doubted = {
+        "id": "doubted", "title": "doubted", "status": "hypothetical", "source": {"title": "test"},
+        "when": [{"actor": "holder", "metric": "credibility", "red_line": "no_strikes", "op": "<", "value": 0.5}],
+        "effects": [{"set_posture": {"actor": "target", "rung": "political_signalling"}}],
+    }
+    model = Crisis(holder_and_target(kit, credibility=0.8, events=[withdrawn, doubted]), rng=0).run()
+    assert model.path[:4, 1, 0].tolist() == [1, 2, 2, 2]  # at 0.8 while declared; none once withdrawn

@@ -32,6 +32,23 @@ def add_execution_options(p) -> None:
     p.add_argument("--executor", metavar="ADDRESS", help="'local' (default) or a Dask scheduler address such as tcp://10.0.0.5:8786")
     p.add_argument("--chunk", type=int, metavar="W", help="worlds per model instance, the unit of work and of seeding (default 10,000)")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None, help="no progress bar even on a terminal")
+    add_branch_option(p)
+
+
+def add_branch_option(p) -> None:
+    """``--branch DATE``: every command that runs a scenario has it."""
+    p.add_argument("--branch", metavar="DATE", help=BRANCH_HELP)
+
+
+BRANCH_HELP = (
+    "move the branch to DATE (YYYY-MM-DD): before it the documented past holds in every world and nobody decides; "
+    "the start date lets the model play the documented week itself"
+)
+
+
+def branch_sets(args) -> list[str]:
+    """The --set assignments with --branch among them (a branch is a scenario value like any other)."""
+    return [*getattr(args, "sets", []), *([f"branch={args.branch}"] if args.branch else [])]
 
 
 def command_line() -> str:
@@ -47,7 +64,7 @@ def engine_kwargs(args) -> dict:
         workers=args.workers,
         executor=args.executor,
         chunk=args.chunk,
-        sets=args.sets,
+        sets=branch_sets(args),
         trajectories=args.trajectories,
         resume=args.resume,
         progress=args.progress,

@@ -17,12 +17,13 @@ def main(args) -> int:
     from pathlib import Path
 
     from escalation.analysis.compare import compare_folders, format_table
-    from escalation.cli.batch import command_line
+    from escalation.cli.batch import branch_sets, command_line
     from escalation.disclaimer import DISCLAIMER
     from escalation.ensemble.batch import run_batch
 
     out = Path(args.out or f"out/compare-{Path(args.scenario_a).stem}-{Path(args.scenario_b).stem}-seed{args.seed}")
-    common = dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, progress=args.progress, command=command_line(), resume=True)
+    common = dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, progress=args.progress, command=command_line(),
+                  resume=True, sets=branch_sets(args))
     folders = [run_batch(scenario, args.runs, out=out / side, **common) for side, scenario in (("a", args.scenario_a), ("b", args.scenario_b))]
     table, files = compare_folders(folders[0], folders[1], out)
     for side, scenario in (("A", args.scenario_a), ("B", args.scenario_b)):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from escalation.cli.batch import add_branch_option
 from escalation.errors import TabletopError
 
 
 def add_arguments(p) -> None:
     p.add_argument("scenario", metavar="SCENARIO", nargs="?", help="the scenario to play (omit when resuming with --load)")
     p.add_argument("--human", metavar="ACTOR[,ACTOR...]", help="the seats people hold, by actor id (the model plays the others)")
+    add_branch_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed and moves give the same game")
     p.add_argument("--turns", type=int, metavar="N", help="play only the first N turns (default: the whole scenario)")
     p.add_argument("--load", metavar="FILE", help="resume a session saved with the 'save' command")
@@ -43,10 +45,13 @@ def main(args) -> int:
 def new_session(args):
     """The game of SCENARIO with the --human seats, --seed and --turns (also for `escalation serve`)."""
     from escalation.cli import UsageError
+    from escalation.scenario.loading import load_scenario
+    from escalation.scenario.overrides import with_branch
     from escalation.tabletop.session import Session
 
     humans = [h.strip() for h in args.human.split(",") if h.strip()]
+    scenario = with_branch(load_scenario(args.scenario), args.branch)
     try:
-        return Session(args.scenario, humans, args.seed, length=args.turns)
+        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario)
     except TabletopError as exc:
         raise UsageError(str(exc)) from None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from escalation.cli.batch import add_branch_option
+
 
 def add_arguments(p) -> None:
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same run")
     p.add_argument("--out", metavar="DIR", help="folder for ladder.png and narrative.md (default out/run-SCENARIO-seedN)")
     p.add_argument("--quiet", action="store_true", help="print only the summary, not the turn-by-turn narrative")
+    add_branch_option(p)
 
 
 def main(args) -> int:
@@ -21,7 +24,9 @@ def main(args) -> int:
 
     if args.seed < 0:
         raise UsageError(f"--seed must be a whole number from 0 up, not {args.seed}")
-    scenario = load_scenario(args.scenario)
+    from escalation.scenario.overrides import with_branch
+
+    scenario = with_branch(load_scenario(args.scenario), args.branch)
     out = Path(args.out or f"out/run-{scenario.name}-seed{args.seed}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; give a folder")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from escalation.cli.batch import add_branch_option
 from escalation.errors import TabletopError
 
 
@@ -10,6 +11,7 @@ def add_arguments(p) -> None:
     p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks a free one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for a classroom network)")
     p.add_argument("--human", metavar="ACTOR[,ACTOR...]", help="start a game at once with these seats (otherwise the facilitator sets one up)")
+    add_branch_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed of the game started with --human (default 0)")
     p.add_argument("--turns", type=int, metavar="N", help="play only the first N turns of the game started with --human")
     p.add_argument("--load", metavar="FILE", help="resume a saved session")

@@ -47,7 +47,7 @@ class Entry:
 
     turn: int
     date: dt.date
-    kind: str  # move | event | threshold | red_line
+    kind: str  # move | event | history (a documented choice not made in this world) | threshold | red_line
     text: str
     actor: str | None = None
     why: str = ""
@@ -88,6 +88,7 @@ class Crisis(mesa.Model):
         self.explain = self.worlds == 1
         self.turn = 0
         self.turns = scenario.turns
+        self.branch = scenario.branch_turn  # before it the documented past holds and nobody decides (None: no history)
 
         self.actors: dict[str, ActorAgent] = {}
         for i, (key, spec) in enumerate(scenario.actors.items()):
@@ -187,9 +188,10 @@ class Crisis(mesa.Model):
         self.decisions = []
         for a in self.order:  # yesterday's one-off actions are over (others saw them above)
             a.stand_down()
-        moves = [self._decide(a, live, threat) for a in self.order]
-        for a, new in zip(self.order, moves):
-            a.move(new)
+        if not self.in_history(turn):  # in history every actor holds, unless an event moves it
+            moves = [self._decide(a, live, threat) for a in self.order]
+            for a, new in zip(self.order, moves):
+                a.move(new)
         if self.explain:
             self._tell_moves()
         self._fire_events(turn)
@@ -380,13 +382,20 @@ class Crisis(mesa.Model):
         crossed = [n for n, lv in zip(self.ladder.threshold_names, self.ladder.threshold_levels) if lo < lv <= hi]
         return "the cost of crossing " + (" and ".join(f"the '{n}' threshold" for n in crossed) if crossed else "thresholds")
 
+    def in_history(self, turn: int) -> bool:
+        return self.branch is not None and turn < self.branch
+
     def _fire_events(self, turn: int) -> None:
+        history = self.in_history(turn)
         for ev in self.events:
             mask = ev.due(self, turn)
             if mask is None:
                 continue
             ev.fired |= mask
-            apply_effects(self, ev.spec.effects, mask)
+            if self.branch is not None and not history and self._a_choice(ev.spec):  # its actor decides now: told, not made
+                self._tell(ev.spec, history=True)
+                continue
+            apply_effects(self, ev.spec.effects, mask, enact=history)
             self._tell(ev.spec)
         everywhere = np.ones(self.worlds, dtype=bool)
         for card in self.queued:  # injects played since the last turn, after the scheduled events
@@ -403,13 +412,21 @@ class Crisis(mesa.Model):
             raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}{did_you_mean(inject_id, deck)}")
         self.queued.append(card)
 
-    def _tell(self, spec, inject: bool = False) -> None:
+    def _a_choice(self, spec) -> bool:
+        """Whether a documented event records the choice of an actor that now decides for itself (a posture it took)."""
+        return spec.status == "documented" and any(
+            fx.set_posture is not None and not fx.set_posture.binding and self.actors[fx.set_posture.actor].rule.name != "scripted"
+            for fx in spec.effects
+        )
+
+    def _tell(self, spec, inject: bool = False, history: bool = False) -> None:
         if self.explain:
             src = spec.source
             cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
+            said = spec.title + (f": {spec.text}" if spec.text else "")
             self._say(
-                "event",
-                spec.title + (f": {spec.text}" if spec.text else ""),
+                "history" if history else "event",
+                f"In history on {self.date:%d %b %Y}: {said}" if history else said,
                 actor=spec.actor,
                 status=spec.status,
                 source=cite,

@@ -98,8 +98,12 @@ def condition_mask(model: World, cond) -> np.ndarray:
     return OPS[cond.op](current, value)
 
 
-def apply_effects(model: World, effects, mask: np.ndarray) -> None:
-    """Carry out an event's or inject's effects in the masked worlds."""
+def apply_effects(model: World, effects, mask: np.ndarray, enact: bool = False) -> None:
+    """Carry out an event's or inject's effects in the masked worlds.
+
+    ``enact``: the event is history (before the branch), so a posture it sets holds for
+    every actor; otherwise only for scripted actors, or where the effect is binding.
+    """
     for fx in effects:
         kind = fx.kind
         body = getattr(fx, kind)
@@ -111,7 +115,7 @@ def apply_effects(model: World, effects, mask: np.ndarray) -> None:
             continue
         agent = model.actors[body.actor]
         if kind == "set_posture":
-            if body.binding or agent.rule.name == "scripted":
+            if enact or body.binding or agent.rule.name == "scripted":
                 agent.move(np.full(model.worlds, model.ladder.level[body.rung]), mask)
         elif kind == "set_trait":
             agent.set_trait(body.trait, mask, value=body.value, by=body.by)

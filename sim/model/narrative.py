@@ -8,12 +8,12 @@ from escalation.disclaimer import DISCLAIMER
 from escalation.model.crisis import Crisis
 from escalation.model.outcomes import END_STATE_NAMES, END_STATES
 
-MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~"}
+MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~", "history": "="}
 
 
 def entry_line(e) -> str:
     """One narrative entry as a line of text."""
-    if e.kind == "event":
+    if e.kind in ("event", "history"):
         return f"{MARK[e.kind]} [{e.status}] {e.text}  (source: {e.source})"
     if e.kind == "move":
         return f"{MARK[e.kind]} {e.text}, because {e.why}."

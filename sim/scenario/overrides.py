@@ -10,6 +10,7 @@ like any other mistake in the scenario: ``FILE:LINE:COL: message``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import types
 import typing
@@ -235,3 +236,16 @@ def value_at(scenario, path: tuple):
     for part in path:
         node = node[part] if isinstance(node, (dict, list)) else getattr(node, part)
     return node
+
+
+def with_branch(scenario: Scenario, text: str | None) -> Scenario:
+    """``scenario`` with its branch at the date ``text`` (``--branch``); unchanged for None."""
+    if text is None:
+        return scenario
+    try:
+        date = dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise InputError(f"--branch {text}: expected a date YYYY-MM-DD, such as {scenario.start}") from None
+    if not scenario.start <= date <= scenario.end:
+        raise InputError(f"--branch {text}: outside the scenario ({scenario.start} to {scenario.end})")
+    return scenario.model_copy(update={"branch": date})

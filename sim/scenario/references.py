@@ -80,6 +80,7 @@ def check_references(sc: Scenario) -> list[Finding]:
     for key, actor in sc.actors.items():
         check_actor(key, actor, names)
     check_happenings(sc, names)
+    check_branch(sc, names)
     return names.findings()
 
 
@@ -172,6 +173,11 @@ def check_happenings(sc: Scenario, names: Names) -> None:
         check_timing(sc, base, ev, names)
         check_conditions(base, getattr(ev, "when", None) or [], names)
         check_effects(base, ev.effects, names)
+
+
+def check_branch(sc: Scenario, names: Names) -> None:
+    if sc.branch is not None and not sc.start <= sc.branch <= sc.end:
+        names.add(Finding(("branch",), f"{sc.branch} is outside the scenario ({sc.start} to {sc.end})", help=f"allowed: a date from {sc.start} to {sc.end}"))
 
 
 def check_timing(sc: Scenario, base: tuple, ev, names: Names) -> None:

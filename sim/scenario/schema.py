@@ -473,6 +473,14 @@ class Scenario(Strict):
     start: dt.date = Field(description="The date of turn 0, YYYY-MM-DD.", examples=["2024-11-17"])
     end: dt.date = Field(description="The date of the last turn, YYYY-MM-DD, after the start.", examples=["2025-02-14"])
     turn_days: int = Field(1, ge=1, le=365, description="Days per turn.", examples=[1])
+    branch: dt.date | None = Field(
+        None,
+        description="The branch date, YYYY-MM-DD. Before it the documented past is history: every event holds for every actor, "
+        "the same in every world, and nobody decides. From it on the actors decide, and a documented move of an actor that decides "
+        "for itself is told as history beside the world, not made for it. Without a branch, events act as they always have: a "
+        "posture they set moves scripted actors only.",
+        examples=["2024-11-27"],
+    )
     ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.", examples=["default"])
     settings: Settings = Field(
         default_factory=Settings,
@@ -546,6 +554,11 @@ class Scenario(Strict):
 
     def turn_of(self, date: dt.date) -> int:
         return (date - self.start).days // self.turn_days
+
+    @property
+    def branch_turn(self) -> int | None:
+        """The first turn on which the actors decide after a history (None: no branch)."""
+        return None if self.branch is None else self.turn_of(self.branch)
 
     def turn_at(self, bound: int | dt.date | None, default: int) -> int:
         """A window bound (a turn number or a date) as a turn; ``default`` when not given."""

@@ -15,10 +15,8 @@ from pathlib import Path
 
 from escalation.disclaimer import DISCLAIMER
 from escalation.errors import TabletopError
-from escalation.model.narrative import summary_text
+from escalation.model.narrative import MARK, summary_text
 from escalation.tabletop.session import Session
-
-MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~"}
 
 HELP = """Commands (at any prompt):
   1, 2, ...        choose that move for the seat being asked

@@ -16,6 +16,7 @@ before anything changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -63,6 +64,7 @@ class SessionFile(_Record):
     seed: int = Field(ge=0)
     humans: list[str] = Field(min_length=1)
     length: int = Field(ge=1, description="Turns the game runs.")
+    branch: dt.date | None = Field(None, description="The branch the game began at, if any (the turns before it are history).")
     played: list[TurnInputs]
     pending: TurnInputs
     ended: bool = False
@@ -109,6 +111,7 @@ class Session:
         self.base = shortened(base, length)  # every seat played by the model: the ensemble's scenario
         self.scenario = self.base.with_rules("human", humans)
         self.seed, self.humans, self.length = seed, humans, length
+        self.start = min(base.branch_turn or 0, length)  # the game begins at the branch: the turns before it are history
         self.pending = TurnInputs()
         self.ended = False
         self.branches: list[Branch] = []
@@ -123,6 +126,8 @@ class Session:
         self.log: list[list[dict]] = []  # per played turn: every actor's decision and why
         for inputs in turns:
             self._play(inputs)
+        while len(self.played) < self.start:  # the history, played for every game alike: nobody decides in it
+            self._play(TurnInputs())
 
     def _play(self, inputs: TurnInputs) -> None:
         for card in inputs.injects:
@@ -196,6 +201,10 @@ class Session:
         last = self.scenario.turn_at(w.end, self.length - 1)
         return first <= self.turn <= last
 
+    def briefing(self) -> list[Entry]:
+        """The history to the branch: what happened before the game began (empty without a branch)."""
+        return [e for e in self.model.narrative if e.turn < self.start]
+
     def news(self, seat: str | None = None, turn: int | None = None) -> list[Entry]:
         """What happened in one played turn (default: the last), as one seat would hear it.
 
@@ -206,7 +215,7 @@ class Session:
         entries = [e for e in self.model.narrative if e.turn == turn]
         if seat is None:
             return entries
-        return [e for e in entries if e.kind == "event" or (e.actor == seat and e.kind in ("move", "red_line"))]
+        return [e for e in entries if e.kind in ("event", "history") or (e.actor == seat and e.kind in ("move", "red_line"))]
 
     def perceived(self, seat: str) -> dict[str, int | None]:
         """Every actor's posture as ``seat`` sees it this turn: its own exactly, the others'
@@ -321,8 +330,9 @@ class Session:
             raise TabletopError(f"{self.label(seat)} is played by the model; human seats: {', '.join(self.humans)}")
 
     def _check_turn(self, turn) -> None:
-        if isinstance(turn, bool) or not isinstance(turn, int) or not 0 <= turn <= len(self.played):
-            raise TabletopError(f"rewind to a turn from 0 to {len(self.played)}, not {turn!r}")
+        if isinstance(turn, bool) or not isinstance(turn, int) or not self.start <= turn <= len(self.played):
+            before = f" (the game begins at the branch, {self.scenario.date_of(self.start):%d %b %Y}; before it is history)" if self.start else ""
+            raise TabletopError(f"rewind to a turn from {self.start} to {len(self.played)}, not {turn!r}{before}")
 
     # ------------------------------------------------------------------ save and load
 
@@ -336,6 +346,7 @@ class Session:
             seed=self.seed,
             humans=self.humans,
             length=self.length,
+            branch=self.base.branch,
             played=self.played,
             pending=self.pending,
             ended=self.ended,
@@ -400,6 +411,8 @@ class Session:
             from escalation.scenario.loading import load_scenario
 
             base = load_scenario(rec.scenario)
+            if rec.branch != base.branch:  # a branch moved with --branch when the game began
+                base = base.model_copy(update={"branch": rec.branch})
         except ScenarioError as exc:
             raise TabletopError(f"{file}:1:1: the session's scenario '{rec.scenario}' cannot be loaded:\n{exc.brief()}") from None
         if scenario_hash(base) != rec.scenario_hash:
@@ -411,12 +424,12 @@ class Session:
             session = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario)
         except TabletopError as exc:
             raise TabletopError(f"{file}:1:1: damaged session file: {exc}") from None
-        for turn, inputs in enumerate(rec.played):
+        for turn, inputs in enumerate(rec.played[session.start :], start=session.start):  # the history replays by itself
             session._enter(inputs, file, f"turn {turn}", play=True)
         session._enter(rec.pending, file, "the turn in progress", play=False)
         for branch in rec.branches:
             line = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario)
-            for turn, inputs in enumerate(branch.turns):
+            for turn, inputs in enumerate(branch.turns[line.start :], start=line.start):
                 line._enter(inputs, file, f"branch '{branch.name}', turn {turn}", play=True)
         if len({b.name for b in rec.branches}) < len(rec.branches):
             raise TabletopError(f"{file}:1:1: damaged session file: two branches have the same name")

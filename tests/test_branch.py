@@ -1,0 +1,124 @@
+"""History, then branch: before the branch the documented past holds in every world; after it a
+documented move of an actor that decides for itself is told as history, never as news of a world
+where it did not happen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import escalation
+from escalation.errors import InputError, TabletopError
+from escalation.scenario.overrides import with_branch
+from escalation.scenario.paths import shipped_scenarios
+from escalation.tabletop.session import Session
+
+WEEK_AFTER = "2024-11-23"  # the day after the documented week's last posture event
+
+
+def branched(name, date=WEEK_AFTER):
+    return with_branch(escalation.load_scenario(name), date)
+
+
+def documented_moves(sc):
+    """(turn, actor, rung level) of every documented posture event at a date."""
+    lv = {r.id: r.level for r in sc.resolved_ladder.rungs}
+    return [(sc.turn_of(ev.at.date), fx.set_posture.actor, lv[fx.set_posture.rung]) for ev in sc.events
+            if ev.status == "documented" and ev.at is not None and ev.at.date is not None for fx in ev.effects if fx.set_posture]
+
+
+@pytest.mark.parametrize("name", sorted(shipped_scenarios()))
+def test_before_the_branch_every_world_shares_the_documented_past(name):
+    sc = branched(name)
+    model = escalation.Crisis(sc, worlds=300, rng=5, trajectories=True).run()
+    past = model.path[: sc.branch_turn]
+    assert (past == past[:, :, :1]).all()  # the same in every world
+    for turn, actor, level in documented_moves(sc):
+        if turn < sc.branch_turn:
+            assert (model.path[turn, model.keys.index(actor)] == level).all(), (name, actor, turn)
+
+
+@pytest.mark.parametrize("name", sorted(shipped_scenarios()))
+@pytest.mark.parametrize("date", [WEEK_AFTER, "2024-11-17"])
+def test_nothing_told_as_news_contradicts_the_world(name, date):
+    sc = branched(name, date)
+    specs = {e.id: e for e in sc.events}
+    lv = {r.id: r.level for r in sc.resolved_ladder.rungs}
+    for seed in range(6):
+        model = escalation.Crisis(sc, rng=seed).run()
+        news = [(e, specs.get(e.extra.get("id"))) for e in model.narrative if e.kind == "event"]
+        for entry, spec in news:
+            if spec is None or spec.status != "documented":
+                continue
+            for fx in spec.effects:
+                if fx.set_posture is None:
+                    continue
+                actor, turn = fx.set_posture.actor, entry.turn
+                # another event of the same turn may move the actor on: then that one must be where it stands
+                same_turn = [lv[f.set_posture.rung] for e, sp in news if e.turn == turn and sp is not None
+                             for f in sp.effects if f.set_posture and f.set_posture.actor == actor]
+                stands = model.path[turn, model.keys.index(actor), 0]
+                assert stands in same_turn, f"{name} seed {seed}: '{entry.text}' told as news, yet {actor} stands on level {stands}"
+
+
+def test_after_the_branch_a_documented_choice_is_told_as_history():
+    model = escalation.Crisis(branched("nov-2024", "2024-11-17"), rng=1).run()
+    told = [e for e in model.narrative if e.kind == "history"]
+    assert any("In history on 21 Nov 2024: Oreshnik strike on Dnipro" in e.text for e in told)
+    assert not any(e.kind == "event" and e.extra.get("id") == "oreshnik_dnipro" for e in model.narrative)
+
+
+def test_with_the_branch_at_the_start_scripted_actors_still_replay_the_timeline():
+    sc = branched("nov-2024", "2024-11-17").with_rules("scripted")
+    model = escalation.Crisis(sc, rng=0).run()
+    for turn, actor, level in documented_moves(sc):
+        assert model.path[turn, model.keys.index(actor), 0] == level
+
+
+def test_nobody_decides_before_the_branch():
+    model = escalation.Crisis(branched("nov-2024"), rng=2)
+    for _ in range(model.branch):
+        model.step()
+        assert model.decisions == []
+    model.step()
+    assert model.decisions  # from the branch on, they do
+
+
+@pytest.mark.parametrize("text, message", [("23/11/2024", "expected a date YYYY-MM-DD"), ("2026-01-01", "outside the scenario")])
+def test_a_bad_branch_is_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        branched("nov-2024", text)
+
+
+def test_the_command_line_moves_the_branch(tmp_path):
+    run = [sys.executable, "-m", "escalation.cli", "run", "nov-2024", "--seed", "1", "--branch", WEEK_AFTER, "--out", str(tmp_path / "r")]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    story = done.stdout.split("Sat 23 Nov 2024")[0]
+    assert " climbs to " not in story and " steps down to " not in story  # no decisions in the history
+    bad = subprocess.run([*run[:-4], "--branch", "tomorrow"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "escalation run: --branch tomorrow: expected a date YYYY-MM-DD" in bad.stderr
+    batch = subprocess.run([sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", "30", "--branch", WEEK_AFTER, "--out", str(tmp_path / "b")],
+                           capture_output=True, text=True, timeout=120)
+    assert batch.returncode == 0, batch.stderr
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["set"] == {"branch": WEEK_AFTER}  # recorded with the batch, like any --set
+
+
+def test_a_game_begins_at_the_branch_with_the_history_as_its_briefing(tmp_path):
+    sc = branched("nov-2024")
+    game = Session(sc, ["ukraine", "russia"], seed=3, source="nov-2024")
+    assert game.turn == sc.branch_turn and game.date == dt.date(2024, 11, 23)
+    briefing = [e.text for e in game.briefing()]
+    assert any("Oreshnik strike on Dnipro" in text for text in briefing)
+    with pytest.raises(TabletopError, match="the game begins at the branch, 23 Nov 2024"):
+        game.rewind(2)
+    game.choose("ukraine", game.legal_moves("ukraine")[0])
+    game.advance()
+    again = Session.from_json(game.to_json())
+    assert again.turn == game.turn and np.array_equal(again.model.path, game.model.path)
