@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from golden.snapshot import path_of, summary  # tests/golden, beside this file (pytest puts tests/ on the path)
 
 from escalation.scenario.paths import shipped_scenarios
-from tests.golden.snapshot import path_of, summary
 
 
 @pytest.mark.parametrize("name", sorted(shipped_scenarios()))
