@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
+from escalation.model import END_STATES
 from escalation.model.crisis import Crisis, logit_pick
 from escalation.model.events import condition_mask
 from escalation.scenario.schema import Condition
@@ -394,3 +395,12 @@ def test_a_withdrawn_red_line_has_no_credibility_to_condition_on(kit):
     }
     model = Crisis(holder_and_target(kit, credibility=0.8, events=[withdrawn, doubted]), rng=0).run()
     assert model.path[:4, 1, 0].tolist() == [1, 2, 2, 2]  # at 0.8 while declared; none once withdrawn
+
+
+def test_an_actor_out_of_the_crisis_is_not_fighting_at_the_end(kit):
+    sc = kit.build(
+        {"a": kit.actor("A", "scripted", "ceasefire_talks"), "b": kit.actor("B", "scripted", "contained_war")},
+        [kit.event("b_leaves", 2, {"remove_actor": "b"})],
+        turns=4,
+    )
+    assert END_STATES[int(Crisis(sc, rng=0).run().outcomes()["end_state"][0])] == "de_escalated"
