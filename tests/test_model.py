@@ -170,19 +170,24 @@ def test_a_crossed_red_line_is_answered_with_chance_obligation_resolve_credibili
 
 
 def test_a_credible_red_line_deters_the_watched_actor(kit):
-    def crosses(credibility):
+    def crosses(credibility, holder_active=True, withdrawn=False):
         line = {"id": "no_strikes", "watch": ["player"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": credibility}
+        events = [kit.event("withdrawn", 0, {"remove_red_line": {"actor": "holder", "red_line": "no_strikes"}})] if withdrawn else []
         sc = kit.build(
             {
-                "player": kit.actor("Player", "reciprocal", temperature=0.5, relations={"adversaries": ["holder"]}),
-                "holder": kit.actor("Holder", "scripted", "cross_border_strikes", red_lines=[line]),
+                "player": kit.actor("Player", "reciprocal", temperature=0.5, relations={"adversaries": ["holder", "other"]}),
+                "holder": kit.actor("Holder", "scripted", "cross_border_strikes", red_lines=[line], active=holder_active),
+                "other": kit.actor("Other", "scripted", "cross_border_strikes"),  # a threat to answer while the holder is away
             },
+            events,
             turns=5,
             deterrence=6.0,
         )
         return (Crisis(sc, worlds=4000, rng=9).run().actors["player"].peak >= 4).mean()
 
     assert crosses(0.0) > 0.95 and crosses(1.0) < 0.2
+    # a line out of force deters no one: its holder out of the crisis, or the line withdrawn
+    assert crosses(1.0, holder_active=False) > 0.95 and crosses(1.0, withdrawn=True) > 0.95
 
 
 def test_restrainers_hold_their_client_below_the_restraint_threshold(kit):
@@ -201,6 +206,18 @@ def test_restrainers_hold_their_client_below_the_restraint_threshold(kit):
         return (Crisis(sc, worlds=4000, rng=10).run().actors["client"].peak >= 9).mean()
 
     assert goes_nuclear(0.0) > 0.95 and goes_nuclear(1.0) < 0.05
+    absent = kit.build(
+        {
+            "client": kit.actor(
+                "Client", "reciprocal", "direct_nato_russia_clash", temperature=0.5, relations={"adversaries": ["enemy"], "restrainers": ["patron"]}
+            ),
+            "enemy": kit.actor("Enemy", "scripted", "theatre_nuclear_war"),
+            "patron": kit.actor("Patron", "scripted", "ceasefire_talks", leverage=1.0, active=False),
+        },
+        turns=3,
+        restraint=8.0,
+    )
+    assert (Crisis(absent, worlds=4000, rng=10).run().actors["client"].peak >= 9).mean() > 0.95  # a patron out of the crisis restrains no one
 
 
 # ------------------------------------------------------------------ events and absent actors
