@@ -421,3 +421,20 @@ def test_an_actor_out_of_the_crisis_is_not_fighting_at_the_end(kit):
         turns=4,
     )
     assert END_STATES[int(Crisis(sc, rng=0).run().outcomes()["end_state"][0])] == "de_escalated"
+
+
+def test_fog_never_invents_an_adversary_who_is_not_there(kit):
+    sc = kit.build(
+        {"player": kit.actor("Player", "reciprocal", relations={"adversaries": ["away"]}),
+         "away": kit.actor("Away", "scripted", "cross_border_strikes", active=False)},
+        turns=6, noise=3.0,
+    )
+    model = Crisis(sc, worlds=2000, rng=4, trajectories=True).run()
+    assert (model.path[:, 0] == 1).all()  # with no adversary in the crisis it holds, however foggy
+
+
+@pytest.mark.parametrize("trait, by, expected", [("resolve", 2.0, 1.0), ("risk_tolerance", -3.0, 0.0), ("temperature", -9.0, 0.01)])
+def test_a_trait_change_stays_within_the_traits_range(kit, trait, by, expected):
+    change = kit.event("change", 1, {"set_trait": {"actor": "a", "trait": trait, "by": by}})
+    model = Crisis(kit.build({"a": kit.actor("A", "scripted")}, [change], turns=3), rng=0).run()
+    assert model.actors["a"].traits[trait][0] == expected
