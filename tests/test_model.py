@@ -438,3 +438,27 @@ def test_a_trait_change_stays_within_the_traits_range(kit, trait, by, expected):
     change = kit.event("change", 1, {"set_trait": {"actor": "a", "trait": trait, "by": by}})
     model = Crisis(kit.build({"a": kit.actor("A", "scripted")}, [change], turns=3), rng=0).run()
     assert model.actors["a"].traits[trait][0] == expected
+
+
+def test_an_actor_out_of_the_crisis_neither_moves_nor_peaks(kit):
+    sc = kit.build(
+        {"later": kit.actor("Later", "reciprocal", "contained_war", active=False, relations={"adversaries": ["enemy"]}),
+         "never": kit.actor("Never", "scripted", "third_party_combat", active=False),
+         "enemy": kit.actor("Enemy", "scripted", "cross_border_strikes")},
+        [kit.event("joins", 4, {"add_actor": "later"})],
+        turns=6,
+    )
+    model = Crisis(sc, rng=0).run()
+    assert model.path[:5, 0, 0].tolist() == [-1, -1, -1, -1, 1]  # it joins where it stood: it did not move while away
+    assert model.outcomes()["peak_never"][0] == -1  # nor does one that never joins have a peak
+
+
+def test_staying_put_is_always_a_legal_move(kit):
+    sc = kit.build(
+        {"player": kit.actor("Player", "reciprocal", relations={"adversaries": ["enemy"]}, capabilities={"max_rung": "political_signalling"}),
+         "enemy": kit.actor("Enemy", "scripted", "cross_border_strikes")},
+        [kit.move("player", "cross_border_strikes", 1, binding=True)],
+        turns=5,
+    )
+    model = Crisis(sc, rng=0).run()
+    assert model.path[1:, 0, 0].tolist() == [4, 4, 4, 4]  # set beyond its bounds, it may still hold there
