@@ -14,6 +14,7 @@ below TARGET.
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = 0.85
 TESTS = ["tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py", "tests/test_streams.py", "tests/test_reasons.py",
-         "tests/test_scenarios.py", "tests/test_golden.py", "tests/test_face_validity.py", "tests/test_ensemble.py"]
+         "tests/test_scenarios.py", "tests/test_golden.py", "tests/test_face_validity.py", "tests/test_ensemble.py", "tests/test_branch.py"]
 
 # (file under sim/model/, the exact text, its mutation, what breaks)
 MUTANTS = [
@@ -109,6 +110,8 @@ def main(argv=None) -> int:
         for i in chosen:
             print(f"{i:3} {MUTANTS[i][0]}: {MUTANTS[i][3]}")
         return 0
+    # stopped from outside, it still puts the source back (SystemExit runs the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     killed, survived = 0, []
     for i in chosen:
         file, old, new, what = MUTANTS[i]
