@@ -462,3 +462,18 @@ def test_staying_put_is_always_a_legal_move(kit):
     )
     model = Crisis(sc, rng=0).run()
     assert model.path[1:, 0, 0].tolist() == [4, 4, 4, 4]  # set beyond its bounds, it may still hold there
+
+
+def test_a_line_withdrawn_in_some_worlds_deters_only_in_the_others(kit):
+    line = {"id": "no_strikes", "watch": ["player"], "at": "cross_border_strikes", "response": "strategic_conventional_strike", "credibility": 1.0}
+    coin = {"id": "withdrawn", "title": "withdrawn", "status": "hypothetical", "source": {"title": "test"}, "chance": 0.5,
+            "window": {"start": 0, "end": 0}, "effects": [{"remove_red_line": {"actor": "holder", "red_line": "no_strikes"}}]}
+    sc = kit.build(
+        {"player": kit.actor("Player", "reciprocal", temperature=0.5, relations={"adversaries": ["holder"]}),
+         "holder": kit.actor("Holder", "scripted", "cross_border_strikes", red_lines=[line])},
+        [coin], turns=5, deterrence=6.0,
+    )
+    model = Crisis(sc, worlds=4000, rng=9).run()
+    withdrawn, crossed = model.events[0].fired, model.actors["player"].peak >= 4
+    assert 0.4 < withdrawn.mean() < 0.6
+    assert crossed[withdrawn].mean() > 0.95 and crossed[~withdrawn].mean() < 0.2
