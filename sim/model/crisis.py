@@ -209,15 +209,17 @@ class Crisis(mesa.Model):
             self.step()
         return self
 
-    def _perceive(self, values: np.ndarray, z: np.ndarray) -> np.ndarray:
-        """Rung levels as read through the fog of war: ``z`` is one normal draw per world."""
-        noise = self.settings.noise
-        if noise > 0:
-            values = np.where(values >= 0, values + noise * z, values)
+    def _perceive(self, values: np.ndarray, z: np.ndarray | None) -> np.ndarray:
+        """Rung levels as read through the fog of war: ``z`` is one normal draw per world (None: no fog)."""
+        if z is not None:
+            values = np.where(values >= 0, values + self.settings.noise * z, values)
         return values.astype(float)
 
-    def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, fog: tuple[np.ndarray, np.ndarray]) -> Situation:
+    def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
+        """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
         w = self.worlds
+        reads = self.settings.noise > 0 and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
+        fog = normals(u1, u2) if reads else (None, None)
         if len(a.adversaries):
             seen = self._perceive(threat[a.index], fog[0])
             by = a.adversaries[live[a.adversaries].argmax(axis=0)] if self.explain else np.full(w, -1)
@@ -244,7 +246,7 @@ class Crisis(mesa.Model):
         """The actor's new posture in every world (its old one where inactive)."""
         # the actor's four draws this turn: its choice, an accident, and two for the fog of war
         choice_u, accident_u, u1, u2 = self.streams.uniforms(self.turn, "decide", a.key)
-        s = self._situation(a, live, threat, normals(u1, u2))
+        s = self._situation(a, live, threat, u1, u2)
         a.last_threat = s.threat
         if not a.rule.decides:
             if a.rule.name == "human" and self.human is not None and a.active[0]:
@@ -292,18 +294,18 @@ class Crisis(mesa.Model):
         np.square(score, out=score)
         np.negative(score, out=score)
 
-        def charge(name, cost):
-            nonlocal score
-            score -= cost
+        def charge(name, cost, rows=slice(None)):
+            """Take ``cost`` off the candidates in ``rows`` (in place: this is the hot path)."""
+            score[rows] -= cost
             if terms is not None:
-                terms[name] = -np.broadcast_to(cost, score.shape).astype(float)
+                share = np.zeros(score.shape)
+                share[rows] = -np.broadcast_to(cost, score[rows].shape)
+                terms[name] = share
 
         danger = np.take(a.table_danger, a.posture, axis=1)
         danger *= (a.traits["cost_sensitivity"] * risk).astype(f32)
         charge("thresholds", danger)
-        inertia = np.zeros(len(levels), dtype=f32)
-        inertia[a.stay] = -f32(st.inertia)  # a bonus for staying: the same as charging inertia to every change
-        charge("inertia", inertia[:, None])
+        charge("inertia", -f32(st.inertia), a.stay)  # a bonus for staying: the same as charging inertia to every change
         for rl in self.watching[a.index]:
             in_force = rl.active & self.order[rl.holder].active
             if in_force.any():
@@ -313,9 +315,7 @@ class Crisis(mesa.Model):
             charge("restraint", (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32))
         if a.veto_players:
             leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
-            up = np.zeros(len(levels), dtype=f32)
-            up[a.stay + 1 :] = 1
-            charge("veto", up[:, None] * (st.veto * leverage).astype(f32))
+            charge("veto", (st.veto * leverage).astype(f32), slice(a.stay + 1, None))  # against any step up
         return score
 
     def _owed(self, a: ActorAgent) -> np.ndarray:
