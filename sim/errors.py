@@ -13,7 +13,7 @@ import difflib
 import re
 
 # options whose Python keyword is not simply the option's name
-KEYWORDS = {"--set": "sets", "--vary": "vary", "--human": "human"}
+KEYWORDS = {"--set": "sets"}
 FLAGS = ("--resume", "--trajectories")  # options that are switches: `resume=True` to a Python caller
 _OPTION = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
 

@@ -28,17 +28,10 @@ def main(args) -> int:
 
 def check(name):
     """The scenario, and its located warnings (``FILE:LINE:COL: warning: ...``)."""
-    from escalation.scenario.loading import load_document, located, resolve, scenario_from_document
-    from escalation.scenario.problems import ScenarioError
+    from escalation.scenario.loading import load_with_document, located, resolve
     from escalation.scenario.unread import unread_trait_changes
     from escalation.scenario.yamlio import read_text
 
-    path = resolve(name)
-    file = str(path)
-    text = read_text(path, file)
-    try:
-        doc = load_document(text, file)
-        scenario = scenario_from_document(doc, file)
-    except ScenarioError as exc:
-        raise exc.with_source(file, text) from None
+    file = str(resolve(name))
+    scenario, doc = load_with_document(read_text(file, file), file)
     return scenario, located(file, doc, unread_trait_changes(scenario))

@@ -61,8 +61,14 @@ def _load_cached(path: str, _mtime: int, _size: int) -> Scenario:
 
 def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
     """The whole pipeline on a scenario's text; every problem comes back with its line of ``text``."""
+    return load_with_document(text, file)[0]
+
+
+def load_with_document(text: str, file: str = "<scenario>") -> tuple[Scenario, MarkedDict]:
+    """:func:`load_scenario_text`, and the positioned document too (to locate warnings in it)."""
     try:
-        return scenario_from_document(load_document(text, file), file)
+        doc = load_document(text, file)
+        return scenario_from_document(doc, file), doc
     except ScenarioError as exc:
         raise exc.with_source(file, text) from None
 
@@ -135,7 +141,7 @@ def check(c: Checked) -> Checked:
 
 def explain(c: Checked, file: str) -> Scenario:
     """Stage 6: the scenario, or every problem found, located in the file and worded."""
-    problems = [*_located(file, c.original, c.format), *_located(file, c.doc, c.references), *c.elsewhere]
+    problems = [*located(file, c.original, c.format), *located(file, c.doc, c.references), *c.elsewhere]
     if problems or c.scenario is None:
         raise ScenarioError(problems)
     return c.scenario
@@ -155,15 +161,11 @@ def validate_model(model: type[BaseModel], doc, file: str):
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        raise ScenarioError(_located(file, doc, messages.findings(model, doc, exc))) from None
+        raise ScenarioError(located(file, doc, messages.findings(model, doc, exc))) from None
 
 
 def located(file: str, doc, findings) -> list[Problem]:
     """Findings about ``doc`` (a path into it each) as problems located in ``file``."""
-    return _located(file, doc, findings)
-
-
-def _located(file: str, doc, findings) -> list[Problem]:
     return [Problem(file, *locate(doc, f.loc, key=f.at_key), f.message, f.help) for f in findings]
 
 

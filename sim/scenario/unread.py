@@ -56,11 +56,11 @@ def unread_setting(sc: Scenario, path: tuple) -> str | None:
         actor, trait = path[1], path[2]
         return None if trait_readers(sc, actor, trait) else f"{_whose(sc, actor)} {trait} has no effect: {_nothing(sc, actor)}"
     if len(path) == 2 and path[0] == "settings":
+        lines = any(_holds_red_lines(sc, key) for key in sc.actors)
         needs = {
             "restraint": any(a.relations.restrainers for a in sc.actors.values()),
             "veto": any(a.relations.veto_players for a in sc.actors.values()),
-            "deterrence": _any_red_lines(sc), "obligation": _any_red_lines(sc),
-            "credibility_gain": _any_red_lines(sc), "credibility_erosion": _any_red_lines(sc),
+            **dict.fromkeys(("deterrence", "obligation", "credibility_gain", "credibility_erosion"), lines),
         }
         if path[1] in needs and not needs[path[1]]:
             return f"settings.{path[1]} has no effect here: the scenario has nothing it acts on"
@@ -80,6 +80,3 @@ def _holds_red_lines(sc: Scenario, actor: str) -> bool:
     added = any(fx.add_red_line and fx.add_red_line.actor == actor for ev in [*sc.events, *sc.injects] for fx in ev.effects)
     return bool(sc.actors[actor].red_lines) or added
 
-
-def _any_red_lines(sc: Scenario) -> bool:
-    return any(_holds_red_lines(sc, key) for key in sc.actors)
