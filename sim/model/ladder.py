@@ -27,6 +27,7 @@ class CompiledLadder:
     danger: np.ndarray  # summed weight of thresholds at or below each level
     fighting: np.ndarray  # per level: does standing there mean taking part in the fighting?
     action: np.ndarray  # per level: a one-off action (True) or a standing posture (False)
+    action_levels: tuple[int, ...]  # the levels of the one-off actions, lowest first
 
     @classmethod
     def build(cls, spec: Ladder) -> CompiledLadder:
@@ -45,11 +46,8 @@ class CompiledLadder:
             danger=danger,
             fighting=np.array([r.category in FIGHTING for r in spec.rungs]),
             action=np.array([r.kind == "action" for r in spec.rungs]),
+            action_levels=tuple(r.level for r in spec.rungs if r.kind == "action"),
         )
-
-    @property
-    def action_levels(self) -> list[int]:
-        return [int(lv) for lv in np.flatnonzero(self.action)]
 
     @property
     def n(self) -> int:
