@@ -25,6 +25,7 @@ from escalation.analysis.style import pyplot, save, stamp
 from escalation.disclaimer import DISCLAIMER
 from escalation.errors import TabletopError
 from escalation.model import END_STATE_NAMES, END_STATES, Crisis
+from escalation.model.outcomes import END_STATE_MEANING
 
 RUNS = 10_000
 HISTORY = (dt.date(2024, 11, 17), dt.date(2024, 11, 26))  # the documented week of the seed articles
@@ -55,7 +56,7 @@ def model_distribution(session, runs: int = RUNS) -> dict[str, np.ndarray]:
 
 def write_report(session, out_dir, runs: int = RUNS) -> Report:
     """Write ``aar.html``, ``ladder.png``, ``distribution.png`` and ``session.json`` into ``out_dir``."""
-    if not session.turn:
+    if session.turn <= session.start:
         raise TabletopError("nothing to report yet: no turn has been played")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +88,9 @@ def _header(s) -> str:
         f"<tr><td>{_e(m.actors[k].label)}</td><td>{'the class' if k in s.humans else 'the model: ' + _e(s.base.actors[k].rule)}</td></tr>"
         for k in s.seats()
     )
-    played = f"{s.turn} of {s.length} turns, {sc.start:%d %b %Y} to {sc.date_of(s.turn - 1):%d %b %Y}"
+    played = f"{s.turn - s.start} of {s.length} turns, {sc.date_of(s.start):%d %b %Y} to {sc.date_of(s.turn - 1):%d %b %Y}"
+    if s.start:
+        played += f", after the history from {sc.start:%d %b %Y}"
     return (
         f"<header><h1>After-action report: {_e(sc.title)}</h1>"
         f'<p class="disclaimer">{_e(DISCLAIMER)} The actors follow stylised rules with hand-chosen traits; '
@@ -100,28 +103,29 @@ def _header(s) -> str:
 
 
 def _outcome(s, out) -> str:
-    lad = s.model.ladder
-    peak = int(out["peak_rung"][0])
+    lad, sc = s.model.ladder, s.scenario
+    state = END_STATES[int(out["end_state"][0])]
     crossed = [
-        f"<li>{_e(name)}: {s.scenario.date_of(int(out[f'first_{tid}'][0])):%a %d %b %Y}</li>"
+        f"<li>{_e(name)}: {sc.date_of(int(out[f'first_{tid}'][0])):%a %d %b %Y}</li>"
         for tid, name in zip(lad.threshold_ids, lad.threshold_names)
         if out[f"first_{tid}"][0] >= 0
     ]
     return (
         "<section><h2>Outcome</h2>"
-        f"<p>The crisis peaked at <b>{_e(lad.names[peak])}</b> (rung {peak}) and ended the game "
-        f"<b>{_e(_end_state(out))}</b>, standing at {_e(lad.names[int(out['final_rung'][0])])}.</p>"
-        f"<p>Thresholds crossed:</p><ul>{''.join(crossed) or '<li>none</li>'}</ul></section>"
+        f"<p>Your game ended <b>{_e(END_STATE_NAMES[state])}</b>: {_e(END_STATE_MEANING[state])}. "
+        f"The escalation intensity (the actors' rungs scored as in Rivera et al. 2024, summed) was {int(out['intensity_branch'][0])} "
+        f"at the branch on {sc.date_of(s.start):%d %b %Y}, {int(out['intensity_end'][0])} at the end, and at most "
+        f"{int(out['intensity_peak'][0])} on a day. The highest rung anyone stood on was {_e(lad.names[int(out['peak_rung'][0])])}.</p>"
+        f"<p>Thresholds crossed after the branch (someone climbed onto them):</p><ul>{''.join(crossed) or '<li>none</li>'}</ul></section>"
     )
 
 
 def _comparison(s, out, dist, runs: int, chart: Path) -> str:
     lad = s.model.ladder
-    peak, state = int(out["peak_rung"][0]), int(out["end_state"][0])
-    same = float(np.mean(dist["peak_rung"] == peak))
-    higher = float(np.mean(dist["peak_rung"] > peak))
-    lower = float(np.mean(dist["peak_rung"] < peak))
-    same_state = float(np.mean(dist["end_state"] == state))
+    state = int(out["end_state"][0])
+    same = float(np.mean(dist["end_state"] == state))
+    worse = float(np.mean(dist["end_state"] > state))
+    milder = float(np.mean(dist["end_state"] < state))
     rows = []
     for tid, name in zip(lad.threshold_ids, lad.threshold_names):
         share = float(np.mean(dist[f"first_{tid}"] >= 0))
@@ -129,13 +133,12 @@ def _comparison(s, out, dist, runs: int, chart: Path) -> str:
         rows.append(f"<tr><td>{_e(name)}</td><td>{'yes' if ours else 'no'}</td><td>{_pct(share)}</td></tr>")
     return (
         "<section><h2>Where your game sits among the model's own runs</h2>"
-        f"<p>In {runs:,} model runs of the same scenario over the same {_turns(s.turn)}, with every seat played by the model "
-        f"and no injects, <b>{_pct(same)}</b> peaked at {_e(lad.names[peak])} as your game did; "
-        f"{_pct(higher)} went higher and {_pct(lower)} stayed lower. "
-        f"{_pct(same_state)} ended {_e(_end_state(out))}, like yours.</p>"
+        f"<p>In {runs:,} model runs of the same scenario over the same {_turns(s.turn - s.start)} from the branch, with every seat "
+        f"played by the model and no injects, <b>{_pct(same)}</b> ended {_e(_end_state(out))} as your game did; "
+        f"{_pct(worse)} ended in a graver state and {_pct(milder)} in a milder one.</p>"
         '<table><tr><th>Threshold</th><th>Crossed in your game</th><th>Share of model runs crossing it</th></tr>'
         f"{''.join(rows)}</table>"
-        f'<img src="{_data_uri(chart)}" alt="distribution of peak rungs in the model runs"></section>'
+        f'<img src="{_data_uri(chart)}" alt="distribution of end states in the model runs"></section>'
     )
 
 
@@ -162,12 +165,13 @@ def _history(s) -> str:
             ours = [_game_item(s, e) for e in s.news(turn=turn) if not (e.kind == "event" and not e.extra.get("inject"))]
             game = "<br>".join(x for x in ours if x) or "no change"
         else:
-            game = f'<span class="src">{"beyond this game" if turn >= s.length else "not played"}</span>'
+            game = f'<span class="src">{"beyond this game" if turn >= s.end_turn else "not played"}</span>'
         rows.append(f"<tr><td>{day:%a %d %b}</td><td>{'<br>'.join(documented.get(day, [])) or '-'}</td><td>{game}</td></tr>")
         day += dt.timedelta(days=1)
     return (
         f"<section>{title}<p>Left, what the seed articles report (the scenario's documented events; the model's reading of each "
-        "as a rung in italics). Right, what happened in your game on the same days. Documented events also fire in the game.</p>"
+        "as a rung in italics). Right, what happened in your game on the same days. Before the branch they are your game's history too; "
+        "after it, a documented move of an actor that decides is told as history beside your game, not made in it.</p>"
         f'<table class="history"><tr><th>Date</th><th>Documented</th><th>Your game</th></tr>{"".join(rows)}</table></section>'
     )
 
@@ -209,7 +213,8 @@ def _timeline(s) -> str:
         holds = [m.actors[d["actor"]].label for d in decisions if not d["human"] and d["to"] == d["from"]]
         if holds:
             items.append(f'<li class="src">Held their posture (the model): {_e(", ".join(holds))}.</li>')
-        blocks.append(f"<h3>Turn {turn}: {s.scenario.date_of(turn):%a %d %b %Y}</h3><ul>{''.join(items)}</ul>")
+        history = " (history: nobody decides before the branch)" if turn < s.start else ""
+        blocks.append(f"<h3>Turn {turn}: {s.scenario.date_of(turn):%a %d %b %Y}{history}</h3><ul>{''.join(items)}</ul>")
     return f"<section><h2>Timeline: every move and why</h2>{''.join(blocks)}</section>"
 
 
@@ -222,7 +227,7 @@ def _branches(s) -> str:
         out = s.replay_line(b.turns).outcomes()
         peak = int(out["peak_rung"][0])
         rows.append(
-            f"<tr><td>{_e(b.name)}</td><td>{len(b.turns)}</td><td>{_e(lad.names[peak])}</td>"
+            f"<tr><td>{_e(b.name)}</td><td>{len(b.turns) - s.start}</td><td>{_e(lad.names[peak])}</td>"
             f"<td>{_e(_end_state(out))}</td></tr>"
         )
     return (
@@ -250,21 +255,20 @@ def _distribution_chart(s, dist, runs: int, path: Path) -> Path:
 
 
 def distribution_figure(s, dist, runs: int):
-    """The peak rungs of the model's own runs, the class's game marked."""
+    """The end states of the model's own runs, the class's game marked."""
     plt = pyplot()
-    lad = s.model.ladder
-    peak = int(s.model.system_peak[0])
-    share = np.bincount(dist["peak_rung"], minlength=lad.n)[: lad.n] / runs
+    ours = int(s.model.end_state()[0])
+    share = np.bincount(dist["end_state"], minlength=len(END_STATES))[: len(END_STATES)] / runs
     fig, ax = plt.subplots(figsize=(10, 4.6))
     fig.subplots_adjust(left=0.3, right=0.97, top=0.86, bottom=0.2)
-    colours = ["#c0392b" if lv == peak else "#9fb3c8" for lv in range(lad.n)]
-    ax.barh(range(lad.n), share * 100, color=colours)
-    ax.set_yticks(range(lad.n), [f"{lv}  {name}" for lv, name in enumerate(lad.names)], fontsize=8.5)
+    colours = ["#c0392b" if i == ours else "#9fb3c8" for i in range(len(END_STATES))]
+    ax.barh(range(len(END_STATES)), share * 100, color=colours)
+    ax.set_yticks(range(len(END_STATES)), [END_STATE_NAMES[e] for e in END_STATES], fontsize=9)
     ax.set_xlabel(f"share of {runs:,} model runs (%)")
-    ax.text(share[peak] * 100, peak, f"  your game ({share[peak]:.1%})", va="center", fontsize=9, color="#c0392b", weight="bold")
+    ax.text(share[ours] * 100, ours, f"  your game ({share[ours]:.1%})", va="center", fontsize=9, color="#c0392b", weight="bold")
     ax.set_xlim(0, max(share.max() * 100 * 1.35, 5))
     ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= 100])  # the room right of 100% is for the label, not a share
-    ax.set_title(f"Peak rung after {_turns(s.turn)}: your game against the model's own runs", fontsize=11)
+    ax.set_title(f"End state after {_turns(s.turn - s.start)} from the branch: your game against the model's own runs", fontsize=11)
     stamp(fig, f"scenario {s.scenario.name}, seed {s.seed}")
     return fig
 

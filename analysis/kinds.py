@@ -5,6 +5,7 @@ KINDS = {
     "actors": "the same for each actor's own peak",
     "survival": "share of runs not yet past each threshold, by date (censored at the horizon)",
     "fan": "the system rung over time: median and percentile bands (needs --trajectories)",
+    "intensity": "the escalation intensity over time (Rivera et al. 2024 scores summed over the actors): median and bands (needs --trajectories)",
     "end-states": "shares of the end states, with 95% intervals",
     "tornado": "one-at-a-time sensitivity (a sweep with --method oat)",
     "sobol": "Sobol' first- and total-order indices with intervals (a sweep with --method sobol)",

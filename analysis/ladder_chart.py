@@ -58,6 +58,11 @@ def ladder_figure(model, world: int = 0):
     events = _fired(model) if world == 0 else []
     for e in events:
         ax.axvline(np.datetime64(e.date, "D"), color=_colour(e), lw=0.6, alpha=0.35, ls="-" if e.documented else ":", zorder=1)
+    if model.branch > 0:  # the shared history: nobody decided before the branch
+        branch = np.datetime64(sc.date_of(model.branch))
+        ax.axvspan(days[0], min(branch, days[-1]), color="#eef1f5", zorder=0, lw=0)
+        ax.text(days[0], -0.35, "  history", fontsize=8, color="#555", va="center")
+        ax.axvline(branch, color="#555", lw=1, ls="--", zorder=1)
     ax.set_xlim(*span)
     _date_axis(ax)
     _strip(strip, events, span, MAIN[2] * 72)
@@ -68,7 +73,8 @@ def ladder_figure(model, world: int = 0):
     fig.text(MAIN[0] / WIDTH, 1 - 0.3 / HEIGHT, sc.title, fontsize=14, weight="bold", va="top")
     fig.text(
         MAIN[0] / WIDTH, 1 - 0.62 / HEIGHT,
-        f"{sc.name}{seed}: each actor's posture on the ladder, day by day. Dashed lines are thresholds; numbered markers are events.",
+        f"{sc.name}{seed}: each actor's posture on the ladder, day by day. Dashed lines are thresholds; numbered markers are events; "
+        f"before the branch ({sc.date_of(model.branch):%d %b}) is history, shared by every world.",
         fontsize=9.5, va="top", color="#333",
     )
     stamp(fig, f"scenario {sc.name}{seed}")

@@ -14,6 +14,7 @@ from escalation.model import END_STATE_NAMES
 
 Z95 = 1.959963984540054
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
+INTENSITY = ("intensity_end", "intensity_mean", "intensity_peak")  # the per-run escalation intensity outcomes
 
 
 def wilson(k, n, z: float = Z95):
@@ -86,9 +87,9 @@ def end_state_table(results) -> pd.DataFrame:
     return pd.DataFrame({"end_state": names, **_shares(hits, len(results.runs))})
 
 
-def fan_table(results, percentiles=FAN_PERCENTILES) -> pd.DataFrame:
-    """Percentiles of the system rung at each turn, from the trajectories."""
-    paths = results.system_paths()
+def fan_table(results, percentiles=FAN_PERCENTILES, column: str = "system") -> pd.DataFrame:
+    """Percentiles of the system rung (or another trajectory ``column``, such as ``intensity``) at each turn."""
+    paths = results.paths(column)
     bands = np.percentile(paths, percentiles, axis=0, method="inverted_cdf")
     return pd.DataFrame({"turn": np.arange(paths.shape[1]), "date": results.dates(), **{f"p{q}": b for q, b in zip(percentiles, bands)}})
 
@@ -98,7 +99,7 @@ def fan_table(results, percentiles=FAN_PERCENTILES) -> pd.DataFrame:
 
 def metric_names(model: dict) -> list[str]:
     """Outcomes a sensitivity analysis can explain, as per-run numbers."""
-    return (["peak_rung", "final_rung"] + [f"peak_{a}" for a in model["actors"]] + [f"end_{s}" for s in model["end_states"]]
+    return (["peak_rung", "final_rung", *INTENSITY] + [f"peak_{a}" for a in model["actors"]] + [f"end_{s}" for s in model["end_states"]]
             + [f"cross_{t['id']}" for t in model["thresholds"]])
 
 
@@ -115,8 +116,15 @@ def metric_values(runs: pd.DataFrame, name: str, model: dict) -> np.ndarray:
     return runs[name].to_numpy(dtype=float)
 
 
+def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """The mean with its normal-approximation 95% interval."""
+    half = Z95 * values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+    return values.mean(), values.mean() - half, values.mean() + half
+
+
 def summary_table(results) -> pd.DataFrame:
-    """The headline numbers: end states, thresholds crossed (and the median date of crossing), mean peak."""
+    """The headline numbers: end states, thresholds crossed after the branch (and the median date of crossing),
+    the mean escalation intensity at the end and over the days played, the mean peak rung."""
     rows = []
     for r in end_state_table(results).itertuples():
         rows.append(("end state", r.end_state, r.p, r.lo, r.hi, ""))
@@ -127,7 +135,10 @@ def summary_table(results) -> pd.DataFrame:
         lo, hi = wilson(hit.sum(), len(first))
         note = f"median first crossing {dates[int(np.median(first[hit]))]}" if hit.any() else "never crossed"
         rows.append(("crossed", t["name"], hit.mean(), lo, hi, note))
+    if "intensity_end" in results.runs:
+        branch = results.runs["intensity_branch"].to_numpy(dtype=float)
+        for name, what in (("intensity_end", "escalation intensity at the end"), ("intensity_mean", "escalation intensity, mean of the days played")):
+            rows.append(("mean", what, *_mean_interval(results.runs[name].to_numpy(dtype=float)), f"{np.median(branch):g} at the branch (median)"))
     peak = results.runs["peak_rung"].to_numpy(dtype=float)
-    half = Z95 * peak.std(ddof=1) / np.sqrt(len(peak)) if len(peak) > 1 else 0.0
-    rows.append(("mean", "peak rung (level)", peak.mean(), peak.mean() - half, peak.mean() + half, results.rung_names[int(np.median(peak))] + " (median)"))
+    rows.append(("mean", "peak rung (level)", *_mean_interval(peak), results.rung_names[int(np.median(peak))] + " (median)"))
     return pd.DataFrame(rows, columns=["measure", "what", "estimate", "lo", "hi", "note"])

@@ -130,6 +130,24 @@ def draw_fan(results):
     return fig
 
 
+def draw_intensity(results):
+    """The escalation intensity over time: median, 25-75% and 5-95% bands across runs (from trajectories)."""
+    table = outcomes.fan_table(results, column="intensity")
+    fig, ax = _figure(results, "Escalation intensity over time (Rivera et al. 2024 scores, summed over the actors)")
+    dates = table["date"].to_numpy()
+    ax.fill_between(dates, table["p5"], table["p95"], step="post", color=BAND, alpha=0.45, lw=0, label="5-95% of runs")
+    ax.fill_between(dates, table["p25"], table["p75"], step="post", color=BAND, alpha=1.0, lw=0, label="25-75% of runs")
+    ax.step(dates, table["p50"], where="post", color=LINE, lw=2, label="median")
+    branch = results.model.get("branch")
+    if branch:
+        ax.axvline(np.datetime64(branch), color="#8a1c1c", lw=1, ls="--", label="branch: history before, decisions after")
+    ax.set_ylabel("escalation intensity")
+    ax.grid(axis="y", color="#eee")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.autofmt_xdate()
+    return fig
+
+
 def draw_end_states(results):
     """Shares of runs ending in each end state, with 95% intervals."""
     table = outcomes.end_state_table(results)
@@ -150,7 +168,7 @@ def draw(results, kind: str, metric: str | None = None):
     from escalation.analysis.response import draw_response
 
     figures: dict[str, Callable[..., Any]] = {
-        "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "end-states": draw_end_states,
+        "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "intensity": draw_intensity, "end-states": draw_end_states,
         "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
         "response": draw_response,
     }

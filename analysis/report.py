@@ -19,7 +19,7 @@ def report_kinds(results) -> list[str]:
     """The chart kinds these results can show."""
     kinds = ["end-states", "reach", "actors", "survival"]
     if results.has_trajectories:
-        kinds.append("fan")
+        kinds += ["fan", "intensity"]
     method = (results.sweep or {}).get("method")
     if method in SENSITIVITY:
         kinds.append(SENSITIVITY[method])

@@ -25,7 +25,7 @@ class Results:
     folder: Path
     manifest: dict
     runs: pd.DataFrame
-    _paths: np.ndarray | None = field(default=None, repr=False)
+    _paths: dict = field(default_factory=dict, repr=False)
 
     @property
     def model(self) -> dict:
@@ -68,12 +68,19 @@ class Results:
 
     def system_paths(self) -> np.ndarray:
         """The system rung of every run at every turn, shape (runs, turns), in run order."""
-        if self._paths is None:
+        return self.paths("system")
+
+    def paths(self, name: str) -> np.ndarray:
+        """One trajectory column (``system``, ``intensity`` or an actor's id) of every run: (runs, turns), in run order."""
+        if name not in self._paths:
             if not self.has_trajectories:
                 raise ResultsError(f"{self.folder} has no trajectories; run the batch with --trajectories")
-            column = pq.read_table(self.folder / "trajectories.parquet", columns=["system"]).column("system").combine_chunks()
-            self._paths = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
-        return self._paths
+            table = pq.read_table(self.folder / "trajectories.parquet")
+            if name not in table.column_names:
+                raise ResultsError(f"{self.folder}: its trajectories have no '{name}' column (written by an older version?)")
+            column = table.column(name).combine_chunks()
+            self._paths[name] = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
+        return self._paths[name]
 
 
 def load_results(folder) -> Results:

@@ -54,8 +54,12 @@ def test_run_tells_the_story_and_writes_chart_and_narrative(tmp_path):
     out = done.stdout
     assert "Sun 17 Nov 2024 (turn 0)" in out and "Thu 21 Nov 2024 (turn 4)" in out
     assert re.search(r"^  - \S.* (climbs to|steps down to) '.+', because .+\.$", out, re.M)  # who moved where, and why
-    assert "Threshold crossed: " in out and "[documented]" in out and "source: 003_8c7dbb1329846943.txt" in out
-    assert "Outcome: peak rung" in out and DISCLAIMER in out
+    assert "[documented]" in out and "source: 003_8c7dbb1329846943.txt" in out
+    assert "= [documented] In history on" not in out  # before the branch the documented week is enacted, told as news
+    facts = re.search(r"^Thresholds crossed after the branch: (.+)\.$", out, re.M).group(1)
+    assert ("Threshold crossed: " in out) == (facts != "none")
+    assert re.search(r"^Outcome: (settled or talks holding|de-escalated|contained|escalated|direct NATO-Russia war|nuclear use) \(", out, re.M)
+    assert DISCLAIMER in out
     chart, story = tmp_path / "a" / "ladder.png", tmp_path / "a" / "narrative.md"
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 20_000
     assert DISCLAIMER in story.read_text(encoding="utf-8")

@@ -52,7 +52,7 @@ def test_compare_measures_paired_differences(tmp_path):
     a = pq.read_table(out / "a" / "runs.parquet").to_pandas()
     b = pq.read_table(out / "b" / "runs.parquet").to_pandas()
     assert (a["chunk"] == b["chunk"]).all() and (a["seed"] == b["seed"]).all()  # the same seeds, run for run
-    for state in ("horizontal_escalation", "direct_nato_russia_war"):
+    for state in ("contained", "direct_nato_russia_war"):
         row = table[(table["measure"] == "end state") & (table["what"] == END_STATE_NAMES[state])].iloc[0]
         pa_, pb_ = (a["end_state"] == state).mean(), (b["end_state"] == state).mean()
         assert row["a"] == approx(round(pa_, 4)) and row["b"] == approx(round(pb_, 4))  # rounded to 0.01 percentage points

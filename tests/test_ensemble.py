@@ -12,7 +12,7 @@ from scipy import stats
 import escalation
 from escalation.model import END_STATES, Crisis
 
-SINGLES = 150
+SINGLES = 300
 
 
 @pytest.fixture(scope="module")
@@ -21,27 +21,26 @@ def month(baseline):
     return baseline.model_copy(update={"end": baseline.start + dt.timedelta(days=29)})
 
 
-def strike_turns(outcomes) -> np.ndarray:
-    """Turn of the first strategic-class strike (the horizon if never): a sensitive summary of a run."""
-    first = outcomes["first_strategic_strike"]
-    return np.where(first >= 0, first, 30)
+def intensity(outcomes) -> np.ndarray:
+    """The mean escalation intensity of the days played: a sensitive, nearly continuous summary of a run."""
+    return outcomes["intensity_mean"]
 
 
 def test_a_chunk_and_single_world_runs_share_one_distribution(month, kit):
     singles = [Crisis(month, rng=seed).run().outcomes() for seed in range(SINGLES)]
-    one_by_one = np.concatenate([strike_turns(o) for o in singles])
+    one_by_one = np.concatenate([intensity(o) for o in singles])
     peaks = np.concatenate([o["peak_rung"] for o in singles])
     chunk = Crisis(month, worlds=6000, rng=10_000).run().outcomes()
 
-    assert stats.ks_2samp(one_by_one, strike_turns(chunk)).pvalue > 0.01
+    assert stats.ks_2samp(one_by_one, intensity(chunk)).pvalue > 0.01
     levels = np.union1d(peaks, chunk["peak_rung"])
     table = np.array([[np.sum(peaks == lv) for lv in levels], [np.sum(chunk["peak_rung"] == lv) for lv in levels]])
     table = table[:, table.sum(axis=0) >= 10]  # the chi-square needs cells that are not nearly empty
-    assert stats.chi2_contingency(table).pvalue > 0.01
+    assert table.shape[1] < 2 or stats.chi2_contingency(table).pvalue > 0.01
 
     # the same test tells a different model apart: its power is not nil
     foggy = Crisis(kit.vary(month, settings={"noise": 1.2}), worlds=6000, rng=10_000).run().outcomes()
-    assert stats.ks_2samp(one_by_one, strike_turns(foggy)).pvalue < 0.01
+    assert stats.ks_2samp(one_by_one, intensity(foggy)).pvalue < 0.01
 
 
 def test_a_fixed_seed_reproduces_a_chunk_bit_for_bit(baseline):

@@ -90,34 +90,51 @@ def test_invariants_hold_in_every_world_of_every_shipped_scenario(name, seed, wo
     assert all(v.shape == (worlds,) for v in out.values())
     assert np.array_equal(out["peak_rung"], path.max(axis=0)) and np.array_equal(out["final_rung"], path[-1])
     assert ((path >= 0) & (path < lad.n)).all()
-    for tid, level in zip(lad.threshold_ids, lad.threshold_levels):
-        over = path >= level
-        assert np.array_equal(out[f"first_{tid}"], np.where(over.any(axis=0), over.argmax(axis=0), -1)), tid
+    # each threshold's fact, recomputed from the trajectories: from the branch on, an actor climbing into the
+    # threshold's band from its standing posture of the day before, or taking a one-off action there
+    bands = np.append(lad.band, -1)
+    actions = np.append(lad.action, False)
+    standing = np.array([lad.level[a.spec.posture] if a.spec.active else -1 for a in model.order])[:, None].repeat(worlds, axis=1)
+    facts = np.zeros((len(lad.threshold_ids), model.turns, worlds), dtype=bool)
+    at_branch = standing
+    for t in range(model.turns):
+        if t == model.branch:
+            at_branch = standing.copy()
+        now = model.path[t].astype(np.int64)
+        fresh = (bands[now] > bands[standing]) | (actions[now] & (now != standing))
+        if t >= model.branch:
+            for i, level in enumerate(lad.threshold_levels):
+                facts[i, t] = (fresh & (bands[now] == lad.band[level])).any(axis=0)
+        standing = np.where(actions[now], standing, now)
+    for i, tid in enumerate(lad.threshold_ids):
+        assert np.array_equal(out[f"first_{tid}"], np.where(facts[i].any(axis=0), facts[i].argmax(axis=0), -1)), tid
     for i, a in enumerate(model.order):
         live = model.path[:, i, :].astype(np.int64)
         assert np.array_equal(out[f"peak_{a.key}"], np.maximum(live.max(axis=0), np.where(a.spec.active, lad.level[a.spec.posture], -1)))
         assert np.array_equal(path, np.maximum(path, live))  # no actor stands above the system rung
 
-    end = out["end_state"]
-    peak, final = out["peak_rung"], out["final_rung"]
-    fighting_levels = [r.level for r in lad.spec.rungs if r.category in ("status quo", "violent escalation", "nuclear")]
-    last = model.path[-1].astype(np.int64)  # (actors, W), -1 where absent
-    nobody_fighting = ~np.isin(last, fighting_levels).any(axis=0)
+    # the end state, recomputed: facts first, then the pairs at war at the branch, then the intensity against the branch's
+    score = np.append(lad.intensity, 0)
+    b, e = score[at_branch].sum(axis=0), score[standing].sum(axis=0)
+    fighting = np.append([r.category in ("status quo", "violent escalation", "nuclear") for r in lad.spec.rungs], False)
+    talks = np.append([r.category == "de-escalation" for r in lad.spec.rungs], True)
+    keys = list(sc.actors)
+    pairs = sorted({tuple(sorted((keys.index(k), keys.index(o)))) for k, a in sc.actors.items() for o in a.relations.adversaries})
+    settled = np.zeros(worlds, dtype=bool)
+    if pairs:
+        i, j = np.array(pairs).T
+        both = (at_branch[i] >= 0) & (at_branch[j] >= 0)
+        war = both & (fighting[at_branch[i]] | fighting[at_branch[j]])
+        matter = np.where(war.any(axis=0), war, both)
+        settled = matter.any(axis=0) & ((talks[standing[i]] & talks[standing[j]]) | ~matter).all(axis=0)
+    band = sc.settings.contained_band
+    code = END_STATES.index
     expect = np.select(
-        [
-            peak >= lad.threshold_level("nuclear_threshold"),
-            peak >= lad.threshold_level("direct_nato_russia_war"),
-            final >= lad.threshold_level("horizontal_escalation"),
-            nobody_fighting,
-        ],
-        [
-            END_STATES.index("nuclear_use"),
-            END_STATES.index("direct_nato_russia_war"),
-            END_STATES.index("horizontal_escalation"),
-            END_STATES.index("de_escalated"),
-        ],
-        END_STATES.index("contained"),
+        [out["first_nuclear_threshold"] >= 0, out["first_direct_nato_russia_war"] >= 0, settled, e > b + band, e < b - band],
+        [code("nuclear_use"), code("direct_nato_russia_war"), code("settled"), code("escalated"), code("de_escalated")],
+        code("contained"),
     )
+    end = out["end_state"]
     assert np.array_equal(end, expect)
 
 

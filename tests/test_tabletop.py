@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -9,11 +10,12 @@ import pytest
 
 from escalation.analysis.aar import write_report
 from escalation.errors import TabletopError
-from escalation.model import Crisis
+from escalation.model import END_STATE_NAMES, END_STATES, Crisis
 from escalation.scenario.loading import load_scenario
 from escalation.tabletop.session import Session, TurnInputs
 
 TURNS = 8
+T0 = load_scenario("nov-2024").branch_turn  # the game begins at the branch; the turns before it are history
 
 
 def session(humans=("ukraine",), seed=5, length=TURNS) -> Session:
@@ -43,20 +45,21 @@ def fingerprint(s: Session):
 
 def test_human_seats_move_as_chosen_and_bots_explain_themselves():
     s = session(humans=("ukraine", "russia"))
+    assert s.turn == T0 and len(s.log) == T0 and not any(s.log)  # the history: nobody decided in it
     before = {k: s.level(k) for k in s.seats()}
-    ukraine = s.legal_moves("ukraine")[-1]
+    ukraine = s.legal_moves("ukraine")[0]
     s.choose("ukraine", ukraine)  # russia does not choose: it holds
     s.advance()
     lad = s.model.ladder
-    assert s.level("ukraine") == lad.level[ukraine] > before["ukraine"]
+    assert s.level("ukraine") == lad.level[ukraine] < before["ukraine"]
     assert s.level("russia") == before["russia"]
-    decisions = {d["actor"]: d for d in s.log[0]}
+    decisions = {d["actor"]: d for d in s.log[T0]}
     assert decisions["ukraine"]["human"] and decisions["ukraine"]["rule"] == "human"
     assert decisions["ukraine"]["to"] == lad.level[ukraine]
-    bots = [d for d in s.log[0] if not d["human"]]
+    bots = [d for d in s.log[T0] if not d["human"]]
     assert {d["actor"] for d in bots} == set(s.seats()) - {"ukraine", "russia"}
     assert all(d["why"] and d["rule"] != "human" for d in bots)
-    assert s.pending == TurnInputs() and s.turn == 1
+    assert s.pending == TurnInputs() and s.turn == T0 + 1
 
 
 def test_a_session_is_the_model_played_with_those_inputs():
@@ -64,18 +67,18 @@ def test_a_session_is_the_model_played_with_those_inputs():
     s = play(session(humans=("ukraine", "russia")), MOVES)
     chosen = [inputs.moves for inputs in s.played]
     sc = load_scenario("nov-2024").with_rules("human", ["ukraine", "russia"])
-    sc = sc.model_copy(update={"end": sc.date_of(TURNS - 1)})
+    sc = sc.model_copy(update={"end": sc.date_of(T0 + TURNS - 1)})
     model = Crisis(sc, rng=5, human=lambda m, actor, legal: chosen[m.turn].get(actor) or m.ladder.ids[int(m.actors[actor].posture[0])])
-    for _ in range(len(MOVES)):
+    for _ in range(T0 + len(MOVES)):
         model.step()
-    assert np.array_equal(model.path[: len(MOVES)], s.model.path[: len(MOVES)])
+    assert np.array_equal(model.path[: T0 + len(MOVES)], s.model.path[: T0 + len(MOVES)])
     assert [e.text for e in model.narrative] == [e.text for e in s.model.narrative]
 
 
 def test_a_short_game_plays_the_same_turns_as_the_whole_scenario():
     short, whole = play(session(length=4), MOVES[:4]), play(session(length=None), MOVES[:4])
-    assert short.length == 4 and whole.length == load_scenario("nov-2024").turns
-    assert np.array_equal(short.model.path[:4], whole.model.path[:4])
+    assert short.length == 4 and whole.length == load_scenario("nov-2024").turns - T0
+    assert np.array_equal(short.model.path[: T0 + 4], whole.model.path[: T0 + 4])
     assert short.finished and not whole.finished
 
 
@@ -87,8 +90,8 @@ def test_an_inject_takes_effect_in_the_turn_it_is_played():
     lad = s.model.ladder
     assert s.level("north_korea") == lad.level["nuclear_signalling"]
     played = [e for e in s.model.narrative if e.extra.get("inject")]
-    assert [e.extra["id"] for e in played] == ["kim_nuclear_threat"] and played[0].status == "documented" and played[0].turn == 0
-    assert s.played[0].injects == ["kim_nuclear_threat"]
+    assert [e.extra["id"] for e in played] == ["kim_nuclear_threat"] and played[0].status == "documented" and played[0].turn == T0
+    assert s.played[T0].injects == ["kim_nuclear_threat"]
 
 
 def test_an_inject_outside_its_window_is_refused():
@@ -108,8 +111,8 @@ def test_an_inject_outside_its_window_is_refused():
         (lambda s: s.choose("ukraine", "strategic_nuclear_exchange"), "Ukraine cannot move to 'strategic_nuclear_exchange' now"),
         (lambda s: s.choose("ukraine", "no_such_rung"), "legal moves: "),
         (lambda s: s.inject("kim_nuclear_thret"), "unknown inject 'kim_nuclear_thret' (did you mean 'kim_nuclear_threat'?)"),
-        (lambda s: s.rewind(7), "rewind to a turn from 0 to 2, not 7"),
-        (lambda s: s.rewind(-1), "rewind to a turn from 0 to 2"),
+        (lambda s: s.rewind(T0 + 7), f"rewind to a turn from {T0} to {T0 + 2}, not {T0 + 7}"),
+        (lambda s: s.rewind(T0 - 1), f"rewind to a turn from {T0} to {T0 + 2}, not {T0 - 1} (the game begins at the branch, 23 Nov 2024"),
         (lambda s: s.perceived("atlantis"), "unknown seat 'atlantis'"),
     ],
 )
@@ -131,31 +134,31 @@ def test_unknown_seat_bad_seed_or_length_when_starting():
         Session("nov-2024", [])
     with pytest.raises(TabletopError, match="seed"):
         Session("nov-2024", ["ukraine"], -1)
-    with pytest.raises(TabletopError, match="1 to 90 turns"):
+    with pytest.raises(TabletopError, match=f"1 to {90 - T0} turns from the branch"):
         Session("nov-2024", ["ukraine"], length=91)
 
 
 def test_rewind_replays_to_the_turn_and_the_game_goes_on_from_there():
     s = play(session(), MOVES)
     after_two = play(session(), MOVES[:2])
-    s.rewind(2)
+    s.rewind(T0 + 2)
     assert fingerprint(s) == fingerprint(after_two)
     play(s, MOVES[2:])
     assert fingerprint(s) == fingerprint(play(session(), MOVES))
-    s.rewind(0)
-    assert s.turn == 0 and s.model.narrative == []
+    s.rewind(T0)
+    assert s.turn == T0 and s.model.narrative == s.briefing() and s.briefing()
 
 
 def test_branch_sets_the_line_aside_for_the_debrief(tmp_path):
     s = play(session(), MOVES, injects={1: ["missile_strikes_poland"]})
     line = fingerprint(s)
-    name = s.branch(1)
-    assert name == "line 1" and s.turn == 1 and len(s.branches[0].turns) == len(MOVES)
+    name = s.branch(T0 + 1)
+    assert name == "line 1" and s.turn == T0 + 1 and len(s.branches[0].turns) == T0 + len(MOVES)
     kept = s.replay_line(s.branches[0].turns)
     assert np.array_equal(kept.path, play(session(), MOVES, injects={1: ["missile_strikes_poland"]}).model.path)
-    assert s.turn == 1  # looking at a branch leaves the session where it was
+    assert s.turn == T0 + 1  # looking at a branch leaves the session where it was
     with pytest.raises(TabletopError, match="already a branch named 'line 1'"):
-        s.branch(0, "line 1")
+        s.branch(T0, "line 1")
     assert fingerprint(play(session(), MOVES, injects={1: ["missile_strikes_poland"]})) == line
     loaded = Session.from_json(s.to_json())
     assert loaded.branches == s.branches
@@ -167,7 +170,7 @@ def test_end_closes_the_game_until_a_rewind():
     assert s.finished
     with pytest.raises(TabletopError, match="the game is over"):
         s.advance()
-    s.rewind(2)
+    s.rewind(T0 + 2)
     assert not s.finished
 
 
@@ -216,9 +219,11 @@ def test_save_and_load_continue_exactly(tmp_path):
 def damage(text: str, how: str) -> str:
     data = json.loads(text)
     if how == "move":
-        data["played"][1]["moves"]["ukraine"] = "strategic_nuclear_exchange"
+        data["played"][T0 + 1]["moves"]["ukraine"] = "strategic_nuclear_exchange"
     elif how == "inject":
-        data["played"][0]["injects"] = ["alien_invasion"]
+        data["played"][T0]["injects"] = ["alien_invasion"]
+    elif how == "history":
+        data["played"][1]["moves"]["ukraine"] = "contained_war"
     elif how == "hash":
         data["scenario_hash"] = "sha256:" + "0" * 64
     elif how == "seat":
@@ -235,8 +240,9 @@ def damage(text: str, how: str) -> str:
 @pytest.mark.parametrize(
     "how, message",
     [
-        ("move", "damaged session file: turn 1: Ukraine cannot move to 'strategic_nuclear_exchange' now"),
-        ("inject", "damaged session file: turn 0: unknown inject 'alien_invasion'"),
+        ("move", f"damaged session file: turn {T0 + 1}: Ukraine cannot move to 'strategic_nuclear_exchange' now"),
+        ("inject", f"damaged session file: turn {T0}: unknown inject 'alien_invasion'"),
+        ("history", "damaged session file: turn 1: before the branch nobody moves"),
         ("hash", "another version of scenario 'nov-2024'"),
         ("seat", "damaged session file: unknown seat 'atlantis'"),
         ("version", "damaged session file: version: Input should be 1"),
@@ -294,25 +300,28 @@ def test_the_report_tells_what_happened_and_why(tmp_path):
     assert html.count("Held their posture (the model): ") == holding > 0
     assert "Inject played [documented]: Kim repeats his" in html.replace("&quot;", '"')
     assert "History beside your game, 17-26 November 2024" in html and "Oreshnik strike on Dnipro" in html
+    assert html.count("(history: nobody decides before the branch)") == T0
     # the comparison with the model's own runs states a share that the outcomes bear out
-    peak = int(s.model.system_peak[0])
-    sc = s.base
-    ensemble = Crisis(sc, worlds=2000, rng=s.seed, trajectories=False)
+    out = s.model.outcomes()
+    state = int(out["end_state"][0])
+    ensemble = Crisis(s.base, worlds=2000, rng=s.seed, trajectories=False)
     for _ in range(s.turn):
         ensemble.step()
-    share = float(np.mean(ensemble.outcomes()["peak_rung"] == peak))
-    assert f"In 2,000 model runs of the same scenario over the same {s.turn} turns" in html
-    assert f"<b>{share:.1%}</b> peaked at {s.model.ladder.names[peak]}" in html
+    share = float(np.mean(ensemble.outcomes()["end_state"] == state))
+    assert f"In 2,000 model runs of the same scenario over the same {len(MOVES)} turns from the branch" in html
+    assert f"<b>{share:.1%}</b> ended {END_STATE_NAMES[END_STATES[state]]} as your game did" in html
+    assert f"{int(out['intensity_branch'][0])} at the branch on 23 Nov 2024, {int(out['intensity_end'][0])} at the end" in html
 
 
 def test_a_seat_knows_the_red_lines_it_holds_and_those_drawn_against_it():
     s = session(humans=("ukraine", "russia"))
     ids = lambda seat: {(rl["holder"], rl["id"], rl["mine"]) for rl in s.red_lines(seat)}  # noqa: E731
-    assert ids("ukraine") == {("russia", "western_missiles_inside_russia", False)}
+    # in the history before the branch, the doctrine revision (19 Nov) and "global dimensions" (21 Nov) drew new lines
+    assert ids("ukraine") == {("russia", line, False) for line in ("western_missiles_inside_russia", "joint_attack_doctrine", "strike_the_suppliers")}
     assert ("united_states", "nuclear_use_in_ukraine", False) in ids("russia") and ("russia", "nato_direct_involvement", True) in ids("russia")
     assert ids("hungary") == set()
-    play(s, MOVES[:3])  # the doctrine revision of 19 November declares a new line against Ukraine
-    assert ("russia", "joint_attack_doctrine", False) in ids("ukraine")
+    early = Session(load_scenario("nov-2024").model_copy(update={"branch": dt.date(2024, 11, 17)}), ["ukraine"], 5)
+    assert {rl["id"] for rl in early.red_lines("ukraine")} == {"western_missiles_inside_russia"}  # a game from the start: none yet
     line = next(rl for rl in s.red_lines("ukraine") if rl["id"] == "joint_attack_doctrine")
     assert line["at"] == "Cross-border conventional strikes" and line["response"] == "Nuclear signalling"
 
@@ -329,9 +338,9 @@ def test_a_one_turn_report_reads_right_and_its_shares_stop_at_100_percent(tmp_pa
 
     s = play(session(), MOVES[:1])
     html = write_report(s, tmp_path, runs=500).html.read_text()
-    assert "over the same 1 turn, with" in html and "1 turns" not in html
+    assert "over the same 1 turn from the branch, with" in html and "1 turns" not in html
     fig = distribution_figure(s, model_distribution(s, 500), 500)
     ax = fig.axes[0]
     assert max(ax.get_xticks()) <= 100 < ax.get_xlim()[1]  # room for the label, no share above 100%
-    assert "Peak rung after 1 turn:" in ax.get_title()
+    assert "End state after 1 turn from the branch:" in ax.get_title()
     pyplot().close(fig)

@@ -37,12 +37,13 @@ def apply(s: Session, op) -> None:
     elif kind == "advance":
         s.advance()
     else:
-        s.rewind(op[1] % (len(s.played) + 1))
+        s.rewind(s.start + op[1] % (len(s.played) - s.start + 1))
 
 
 def check_invariants(s: Session) -> None:
     m, lad = s.model, s.model.ladder
-    assert m.turn == len(s.played) == len(s.log) <= s.length
+    assert s.start <= m.turn == len(s.played) == len(s.log) <= s.end_turn
+    assert not any(s.log[: s.start]) and not any(inputs.moves or inputs.injects for inputs in s.played[: s.start])  # history
     postures = m.postures()[:, 0]
     assert ((postures >= 0) & (postures < lad.n)).all()
     for a in m.order:
@@ -54,11 +55,11 @@ def check_invariants(s: Session) -> None:
             if d["human"]:
                 chosen = inputs.moves.get(d["actor"])
                 assert d["to"] == (lad.level[chosen] if chosen else d["from"])
-    # thresholds were first crossed on the first turn the system stood past them
+    # no threshold is recorded before the branch, and each one recorded is told on its turn
     path = m.system_path[: m.turn, 0]
-    for i, level in enumerate(lad.threshold_levels):
-        past = np.flatnonzero(path >= level)
-        assert m.first_crossing[i, 0] == (past[0] if len(past) else -1)
+    told = {e.extra["id"]: e.turn for e in m.narrative if e.kind == "threshold"}
+    for i, tid in enumerate(lad.threshold_ids):
+        assert m.first_crossing[i, 0] == told.get(tid, -1) and (m.first_crossing[i, 0] == -1 or m.first_crossing[i, 0] >= s.start)
     assert m.system_peak[0] == (path.max() if m.turn else -1)
     # the narrative only tells of turns played, in order
     turns = [e.turn for e in m.narrative]

@@ -35,7 +35,7 @@ def test_starting_or_loading_a_bad_game_keeps_the_current_one():
     assert hub.load('{"format": "escalation-tabletop-session"', "x.json").startswith("x.json:1:")
     assert hub.load('{"name": "nov-2024"}', "scenario.yaml").startswith("scenario.yaml:1:1: not a tabletop session file")
     assert hub.session.to_json() == state
-    assert hub.load(state, "saved.json") is None and hub.session.turn == 1
+    assert hub.load(state, "saved.json") is None and hub.session.turn == hub.session.start + 1
 
 
 def test_no_game_yet():
@@ -63,11 +63,12 @@ def test_waiting_pages_wake_when_the_game_changes():
 
 def test_the_chart_is_drawn_once_per_change_and_the_report_written(tmp_path):
     hub = started(out_dir=tmp_path)
-    assert hub.chart_png() is None  # nothing played yet
+    briefing = hub.chart_png()  # nothing played yet: the chart shows the history to the branch
+    assert briefing[:8] == b"\x89PNG\r\n\x1a\n" and hub.chart_png() is briefing
     assert hub.write_report() == "nothing to report yet: no turn has been played" and hub.report is None
     hub.act(lambda s: s.advance())
     png = hub.chart_png()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and hub.chart_png() is png
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png is not briefing and hub.chart_png() is png
     hub.act(lambda s: s.advance())
     assert hub.chart_png() is not png
     assert hub.write_report() is None
@@ -81,7 +82,7 @@ def test_pages_escape_what_scenarios_say():
     hub.act(lambda s: s.advance())
     s = hub.session
     s.model.actors["russia"].label = "<script>alert(1)</script>"
-    s.model.narrative[0].text = "<img src=x onerror=alert(1)>"
+    s.model.narrative[-1].text = "<img src=x onerror=alert(1)>"
     pages = board_html(s) + board_html(s, "ukraine") + news_html(s) + red_lines_html(s, "ukraine")
     assert "<script>" not in pages and "<img" not in pages
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages and "&lt;img src=x" in pages

@@ -11,7 +11,7 @@ def add_arguments(p) -> None:
     p.add_argument("--human", metavar="ACTOR[,ACTOR...]", help="the seats people hold, by actor id (the model plays the others)")
     add_branch_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed and moves give the same game")
-    p.add_argument("--turns", type=int, metavar="N", help="play only the first N turns (default: the whole scenario)")
+    p.add_argument("--turns", type=int, metavar="N", help="play N turns from the branch (default: to the scenario's end)")
     p.add_argument("--load", metavar="FILE", help="resume a session saved with the 'save' command")
     p.add_argument("--out", metavar="DIR", help="folder for the after-action report (default out/tabletop-SCENARIO-seedN)")
 

@@ -13,7 +13,7 @@ def add_arguments(p) -> None:
     p.add_argument("--human", metavar="ACTOR[,ACTOR...]", help="start a game at once with these seats (otherwise the facilitator sets one up)")
     add_branch_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed of the game started with --human (default 0)")
-    p.add_argument("--turns", type=int, metavar="N", help="play only the first N turns of the game started with --human")
+    p.add_argument("--turns", type=int, metavar="N", help="play N turns from the branch in the game started with --human")
     p.add_argument("--load", metavar="FILE", help="resume a saved session")
     p.add_argument("--key", help="the facilitator's key (default: a random one, printed at start)")
     p.add_argument("--out", metavar="DIR", default="out/tabletop-web", help="folder for after-action reports (default out/tabletop-web)")

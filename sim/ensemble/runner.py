@@ -110,12 +110,14 @@ class ScenarioRunner:
         for name, values_ in model.outcomes().items():
             if name == "end_state":
                 columns[name] = pa.DictionaryArray.from_arrays(pa.array(values_.astype(np.int8)), pa.array(END_STATES))
+            elif values_.dtype.kind == "f":
+                columns[name] = pa.array(values_.astype(np.float32))
             else:
                 columns[name] = pa.array(values_.astype(np.int16))
         paths = None
         if trajectories:
             turns = model.turns
-            paths = {"system": _per_run(model.system_path, turns)}
+            paths = {"system": _per_run(model.system_path, turns), "intensity": _per_run(model.intensity_path, turns, np.int16)}
             for i, key in enumerate(model.keys):
                 paths[key] = _per_run(model.path[:, i, :], turns)
         return columns, paths
@@ -131,6 +133,7 @@ class ScenarioRunner:
                 "turns": sc.turns,
                 "start": sc.start.isoformat(),
                 "turn_days": sc.turn_days,
+                "branch": sc.branch_date.isoformat(),
                 "actors": {key: actor.name for key, actor in sc.actors.items()},
                 "rungs": [{"id": r.id, "name": r.name, "category": r.category} for r in ladder.rungs],
                 "thresholds": [{"id": t.id, "name": t.name, "level": levels[t.at]} for t in ladder.thresholds],
@@ -160,7 +163,7 @@ def _let_go(model) -> None:
         gc.collect()
 
 
-def _per_run(path: np.ndarray, turns: int) -> pa.FixedSizeListArray:
-    """A (turns, W) path as one fixed-size list of rungs per run."""
-    flat = np.ascontiguousarray(path.T, dtype=np.int8).ravel()
+def _per_run(path: np.ndarray, turns: int, dtype=np.int8) -> pa.FixedSizeListArray:
+    """A (turns, W) path as one fixed-size list of values (rungs, or the intensity) per run."""
+    flat = np.ascontiguousarray(path.T, dtype=dtype).ravel()
     return pa.FixedSizeListArray.from_arrays(pa.array(flat), turns)

@@ -49,6 +49,10 @@ class ActorAgent(mesa.Agent):
         self.offsets = np.arange(-max_down, spec.max_step + 1)
         self.stay = int(np.flatnonzero(self.offsets == 0)[0])
         self.table = candidate_table(self.reach, self.offsets, ladder.n)
+        # a one-off action is an escalation, taken by climbing onto it; below the standing posture
+        # only as the promised answer to a crossed red line (see Crisis._decide)
+        self.down_to_action = (self.table >= 0) & ladder.action[np.clip(self.table, 0, None)] & (self.offsets < 0)[:, None]
+        self.has_action_below = bool(self.down_to_action.any())
         self.table_danger = np.where(self.table >= 0, ladder.danger[self.table], 0.0).astype(np.float32)
         on_reach = np.zeros(ladder.n + 1, dtype=bool)
         on_reach[self.reach] = True
@@ -99,11 +103,12 @@ class ActorAgent(mesa.Agent):
 
         Row k is the rung ``offsets[k]`` places away along the actor's reach (-1
         where there is none); row ``stay`` is the current posture. A candidate is
-        legal if it exists and lies within the current capability bounds; staying
-        put is always legal.
+        legal if it exists, lies within the current capability bounds and is not a
+        one-off action below the posture; staying put is always legal.
         """
         levels = np.take(self.table, self.posture, axis=1)
         legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))
+        legal &= ~np.take(self.down_to_action, self.posture, axis=1)
         legal[self.stay] = True
         return levels, legal
 

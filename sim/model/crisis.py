@@ -11,7 +11,11 @@ Each turn, in every world at once:
    push it one rung higher; all moves are made simultaneously;
 3. the scenario's events fire (scripted, conditional, stochastic);
 4. red lines are checked: crossed, honoured, or eroded;
-5. thresholds, peaks and the trajectory are recorded.
+5. the day's facts (thresholds crossed after the branch), peaks, intensity and the
+   trajectory are recorded.
+
+Before the branch the documented past is history: its events hold in every world and
+nobody decides. Outcomes count what happens from the branch on (see ``outcomes``).
 
 At W = 1 every move and event is also written to a narrative with a one-sentence
 reason. One rulebook serves both the classroom (W = 1) and batches (W = 10,000).
@@ -32,7 +36,7 @@ from escalation.errors import did_you_mean
 from escalation.model.actor import ActorAgent
 from escalation.model.events import CompiledEvent, apply_effects
 from escalation.model.ladder import CompiledLadder
-from escalation.model.outcomes import END_STATES, end_state
+from escalation.model.outcomes import END_STATES, end_state, entered, intensity, pairs_at_war, settled
 from escalation.model.redlines import RedLineState
 from escalation.model.rules import Situation
 from escalation.model.streams import Streams, normals
@@ -88,7 +92,7 @@ class Crisis(mesa.Model):
         self.explain = self.worlds == 1
         self.turn = 0
         self.turns = scenario.turns
-        self.branch = scenario.branch_turn  # before it the documented past holds and nobody decides (None: no history)
+        self.branch = scenario.branch_turn  # before it the documented past holds and nobody decides
 
         self.actors: dict[str, ActorAgent] = {}
         for i, (key, spec) in enumerate(scenario.actors.items()):
@@ -106,8 +110,11 @@ class Crisis(mesa.Model):
         n, w, t = len(self.order), self.worlds, self.turns
         self.system_rung = self.system_now()
         self.system_peak = np.full(w, -1, dtype=np.int64)
-        self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)
+        self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)  # facts after the branch
         self.system_path = np.zeros((t, w), dtype=np.int8)
+        self.intensity_path = np.zeros((t, w), dtype=np.int16)
+        self._was = self._standing()  # the standing postures at the last record, to see who enters a band
+        self._branch_state()
         self.record = self.explain if trajectories is None else bool(trajectories)
         self.path = np.zeros((t, n, w), dtype=np.int8) if self.record else None
         self.narrative: list[Entry] = []
@@ -170,6 +177,18 @@ class Crisis(mesa.Model):
         """Postures of the actors taking part, -1 for the others: (actors, W), int8."""
         return np.where(self._active(), self.postures().astype(np.int8), np.int8(-1))
 
+    def _standing(self) -> np.ndarray:
+        """Standing postures (one-off actions aside) of the actors taking part, -1 for the others: (actors, W)."""
+        return np.where(self._active(), np.stack([a.standing for a in self.order]), -1)
+
+    def _branch_state(self) -> None:
+        """What the branch inherits: the standing postures, their intensity, the pairs at war."""
+        self.branch_standing = self._standing()
+        self.branch_intensity = intensity(self.ladder, self.branch_standing)
+        self.branch_pairs = pairs_at_war(self.ladder, self.adversary, self.branch_standing)
+        for a in self.order:  # outcomes count the one-off actions taken from the branch on
+            a.episodes[:] = 0
+
     def system_now(self) -> np.ndarray:
         """The system rung: the highest posture of any actor taking part (0 if none)."""
         return self._live().max(axis=0).clip(min=0).astype(np.int64)
@@ -188,6 +207,8 @@ class Crisis(mesa.Model):
         self.decisions = []
         for a in self.order:  # yesterday's one-off actions are over (others saw them above)
             a.stand_down()
+        if turn == self.branch and turn > 0:
+            self._branch_state()
         if not self.in_history(turn):  # in history every actor holds, unless an event moves it
             moves = [self._decide(a, live, threat) for a in self.order]
             for a, new in zip(self.order, moves):
@@ -260,6 +281,8 @@ class Crisis(mesa.Model):
         aim = np.maximum(aim, owed)
 
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
+        if a.has_action_below:  # a promised one-off answer may lie below the posture: it is legal while owed
+            legal |= (levels == owed.astype(np.int64)) & (owed >= 0) & (levels >= 0)
         terms: dict | None = {} if self.explain else None
         score = self._score(a, aim, levels, terms)
         if terms is not None:
@@ -383,7 +406,7 @@ class Crisis(mesa.Model):
         return "the cost of crossing " + (" and ".join(f"the '{n}' threshold" for n in crossed) if crossed else "thresholds")
 
     def in_history(self, turn: int) -> bool:
-        return self.branch is not None and turn < self.branch
+        return turn < self.branch
 
     def _fire_events(self, turn: int) -> None:
         history = self.in_history(turn)
@@ -392,15 +415,15 @@ class Crisis(mesa.Model):
             if mask is None:
                 continue
             ev.fired |= mask
-            if self.branch is not None and not history and self._a_choice(ev.spec):  # its actor decides now: told, not made
+            if not history and self._a_choice(ev.spec):  # its actor decides now: told, not made
                 self._tell(ev.spec, history=True)
                 continue
             apply_effects(self, ev.spec.effects, mask, enact=history)
-            self._tell(ev.spec)
+            self._tell(ev.spec, aside="" if history else self._decides_itself(ev.spec))
         everywhere = np.ones(self.worlds, dtype=bool)
         for card in self.queued:  # injects played since the last turn, after the scheduled events
             apply_effects(self, card.effects, everywhere)
-            self._tell(card, inject=True)
+            self._tell(card, inject=True, aside=self._decides_itself(card))
         self.queued = []
 
     def play_inject(self, inject_id: str) -> None:
@@ -419,11 +442,23 @@ class Crisis(mesa.Model):
             for fx in spec.effects
         )
 
-    def _tell(self, spec, inject: bool = False, history: bool = False) -> None:
+    def _decides_itself(self, spec) -> str:
+        """For the narrative: the actors a posture effect names but does not move, since they decide for themselves."""
+        if not self.explain:
+            return ""
+        own = [fx.set_posture for fx in spec.effects if fx.set_posture is not None and not fx.set_posture.binding]
+        said = [
+            f"{self.actors[sp.actor].label} decides for itself and stands on '{self.ladder.names[int(self.actors[sp.actor].posture[0])]}'"
+            for sp in own
+            if self.actors[sp.actor].rule.name != "scripted"
+        ]
+        return "; ".join(said)
+
+    def _tell(self, spec, inject: bool = False, history: bool = False, aside: str = "") -> None:
         if self.explain:
             src = spec.source
             cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
-            said = spec.title + (f": {spec.text}" if spec.text else "")
+            said = spec.title + (f": {spec.text}" if spec.text else "") + (f" ({aside})" if aside else "")
             self._say(
                 "history" if history else "event",
                 f"In history on {self.date:%d %b %Y}: {said}" if history else said,
@@ -467,12 +502,15 @@ class Crisis(mesa.Model):
         self.system_rung = system
         for a in self.order:
             a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)
-        new_first = (self.first_crossing < 0) & (system[None, :] >= self.ladder.threshold_levels[:, None])
+        live, standing = self._live().astype(np.int64), self._standing()
+        new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live) & (turn >= self.branch)
+        self._was = standing
         self.first_crossing = np.where(new_first, turn, self.first_crossing)
         self.system_peak = np.maximum(self.system_peak, system)
         self.system_path[turn] = system
+        self.intensity_path[turn] = intensity(self.ladder, live)
         if self.path is not None:
-            self.path[turn] = self._live()
+            self.path[turn] = live
         if self.explain:
             for i in np.flatnonzero(new_first[:, 0]):
                 self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
@@ -492,13 +530,32 @@ class Crisis(mesa.Model):
     # ------------------------------------------------------------------ outcomes
 
     def end_state(self) -> np.ndarray:
-        """End-state code per world (index into END_STATES)."""
-        return end_state(self.ladder, self._live(), self.system_rung, self.system_peak)
+        """End-state code per world (index into END_STATES), judged against the branch."""
+        end = self._standing()
+        return end_state(
+            self.ladder,
+            facts=self.first_crossing,
+            settled=settled(self.ladder, self.branch_pairs, end),
+            at_branch=self.branch_intensity,
+            at_end=intensity(self.ladder, end),
+            band=self.settings.contained_band,
+        )
 
     def outcomes(self) -> dict[str, np.ndarray]:
-        """Per-world outcomes: peak rung, end state, first turn past each threshold (-1: never), each actor's peak,
-        and how many one-off actions of each kind were taken (``episodes_<rung>``)."""
-        out = {"peak_rung": self.system_peak.copy(), "end_state": self.end_state(), "final_rung": self.system_rung.copy()}
+        """Per-world outcomes: the end state; the first turn of each threshold's fact after the branch (-1: never);
+        the escalation intensity at the branch, at the end (standing postures), its peak and mean over the days
+        played from the branch; the peak rung (the highest anyone stood on) and the final one; each actor's peak;
+        how many one-off actions of each kind were taken (``episodes_<rung>``)."""
+        played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
+        out = {
+            "end_state": self.end_state(),
+            "peak_rung": self.system_peak.copy(),
+            "final_rung": self.system_rung.copy(),
+            "intensity_branch": self.branch_intensity.copy(),
+            "intensity_end": intensity(self.ladder, self._standing()),
+            "intensity_peak": played.max(axis=0).astype(np.int64),
+            "intensity_mean": played.mean(axis=0, dtype=np.float64),
+        }
         for i, tid in enumerate(self.ladder.threshold_ids):
             out[f"first_{tid}"] = self.first_crossing[i].copy()
         for a in self.order:
@@ -513,6 +570,7 @@ class Crisis(mesa.Model):
             "peak_rung_name": lambda m: m.ladder.names[max(int(m.system_peak[0]), 0)],
             "end_state": lambda m: END_STATES[int(m.end_state()[0])],
             "system_rung": lambda m: int(m.system_rung[0]),
+            "intensity": lambda m: int(m.intensity_path[max(m.turn - 1, 0), 0]),
         }
         for i, tid in enumerate(self.ladder.threshold_ids):
             rep[f"first_{tid}"] = functools.partial(_first_crossing, i=i)

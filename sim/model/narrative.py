@@ -6,7 +6,7 @@ from itertools import groupby
 
 from escalation.disclaimer import DISCLAIMER
 from escalation.model.crisis import Crisis
-from escalation.model.outcomes import END_STATE_NAMES, END_STATES
+from escalation.model.outcomes import END_STATE_MEANING, END_STATE_NAMES, END_STATES
 
 MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~", "history": "="}
 
@@ -32,18 +32,17 @@ def narrative_text(model: Crisis) -> str:
 
 
 def summary_text(model: Crisis) -> str:
-    """Outcome of world 0: peak rung, end state, thresholds, each actor's peak."""
-    lad, out = model.ladder, model.outcomes()
+    """Outcome of world 0: end state against the branch, the facts after it, the peaks."""
+    lad, out, sc = model.ladder, model.outcomes(), model.scenario
+    state = END_STATES[int(out["end_state"][0])]
     peak = int(out["peak_rung"][0])
+    facts = [(name, int(out[f"first_{tid}"][0])) for name, tid in zip(lad.threshold_names, lad.threshold_ids)]
     lines = [
-        f"Outcome: peak rung '{lad.names[peak]}' (level {peak}); end state: {END_STATE_NAMES[END_STATES[int(out['end_state'][0])]]}.",
-        "Thresholds: "
-        + "; ".join(
-            f"{name} {model.scenario.date_of(int(t)) if t >= 0 else 'never'}"
-            for name, t in zip(lad.threshold_names, (out[f"first_{tid}"][0] for tid in lad.threshold_ids))
-        )
-        + ".",
-        "Peaks: " + "; ".join(f"{a.label} " + (f"'{lad.names[int(a.peak[0])]}'" if a.peak[0] >= 0 else "took no part") for a in model.order) + ".",
+        f"Outcome: {END_STATE_NAMES[state]} ({END_STATE_MEANING[state]}); escalation intensity {int(out['intensity_branch'][0])} "
+        f"at the branch on {sc.date_of(model.branch):%d %b %Y}, {int(out['intensity_end'][0])} at the end.",
+        "Thresholds crossed after the branch: " + ("; ".join(f"{name} {sc.date_of(t)}" for name, t in facts if t >= 0) or "none") + ".",
+        f"Peaks: the crisis '{lad.names[peak]}' (level {peak}); "
+        + "; ".join(f"{a.label} " + (f"'{lad.names[int(a.peak[0])]}'" if a.peak[0] >= 0 else "took no part") for a in model.order) + ".",
         DISCLAIMER,
     ]
     return "\n".join(lines)

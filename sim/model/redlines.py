@@ -1,7 +1,8 @@
 """Red lines: declared conditions with a promised response, whose credibility erodes.
 
 A red line is *crossed* when a watched actor steps onto its rung or above. The
-holder then has ``grace`` turns to reach the promised response rung: if it does,
+holder then has ``grace`` turns to reach the promised response rung (to take it, if
+the response is a one-off action): if it does,
 the line regains credibility; if not, it loses a share of it (the "desensitised
 West" of seed 003). Whether the holder *means* to answer is settled when the line
 is crossed, with chance obligation x resolve x credibility: a holder that means
@@ -24,6 +25,8 @@ class RedLineState:
         self.watch = np.array(watch, dtype=np.int64)
         self.at = ladder.level[spec.at]
         self.response = ladder.level[spec.response]
+        # a one-off action is answered only by taking it (or a graver action) that day, not by standing higher
+        self.answers = ladder.action & (np.arange(ladder.n) >= self.response) if ladder.action[self.response] else np.arange(ladder.n) >= self.response
         self.active = np.full(worlds, active)
         self.credibility = np.full(worlds, spec.credibility)
         self.due = np.zeros(worlds, dtype=np.int64)  # turns left to respond; 0 = nothing owed
@@ -57,7 +60,7 @@ class RedLineState:
         """
         in_force = self.active & holder_active
         owed = (self.due > 0) & in_force
-        honoured = owed & (holder_posture >= self.response)
+        honoured = owed & self.answers[holder_posture]
         self.credibility = np.where(honoured, self.credibility + gain * (1.0 - self.credibility), self.credibility)
         still = owed & ~honoured
         due = np.where(still, self.due - 1, 0)

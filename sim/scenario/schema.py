@@ -22,7 +22,7 @@ Metric = Literal["posture", "peak", "active", "credibility", "turn", "resolve", 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 TRAITS: tuple[str, ...] = get_args(Trait)
 # Thresholds the outcome classification relies on; a custom ladder must name them.
-REQUIRED_THRESHOLDS = ("horizontal_escalation", "direct_nato_russia_war", "nuclear_threshold")
+REQUIRED_THRESHOLDS = ("direct_nato_russia_war", "nuclear_threshold")  # their facts make the two gravest end states
 
 
 class Strict(BaseModel):
@@ -457,6 +457,14 @@ class Settings(Strict):
     )
     inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.", examples=[1.0])
     max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.", examples=[2])
+    contained_band: float = Field(
+        6.0,
+        ge=0,
+        le=1000,
+        description="How far the escalation intensity at the end may lie from the branch's and the world still end 'contained' "
+        "(Rivera et al. scores: one actor moving between talks and political signalling is 6).",
+        examples=[6.0],
+    )
 
 
 class Scenario(Strict):
@@ -476,10 +484,10 @@ class Scenario(Strict):
     branch: dt.date | None = Field(
         None,
         description="The branch date, YYYY-MM-DD. Before it the documented past is history: every event holds for every actor, "
-        "the same in every world, and nobody decides. From it on the actors decide, and a documented move of an actor that decides "
-        "for itself is told as history beside the world, not made for it. Without a branch, events act as they always have: a "
-        "posture they set moves scripted actors only.",
-        examples=["2024-11-27"],
+        "the same in every world, and nobody decides. From it on the actors decide, a documented move of an actor that decides "
+        "for itself is told as history beside the world, not made for it, and outcomes count what happens. Default: the turn "
+        "after the last documented event scheduled at a date or turn that sets a posture (the start if there is none).",
+        examples=["2024-11-23"],
     )
     ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.", examples=["default"])
     settings: Settings = Field(
@@ -556,9 +564,20 @@ class Scenario(Strict):
         return (date - self.start).days // self.turn_days
 
     @property
-    def branch_turn(self) -> int | None:
-        """The first turn on which the actors decide after a history (None: no branch)."""
-        return None if self.branch is None else self.turn_of(self.branch)
+    def branch_turn(self) -> int:
+        """The first turn on which the actors decide: the given branch, or the turn after the documented past."""
+        if self.branch is not None:
+            return self.turn_of(self.branch)
+        history = [
+            self.turn_at(e.at.date if e.at.date is not None else e.at.turn, 0)
+            for e in self.events
+            if e.status == "documented" and e.at is not None and any(fx.set_posture is not None for fx in e.effects)
+        ]
+        return min(max(history, default=-1) + 1, self.turns - 1)
+
+    @property
+    def branch_date(self) -> dt.date:
+        return self.date_of(self.branch_turn)
 
     def turn_at(self, bound: int | dt.date | None, default: int) -> int:
         """A window bound (a turn number or a date) as a turn; ``default`` when not given."""

@@ -9,6 +9,8 @@ replayed from a file; a wrong entry gets a short hint, never a crash.
 
 from __future__ import annotations
 
+from itertools import groupby
+
 import shlex
 import sys
 from pathlib import Path
@@ -74,7 +76,7 @@ class Console:
             line = self.ask(seat or "facilitator")
             if line is not None:
                 self.command(line, seat)
-        self.say(f"Left after {s.turn} of {s.length} turns. {DISCLAIMER}")
+        self.say(f"Left after {s.turn} of {s.end_turn} turns. {DISCLAIMER}")
         return 0
 
     def ask(self, prompt: str) -> str | None:
@@ -100,9 +102,15 @@ class Console:
                 self.shown = (s.turn, seat)
             return
         self.shown = (s.turn, seat)
-        self.say(f"\n=== Turn {s.turn} of {s.length} - {s.date:%a %d %b %Y} ===")
+        self.say(f"\n=== Turn {s.turn} of {s.end_turn} - {s.date:%a %d %b %Y} ===")
         news = s.news() if s.turn else []
-        if news:
+        if s.start and s.turn == s.start:  # the opening briefing: the history to the branch
+            self.say(f"The history to the branch ({s.date:%d %b %Y}); nobody decided before it:")
+            for date, entries in groupby(s.briefing(), key=lambda e: e.date):
+                self.say(f"  {date:%a %d %b}")
+                for e in entries:
+                    self.say(f"    {MARK[e.kind]} {e.text}")
+        elif news:
             self.say("Since the last turn:")
             for e in news:
                 self.say(f"  {MARK[e.kind]} {'Inject: ' if e.extra.get('inject') else ''}{e.text}")
@@ -225,7 +233,7 @@ class Console:
             return
         self.session = Session.load(rest[0])
         self.shown = None
-        self.say(f"Loaded {rest[0]}: turn {self.session.turn} of {self.session.length}.")
+        self.say(f"Loaded {rest[0]}: turn {self.session.turn} of {self.session.end_turn}.")
 
     def do_report(self, rest) -> None:
         from escalation.analysis.aar import write_report

@@ -63,8 +63,8 @@ class SessionFile(_Record):
     scenario_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     seed: int = Field(ge=0)
     humans: list[str] = Field(min_length=1)
-    length: int = Field(ge=1, description="Turns the game runs.")
-    branch: dt.date | None = Field(None, description="The branch the game began at, if any (the turns before it are history).")
+    length: int = Field(ge=1, description="Turns the game runs from the branch.")
+    branch: dt.date | None = Field(None, description="The branch the game began at, if moved from the scenario's (the turns before it are history).")
     played: list[TurnInputs]
     pending: TurnInputs
     ended: bool = False
@@ -85,8 +85,8 @@ class Session:
     """A tabletop game in progress; see the module docstring.
 
     ``scenario`` is a loaded scenario, a shipped scenario's name or a path;
-    ``humans`` the actor ids whose seats people hold; ``length`` cuts the game
-    to its first turns (default: the whole scenario).
+    ``humans`` the actor ids whose seats people hold; ``length`` is how many turns
+    the game runs from its first, the branch (default: to the scenario's end).
     """
 
     def __init__(self, scenario, humans, seed: int = 0, *, length: int | None = None, source: str | None = None):
@@ -104,14 +104,16 @@ class Session:
             _known_seat(seat, base.actors)
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise TabletopError(f"the seed must be a whole number from 0 up, not {seed!r}")
-        length = base.turns if length is None else length
-        if not 1 <= length <= base.turns:
-            raise TabletopError(f"the game can last 1 to {base.turns} turns, not {length}")
+        self.start = base.branch_turn  # the game begins at the branch: the turns before it are history
+        most = base.turns - self.start
+        length = most if length is None else length
+        if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= most:
+            raise TabletopError(f"the game can last 1 to {most} turns from the branch ({base.branch_date:%d %b %Y}), not {length!r}")
         self.digest = scenario_hash(base)
-        self.base = shortened(base, length)  # every seat played by the model: the ensemble's scenario
+        self.end_turn = self.start + length  # the turns of the scenario the game covers, history included
+        self.base = shortened(base, self.end_turn)  # every seat played by the model: the ensemble's scenario
         self.scenario = self.base.with_rules("human", humans)
         self.seed, self.humans, self.length = seed, humans, length
-        self.start = min(base.branch_turn or 0, length)  # the game begins at the branch: the turns before it are history
         self.pending = TurnInputs()
         self.ended = False
         self.branches: list[Branch] = []
@@ -159,11 +161,11 @@ class Session:
 
     @property
     def date(self):
-        return self.scenario.date_of(min(self.turn, self.length - 1))
+        return self.scenario.date_of(min(self.turn, self.end_turn - 1))
 
     @property
     def finished(self) -> bool:
-        return self.ended or self.turn >= self.length
+        return self.ended or self.turn >= self.end_turn
 
     def seats(self) -> list[str]:
         return list(self.scenario.actors)
@@ -198,7 +200,7 @@ class Session:
         if w is None:
             return True
         first = self.scenario.turn_at(w.start, 0)
-        last = self.scenario.turn_at(w.end, self.length - 1)
+        last = self.scenario.turn_at(w.end, self.end_turn - 1)
         return first <= self.turn <= last
 
     def briefing(self) -> list[Entry]:
@@ -424,18 +426,24 @@ class Session:
             session = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario)
         except TabletopError as exc:
             raise TabletopError(f"{file}:1:1: damaged session file: {exc}") from None
-        for turn, inputs in enumerate(rec.played[session.start :], start=session.start):  # the history replays by itself
-            session._enter(inputs, file, f"turn {turn}", play=True)
+        session._enter_all(rec.played, file, "")
         session._enter(rec.pending, file, "the turn in progress", play=False)
         for branch in rec.branches:
             line = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario)
-            for turn, inputs in enumerate(branch.turns[line.start :], start=line.start):
-                line._enter(inputs, file, f"branch '{branch.name}', turn {turn}", play=True)
+            line._enter_all(branch.turns, file, f"branch '{branch.name}', ")
         if len({b.name for b in rec.branches}) < len(rec.branches):
             raise TabletopError(f"{file}:1:1: damaged session file: two branches have the same name")
         session.branches = list(rec.branches)
         session.ended = rec.ended
         return session
+
+    def _enter_all(self, played: list[TurnInputs], file: str, line: str) -> None:
+        """Replay saved turns: the history by itself (nobody moved in it), then the game's turns through the checks."""
+        for turn, inputs in enumerate(played[: self.start]):
+            if inputs != TurnInputs():
+                raise TabletopError(f"{file}:1:1: damaged session file: {line}turn {turn}: before the branch nobody moves and no inject is played")
+        for turn, inputs in enumerate(played[self.start :], start=self.start):
+            self._enter(inputs, file, f"{line}turn {turn}", play=True)
 
     def _enter(self, inputs: TurnInputs, file: str, where: str, play: bool) -> None:
         """Enter one turn's inputs through the same checks as a player's (and play it)."""

@@ -3,7 +3,8 @@
     python -m tests.golden.snapshot          # rewrite the snapshots, deliberately, after a model change
 
 Each snapshot counts, over WORLDS worlds of seed SEED, how many end in each end state, how
-many cross each threshold, the one-off actions taken, and each actor's summed peak: whole
+many cross each threshold, the one-off actions taken, each actor's summed peak and the summed
+escalation intensity at the branch, at the end and at its peak: whole
 numbers, so a snapshot matches bit for bit or not at all. ``tests/test_golden.py`` compares.
 """
 
@@ -31,6 +32,7 @@ def summary(name: str) -> dict:
         "episodes": {key[9:]: int(values.sum()) for key, values in out.items() if key.startswith("episodes_")},
         "peaks": {key[5:]: int(values.sum()) for key, values in out.items() if key.startswith("peak_") and key != "peak_rung"},
         "peak_rung": np.bincount(out["peak_rung"], minlength=model.ladder.n).tolist(),
+        "intensity": {key[10:]: int(out[key].sum()) for key in ("intensity_branch", "intensity_end", "intensity_peak")},
     }
 
 

@@ -112,7 +112,7 @@ def Status():
             text = "Game over before the first turn."
         else:
             waiting = ", ".join(s.label(k) for k in s.waiting_for()) or "nobody"
-            text = f"Turn {s.turn} of {s.length}: {s.date:%A %d %B %Y}. Waiting for: {waiting}."
+            text = f"Turn {s.turn} of {s.end_turn}: {s.date:%A %d %B %Y}. Waiting for: {waiting}."
         solara.Text(text, classes=["game-status"], style={"font-size": "20px", "font-weight": "600"})
 
 
@@ -218,7 +218,7 @@ def FacilitatorView(key: str):
 def TurnCard(tell):
     with HUB.lock, solara.Card("Turn"):
         s = game()
-        solara.Text(f"Turn {s.turn} of {s.length}" + (" (over)" if s.finished else f": {s.date:%d %b %Y}"))
+        solara.Text(f"Turn {s.turn} of {s.end_turn}" + (" (over)" if s.finished else f": {s.date:%d %b %Y}"))
         solara.Text("Injects this turn: " + ", ".join(s.pending.injects) if s.pending.injects else "")
         with solara.Row():
             solara.Button("Play turn", color="primary", disabled=s.finished, on_click=lambda: tell(HUB.act(lambda g: g.advance()), "Turn played."))

@@ -50,15 +50,18 @@ def _chip(session: Session, key: str, seat: str | None) -> str:
 
 
 def news_html(session: Session, seat: str | None = None, turns: int = 6) -> str:
-    """The narrative of the last few turns, newest first; for a seat, only what it would hear."""
+    """The narrative of the last few turns, newest first; for a seat, only what it would hear.
+    At the branch, before the first turn of play, the whole history to it: the opening briefing."""
     blocks = []
-    for turn in range(session.turn - 1, max(session.turn - 1 - turns, -1), -1):
+    first = 0 if session.turn == session.start else max(session.turn - turns, 0)
+    for turn in range(session.turn - 1, first - 1, -1):
         entries = session.news(seat, turn)
         if not entries:
             continue
         items = "".join(f"<li>{MARK[e.kind]} {_entry(e)}</li>" for e in entries)
+        history = " - history, before the branch" if turn < session.start else ""
         blocks.append(
-            f'<div class="news-turn"><b>{session.scenario.date_of(turn):%a %d %b %Y}</b> (turn {turn})'
+            f'<div class="news-turn"><b>{session.scenario.date_of(turn):%a %d %b %Y}</b> (turn {turn}{history})'
             f'<ul style="margin:2px 0 8px 0">{items}</ul></div>'
         )
     return '<div class="news">' + ("".join(blocks) or "<i>Nothing has happened yet: the first turn has not been played.</i>") + "</div>"

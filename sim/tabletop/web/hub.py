@@ -100,7 +100,7 @@ class Hub:
     def chart_png(self) -> bytes | None:
         """The ladder chart of the game so far, drawn once per change whoever asks."""
         with self.lock:
-            if self.session is None or self.session.turn == 0:
+            if self.session is None or self.session.turn == 0:  # at the branch, the history to it is already drawn
                 return None
             if self._chart is None or self._chart[0] != self.version:
                 from escalation.analysis.ladder_chart import ladder_figure
