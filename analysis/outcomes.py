@@ -15,6 +15,7 @@ from escalation.model import END_STATE_NAMES
 Z95 = 1.959963984540054
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
 INTENSITY = ("intensity_end", "intensity_mean", "intensity_peak")  # the per-run escalation intensity outcomes
+DEFAULT_METRIC = "intensity_mean"  # what sensitivity and response charts explain unless told: how escalated, on average, after the branch
 
 
 def wilson(k, n, z: float = Z95):
@@ -113,6 +114,8 @@ def metric_values(runs: pd.DataFrame, name: str, model: dict) -> np.ndarray:
         return (runs["end_state"].astype(str) == name[4:]).to_numpy(dtype=float)
     if name.startswith("cross_"):
         return (runs[f"first_{name[6:]}"] >= 0).to_numpy(dtype=float)
+    if name not in runs:
+        raise InputError(f"--metric '{name}': these results have no such column (written by an older version); choose another with --metric")
     return runs[name].to_numpy(dtype=float)
 
 

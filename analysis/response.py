@@ -60,7 +60,7 @@ def _moving(means: pd.DataFrame, factor: dict, sweep: dict) -> np.ndarray:
 
 def response_table(results, metric: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Per-point means (factor values and ``mean``), the binned means (``factor``, ``x``, ``mean``,
-    ``lo``, ``hi``, ``points``, ``how``) and the metric used (default peak_rung)."""
+    ``lo``, ``hi``, ``points``, ``how``) and the metric used (default intensity_mean)."""
     _need_sweep(results)
     values, means, metric = metric_means(results, metric)
     sweep, runs = results.sweep, results.runs

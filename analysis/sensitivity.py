@@ -32,10 +32,10 @@ def point_means(runs: pd.DataFrame, sweep: dict, values) -> pd.DataFrame:
 
 
 def metric_means(results, metric: str | None = None) -> tuple[np.ndarray, pd.DataFrame, str]:
-    """``metric`` (default peak_rung) run by run, its mean at each sample point, and the metric's name."""
-    from escalation.analysis.outcomes import metric_values
+    """``metric`` (default the mean escalation intensity) run by run, its mean at each sample point, and the metric's name."""
+    from escalation.analysis.outcomes import DEFAULT_METRIC, metric_values
 
-    metric = metric or "peak_rung"
+    metric = metric or DEFAULT_METRIC
     values = metric_values(results.runs, metric, results.model)
     return values, point_means(results.runs, results.sweep, values), metric
 
@@ -96,7 +96,7 @@ def tornado_table(sweep: dict, means: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse(results, method: str, metric: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The indices of ``method`` ('oat', 'sobol' or 'morris') for ``metric`` (default peak_rung), and the metric."""
+    """The indices of ``method`` ('oat', 'sobol' or 'morris') for ``metric`` (default the mean escalation intensity), and the metric."""
     _need(results.sweep, method)
     _, means, metric = metric_means(results, metric)
     if method == "oat":

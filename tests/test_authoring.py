@@ -127,7 +127,7 @@ def test_new_then_validate_then_run(name, tmp_path, capsys):
     assert cli(["validate", str(copy)]) == 0
     assert cli(["run", str(copy), "--quiet", "--seed", "1", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
-    assert f"{copy}: ok (my-{name}:" in out and "Outcome: peak rung" in out and DISCLAIMER in out
+    assert f"{copy}: ok (my-{name}:" in out and "Outcome: " in out and DISCLAIMER in out
     assert (tmp_path / "run" / "ladder.png").stat().st_size > 0
 
 

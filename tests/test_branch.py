@@ -1,6 +1,6 @@
 """History, then branch: before the branch the documented past holds in every world; after it a
-documented move of an actor that decides for itself is told as history, never as news of a world
-where it did not happen."""
+documented move of an actor that decides for itself happens only where the actor makes it, and is
+told as history, never as news, in a world where it did not happen."""
 
 from __future__ import annotations
 
@@ -21,8 +21,17 @@ from escalation.tabletop.session import Session
 WEEK_AFTER = "2024-11-23"  # the day after the documented week's last posture event
 
 
-def branched(name, date=WEEK_AFTER):
+def branched(name, date=None):
+    """A shipped scenario, its branch moved to ``date`` (None: the scenario's own)."""
     return with_branch(escalation.load_scenario(name), date)
+
+
+@pytest.mark.parametrize("name", sorted(shipped_scenarios()))
+def test_every_shipped_scenario_branches_the_day_after_the_documented_week(name):
+    sc = escalation.load_scenario(name)
+    assert sc.branch is None and sc.branch_date == dt.date.fromisoformat(WEEK_AFTER)
+    last = max(turn for turn, _, _ in documented_moves(sc))
+    assert sc.branch_turn == last + 1
 
 
 def documented_moves(sc):
@@ -52,6 +61,12 @@ def test_nothing_told_as_news_contradicts_the_world(name, date):
     for seed in range(6):
         model = escalation.Crisis(sc, rng=seed).run()
         news = [(e, specs.get(e.extra.get("id"))) for e in model.narrative if e.kind == "event"]
+        for entry in (e for e in model.narrative if e.kind == "history"):  # told as history: where it did not happen
+            spec = specs[entry.extra["id"]]
+            moves = [(f.set_posture.actor, lv[f.set_posture.rung]) for f in spec.effects if f.set_posture]
+            assert entry.turn >= sc.branch_turn and entry.text.startswith("In history on ")
+            stands = {actor: model.path[entry.turn, model.keys.index(actor), 0] for actor, _ in moves}
+            assert not all(stands[a] == level if model.ladder.action[level] else stands[a] >= level for a, level in moves), entry.text
         for entry, spec in news:
             if spec is None or spec.status != "documented":
                 continue
@@ -63,7 +78,10 @@ def test_nothing_told_as_news_contradicts_the_world(name, date):
                 same_turn = [lv[f.set_posture.rung] for e, sp in news if e.turn == turn and sp is not None
                              for f in sp.effects if f.set_posture and f.set_posture.actor == actor]
                 stands = model.path[turn, model.keys.index(actor), 0]
-                assert stands in same_turn, f"{name} seed {seed}: '{entry.text}' told as news, yet {actor} stands on level {stands}"
+                level = lv[fx.set_posture.rung]
+                made = stands == level if model.ladder.action[level] else stands >= level  # it chose so itself, after the branch
+                assert stands in same_turn or (turn >= sc.branch_turn and made), \
+                    f"{name} seed {seed}: '{entry.text}' told as news, yet {actor} stands on level {stands}"
 
 
 def test_after_the_branch_a_documented_choice_is_told_as_history():
@@ -71,6 +89,28 @@ def test_after_the_branch_a_documented_choice_is_told_as_history():
     told = [e for e in model.narrative if e.kind == "history"]
     assert any("In history on 21 Nov 2024: Oreshnik strike on Dnipro" in e.text for e in told)
     assert not any(e.kind == "event" and e.extra.get("id") == "oreshnik_dnipro" for e in model.narrative)
+
+
+@pytest.mark.parametrize("us_move, authorised", [("expanded_arms_support", True), ("political_signalling", False)])
+def test_a_documented_choice_happens_where_the_actor_makes_it(us_move, authorised):
+    """The ATACMS authorisation of 17 Nov, with the branch on that day and the United States a human seat."""
+    sc = branched("nov-2024", "2024-11-17").with_rules("human", ["united_states"])
+    model = escalation.Crisis(sc, rng=4, human=lambda m, actor, legal: us_move if m.turn == 0 else legal[0])
+    model.step()
+    event = next(e for e in model.narrative if e.extra.get("id") == "atacms_authorised")
+    assert event.kind == ("event" if authorised else "history")
+    ukraine = model.actors["ukraine"]
+    assert (ukraine.max_level[0] == model.ladder.level["cross_border_strikes"]) == authorised  # its effects, only where it happened
+
+
+def test_in_an_ensemble_a_documented_choice_applies_world_by_world():
+    sc = branched("nov-2024", "2024-11-17")
+    model = escalation.Crisis(sc, worlds=400, rng=2)
+    model.step()  # 17 Nov: the United States decides, then the authorisation is due
+    us, ukraine, lad = model.actors["united_states"], model.actors["ukraine"], model.ladder
+    made = us.posture >= lad.level["expanded_arms_support"]
+    assert made.any() and (~made).any()
+    assert np.array_equal(ukraine.max_level == lad.level["cross_border_strikes"], made)
 
 
 def test_with_the_branch_at_the_start_scripted_actors_still_replay_the_timeline():

@@ -48,12 +48,15 @@ def test_the_game_runs_from_piped_input_with_hints_not_crashes(games):
     assert "Russia [class]" in out and "North Korea" in out  # human and model seats on the ladder
     assert "? 'xyz' is not a move or a command: type a number from 1 to 4 for Russia's move" in out
     assert "! unknown inject 'nosuch'; the deck: kim_nuclear_threat" in out
-    assert "? choose a move from 1 to 3" in out  # no ATACMS for Ukraine: the authorisation is history, not made here
-    assert "= In history on 17 Nov 2024: Biden authorises ATACMS strikes inside Russia" in out
+    # the documented week played as a counterfactual: the model's United States moved to arms support on
+    # 17 Nov, so the authorisation happened (news) and Ukraine may strike; the Russia team held, so the
+    # Kremlin's warning of 18 Nov is history beside the game
+    assert "  * Biden authorises ATACMS strikes inside Russia" in out and "? choose a move from 1 to 4" in out
+    assert "  = In history on 18 Nov 2024: The Kremlin warns Ukraine's backers" in out
     assert "Rewound to the start of turn 1 (18 Nov 2024)." in out
     assert "Inject 'tusk_global_war_warning' will take effect when this turn is played." in out
     assert "This line of play is kept as 'line 1'; back to the start of turn 3." in out
-    assert "The game is over." in out and "Outcome: peak rung" in out
+    assert "The game is over." in out and "Thresholds crossed after the branch: " in out
     assert "? no seat is choosing a move now: the game is over" in out
     assert "Report: rep/aar.html" in out and "Traceback" not in out
 

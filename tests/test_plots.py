@@ -154,10 +154,10 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
     for kind, path in made.items():
         assert path.stat().st_size > 10_000, kind
     page = made["report"].read_text()
-    assert DISCLAIMER in page and page.count("data:image/png;base64,") == 5 and "src='http" not in page and "<script" not in page
-    assert "Summary" in page and "median first crossing" in page
+    assert DISCLAIMER in page and page.count("data:image/png;base64,") == 6 and "src='http" not in page and "<script" not in page
+    assert "Summary" in page and "median first crossing" in page and "escalation intensity at the end" in page
     sweep_page = Path(plot(sweeps["sobol"], "report", tmp_path / "sobol-report.html")).read_text()
-    assert "Sensitivity of peak_rung" in sweep_page and sweep_page.count("data:image/png;base64,") == 6  # with the response chart
+    assert "Sensitivity of intensity_mean" in sweep_page and sweep_page.count("data:image/png;base64,") == 6  # with the response chart
     assert KINDS["response"] in sweep_page
     grid_page = Path(plot(sweeps["grid"], "report", tmp_path / "grid-report.html", metric="cross_nuclear_shadow")).read_text()
     assert grid_page.count("data:image/png;base64,") == 5 and KINDS["response"] in grid_page  # the outcome charts and the response
@@ -259,7 +259,7 @@ def test_response_of_a_grid_sweep_matches_an_independent_count(sweeps):
     assert set(panels) == {f["key"] for f in results.sweep["factors"]}
     for key, ax in panels.items():
         values = np.sort(runs[key].unique())
-        line = check_response(ax, runs, key, np.searchsorted(values, runs[key]), runs["peak_rung"].to_numpy(float))
+        line = check_response(ax, runs, key, np.searchsorted(values, runs[key]), runs["intensity_mean"].to_numpy(float))
         assert np.allclose(line.get_xdata(), values) and len(values) == 3  # the grid values are the bins
 
 

@@ -106,12 +106,17 @@ def test_a_class_plays_across_browsers(server, browser):
     for page in (projector, seat, facilitator):
         expect(page.locator("header")).to_contain_text(DISCLAIMER)  # the app bar of every page
     status = projector.locator(".game-status")
-    expect(status).to_contain_text("Turn 0 of 8")
+    # the game begins at the branch (23 Nov), with the documented week as its briefing
+    expect(status).to_contain_text("Turn 6 of 14")
     expect(status).to_contain_text("Waiting for: Ukraine, Russia.")
+    expect(projector.locator(".news")).to_contain_text("Oreshnik strike on Dnipro")
+    expect(projector.locator(".news")).to_contain_text("history, before the branch")
     expect(seat.locator(".seat-title")).to_have_text("Ukraine: your team's seat")
     expect(seat.locator('.actor[data-actor="ukraine"]')).to_have_text("Ukraine (class)")
     expect(seat.locator('.actor[data-actor="russia"]')).to_have_text("~Russia (class)")  # the others as perceived
-    expect(seat.locator('.red-line[data-holder="russia"]')).to_contain_text("Strikes on Russia with Western long-range missiles will be answered.")
+    lines = seat.locator('.red-line[data-holder="russia"]')
+    expect(lines.filter(has_text="Strikes on Russia with Western long-range missiles will be answered.")).to_have_count(1)
+    expect(lines.filter(has_text="a joint attack")).to_have_count(1)  # declared in the history before the branch
 
     # a seat moves: its own page confirms, and the projector, in another page, updates live
     seat.get_by_role("button", name="Political signalling and warnings").click()
@@ -125,9 +130,9 @@ def test_a_class_plays_across_browsers(server, browser):
     expect(facilitator.get_by_text("Injects this turn: kim_nuclear_threat")).to_be_visible()
     expect(facilitator.get_by_text("Inject 'kim_nuclear_threat' takes effect when the turn is played.")).to_be_visible()
     facilitator.get_by_role("button", name="Play turn").click()
-    expect(status).to_contain_text("Turn 1 of 8: Monday 18 November 2024")
+    expect(status).to_contain_text("Turn 7 of 14: Sunday 24 November 2024")
     news = projector.locator(".news")
-    expect(news).to_contain_text("Ukraine climbs to 'Political signalling and warnings'")
+    expect(news).to_contain_text("Ukraine steps down to 'Political signalling and warnings'")
     expect(news).to_contain_text('[inject] Kim repeats his "unprecedented" nuclear threat')
     expect(projector.locator('.rung[data-level="2"] .actor[data-actor="ukraine"]')).to_have_count(1)
     expect(projector.locator('.rung[data-level="7"] .actor[data-actor="north_korea"]')).to_have_count(1)
@@ -143,31 +148,31 @@ def test_a_class_plays_across_browsers(server, browser):
     seat.get_by_role("button", name="Cross-border conventional strikes").click()
     expect(status).to_contain_text("Waiting for: Russia.")
     facilitator.get_by_role("button", name="Play turn").click()
-    expect(status).to_contain_text("Turn 2 of 8")
+    expect(status).to_contain_text("Turn 8 of 14")
     expect(projector.locator('.rung[data-level="4"] .actor[data-actor="ukraine"]')).to_have_count(1)
     turn = facilitator.get_by_label("Back to the start of turn")
-    turn.fill("1")
+    turn.fill("7")
     turn.press("Enter")
     facilitator.get_by_role("button", name="Rewind").click()
-    expect(facilitator.get_by_text("Rewound to turn 1.")).to_be_visible()
-    expect(status).to_contain_text("Turn 1 of 8")
+    expect(facilitator.get_by_text("Rewound to turn 7.")).to_be_visible()
+    expect(status).to_contain_text("Turn 7 of 14")
     expect(projector.locator('.rung[data-level="2"] .actor[data-actor="ukraine"]')).to_have_count(1)
-    expect(seat.locator(".game-status")).to_contain_text("Turn 1 of 8")
+    expect(seat.locator(".game-status")).to_contain_text("Turn 7 of 14")
     projector.screenshot(path=str(ARTIFACTS / "web-projector-rewound.png"), full_page=True)
 
     # an illegal request is refused with its reason, and nothing changes
-    turn.fill("5")
+    turn.fill("12")
     turn.press("Enter")
     facilitator.get_by_role("button", name="Rewind").click()
-    expect(facilitator.get_by_text("rewind to a turn from 0 to 1, not 5")).to_be_visible()
-    expect(status).to_contain_text("Turn 1 of 8")
+    expect(facilitator.get_by_text("rewind to a turn from 6 to 7, not 12")).to_be_visible()
+    expect(status).to_contain_text("Turn 7 of 14")
 
     # the session is saved from the browser: the file replays to the game on screen
     with facilitator.expect_download() as download:
         facilitator.get_by_role("button", name="Save session").click()
     saved = Session.load(download.value.path())
-    assert saved.turn == 1 and saved.played[0].moves == {"ukraine": "political_signalling"}
-    assert saved.played[0].injects == ["kim_nuclear_threat"]
+    assert saved.turn == 7 and saved.played[6].moves == {"ukraine": "political_signalling"}
+    assert saved.played[6].injects == ["kim_nuclear_threat"]
 
     # the report is written on the server, and offered for download
     facilitator.get_by_role("button", name="Write report").click()

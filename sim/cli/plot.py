@@ -12,8 +12,9 @@ def add_arguments(p) -> None:
     p.add_argument(
         "--metric",
         metavar="NAME",
-        help="the outcome the sensitivity and response charts explain: peak_rung (default), final_rung, peak_ACTOR, "
-        "end_STATE (share ending there) or cross_THRESHOLD (share crossing it)",
+        help="the outcome the sensitivity and response charts explain: intensity_mean (default: the mean escalation intensity "
+        "after the branch), intensity_end, intensity_peak, peak_rung, final_rung, peak_ACTOR, end_STATE (share ending there) "
+        "or cross_THRESHOLD (share crossing it after the branch)",
     )
 
 

@@ -415,8 +415,10 @@ class Crisis(mesa.Model):
             if mask is None:
                 continue
             ev.fired |= mask
-            if not history and self._a_choice(ev.spec):  # its actor decides now: told, not made
-                self._tell(ev.spec, history=True)
+            if not history and self._a_choice(ev.spec):  # its actor decides now: it happened only where it chose so
+                happened = self._happened(ev.spec)
+                apply_effects(self, ev.spec.effects, mask & happened)
+                self._tell(ev.spec, history=not happened[0])
                 continue
             apply_effects(self, ev.spec.effects, mask, enact=history)
             self._tell(ev.spec, aside="" if history else self._decides_itself(ev.spec))
@@ -441,6 +443,19 @@ class Crisis(mesa.Model):
             fx.set_posture is not None and not fx.set_posture.binding and self.actors[fx.set_posture.actor].rule.name != "scripted"
             for fx in spec.effects
         )
+
+    def _happened(self, spec) -> np.ndarray:
+        """Worlds where the actors a documented choice names made it this turn: each on its rung or above
+        (on the very rung, for a one-off action taken that day)."""
+        happened = np.ones(self.worlds, dtype=bool)
+        for fx in spec.effects:
+            sp = fx.set_posture
+            if sp is None or sp.binding or self.actors[sp.actor].rule.name == "scripted":
+                continue
+            actor, level = self.actors[sp.actor], self.ladder.level[sp.rung]
+            there = actor.posture == level if self.ladder.action[level] else actor.posture >= level
+            happened &= actor.active & there
+        return happened
 
     def _decides_itself(self, spec) -> str:
         """For the narrative: the actors a posture effect names but does not move, since they decide for themselves."""

@@ -485,7 +485,8 @@ class Scenario(Strict):
         None,
         description="The branch date, YYYY-MM-DD. Before it the documented past is history: every event holds for every actor, "
         "the same in every world, and nobody decides. From it on the actors decide, a documented move of an actor that decides "
-        "for itself is told as history beside the world, not made for it, and outcomes count what happens. Default: the turn "
+        "for itself happens only where it makes that move (elsewhere it is told as history beside the world), and outcomes "
+        "count what happens. Default: the turn "
         "after the last documented event scheduled at a date or turn that sets a posture (the start if there is none).",
         examples=["2024-11-23"],
     )

@@ -9,10 +9,9 @@ replayed from a file; a wrong entry gets a short hint, never a crash.
 
 from __future__ import annotations
 
-from itertools import groupby
-
 import shlex
 import sys
+from itertools import groupby
 from pathlib import Path
 
 from escalation.disclaimer import DISCLAIMER

@@ -21,6 +21,7 @@ import solara
 
 from escalation.disclaimer import DISCLAIMER
 from escalation.errors import did_you_mean
+from escalation.model.outcomes import END_STATE_NAMES, END_STATES
 from escalation.tabletop.web.board import board_html, news_html, red_lines_html
 from escalation.tabletop.web.hub import HUB
 
@@ -105,9 +106,9 @@ def ProjectorView():
 def Status():
     with HUB.lock:
         s = game()
-        if s.finished and s.turn:
-            peak = s.model.ladder.names[int(s.model.system_peak[0])]
-            text = f"Game over after {s.turn} turns. The crisis peaked at '{peak}'."
+        if s.finished and s.turn > s.start:
+            state = END_STATE_NAMES[END_STATES[int(s.model.end_state()[0])]]
+            text = f"Game over after {s.turn - s.start} turns from the branch: the crisis ended {state}."
         elif s.finished:
             text = "Game over before the first turn."
         else:
