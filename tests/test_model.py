@@ -360,6 +360,36 @@ def test_a_new_standing_posture_is_the_one_returned_to(kit):
     assert model.path[:6, 0, 0].tolist() == [1, 7, 7, 6, 7, 7]
 
 
+def test_an_action_below_the_standing_posture_is_no_step_down(kit):
+    """On nuclear signalling, aiming a rung lower, an actor does not 'step down' to a strike: it holds."""
+    actors = {
+        "a": kit.actor("A", "reciprocal", "nuclear_signalling", params={"offset": 1.0}, relations={"adversaries": ["b"]},
+                       capabilities={"rungs": ["cross_border_strikes", "strategic_conventional_strike", "nuclear_signalling"]}),
+        "b": kit.actor("B", "scripted", "third_party_combat"),
+    }
+    model = Crisis(kit.build(actors, turns=10, actions=True), rng=0).run()
+    assert model.outcomes()["episodes_strategic_conventional_strike"][0] == 0
+    assert (model.path[:, 0, 0] == model.ladder.level["nuclear_signalling"]).all()
+
+
+def test_a_promised_strike_is_taken_from_above_and_answers_the_line(kit):
+    """Owed as the answer to its crossed red line, the strike below the standing posture is a legal move."""
+    line = {"id": "no_strikes", "watch": ["b"], "at": "cross_border_strikes", "response": "strategic_conventional_strike",
+            "credibility": 1.0, "grace": 3}
+    actors = {
+        "a": kit.actor("A", "reciprocal", "nuclear_signalling", resolve=1.0, params={"offset": 1.0}, relations={"adversaries": ["b"]},
+                       red_lines=[line], capabilities={"rungs": ["strategic_conventional_strike", "nuclear_signalling"]}),
+        "b": kit.actor("B", "scripted", "contained_war"),
+    }
+    model = Crisis(kit.build(actors, [kit.move("b", "cross_border_strikes", 1)], turns=8, actions=True, obligation=1.0), rng=0).run()
+    path = model.path[:, 0, 0].tolist()
+    strike = model.ladder.level["strategic_conventional_strike"]
+    assert path.count(strike) == 1 and path[path.index(strike) + 1] == model.ladder.level["nuclear_signalling"]
+    assert model.outcomes()["episodes_strategic_conventional_strike"][0] == 1
+    assert model.red_line("a", "no_strikes").credibility[0] == 1.0  # answered as promised (standing higher would not be)
+    assert any(e.kind == "red_line" and "answers as promised" in e.text for e in model.narrative)
+
+
 def test_a_ladder_without_actions_keeps_every_posture(kit):
     actor = kit.actor("Striker", "scripted", "cross_border_strikes")
     model = Crisis(kit.build({"striker": actor}, [kit.move("striker", "strategic_conventional_strike", 2)]), rng=0).run()

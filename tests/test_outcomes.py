@@ -131,6 +131,31 @@ def test_end_states_judge_the_end_against_the_branch():
     assert gone["end_state"][0] == code("settled")
 
 
+def test_the_band_is_inclusive_and_nuclear_use_outranks_a_clash():
+    edge = Crisis(two([moved("a", "political_signalling", 2)], contained_band=4.0), rng=0).run().outcomes()
+    assert edge["intensity_end"][0] - edge["intensity_branch"][0] == 4 and edge["end_state"][0] == code("contained")
+    down = Crisis(two([moved("a", "ceasefire_talks", 2)], a="political_signalling", contained_band=6.0), rng=0).run().outcomes()
+    assert down["intensity_end"][0] - down["intensity_branch"][0] == -6 and down["end_state"][0] == code("contained")
+    both = Crisis(two([moved("a", "direct_nato_russia_clash", 2), moved("a", "theatre_nuclear_war", 4)]), rng=0).run().outcomes()
+    assert both["first_direct_nato_russia_war"][0] == 2 and both["first_nuclear_threshold"][0] == 4
+    assert both["end_state"][0] == code("nuclear_use")
+
+
+def test_settling_needs_adversaries_and_counts_every_pair_when_none_is_at_war():
+    calm = make_scenario({"a": make_actor("A", posture="ceasefire_talks"), "b": make_actor("B", posture="ceasefire_talks")})
+    assert Crisis(calm, rng=0).run().outcomes()["end_state"][0] == code("contained")  # no adversaries: nothing to settle
+    posturing = two([moved("a", "ceasefire_talks", 2), moved("b", "ceasefire_talks", 2)], a="political_signalling")
+    b_start = make_scenario(
+        {"a": make_actor("A", posture="political_signalling"), "b": make_actor("B", posture="political_signalling", relations={"adversaries": ["a"]})},
+        [moved("a", "ceasefire_talks", 2), moved("b", "ceasefire_talks", 2)],
+    )
+    for sc in (posturing, b_start):  # no pair at war at the branch: every pair of adversaries must end on talks
+        model = Crisis(sc, rng=0).run()
+        first = model.outcomes()["end_state"][0]
+        assert first in (code("settled"), code("de_escalated"))
+    assert Crisis(b_start, rng=0).run().outcomes()["end_state"][0] == code("settled")
+
+
 def test_the_branch_moves_what_counts():
     late = two([moved("a", "cross_border_strikes", 2)]).model_copy(update={"branch": dt("2024-11-21")})
     out = Crisis(late, rng=0).run().outcomes()
