@@ -48,6 +48,9 @@ def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.nda
         if t["id"] in b_thresholds:
             column = f"first_{t['id']}"
             out.append(("crossed", t["name"], (ra[column] >= 0).to_numpy(float), (rb[column] >= 0).to_numpy(float)))
+    for column, label in (("intensity_end", "escalation intensity at the end"), ("intensity_mean", "escalation intensity, mean of the days played")):
+        if column in ra and column in rb:
+            out.append(("mean", label, ra[column].to_numpy(float), rb[column].to_numpy(float)))
     if [r["id"] for r in a.model["rungs"]] == [r["id"] for r in b.model["rungs"]]:
         for level, name in enumerate(a.rung_names[1:], start=1):
             out.append(("reach at least", name, (ra["peak_rung"] >= level).to_numpy(float), (rb["peak_rung"] >= level).to_numpy(float)))

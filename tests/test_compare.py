@@ -57,6 +57,8 @@ def test_compare_measures_paired_differences(tmp_path):
         pa_, pb_ = (a["end_state"] == state).mean(), (b["end_state"] == state).mean()
         assert row["a"] == approx(round(pa_, 4)) and row["b"] == approx(round(pb_, 4))  # rounded to 0.01 percentage points
         assert row["difference"] == approx(round(pb_ - pa_, 4)) and row["lo"] <= row["difference"] <= row["hi"]
+    mean = table[table["what"] == "escalation intensity, mean of the days played"].iloc[0]
+    assert mean["difference"] == approx(round(b["intensity_mean"].mean() - a["intensity_mean"].mean(), 4), abs=1e-4)
     shadow = table[table["what"] == "Nuclear shadow"].iloc[0]
     expected = (b["first_nuclear_shadow"] >= 0).mean() - (a["first_nuclear_shadow"] >= 0).mean()
     assert shadow["difference"] == approx(round(expected, 4)) and shadow["lo"] > 0  # a bolder Russia climbs more often, clearly

@@ -39,7 +39,6 @@ def shipped(name):
 
 
 LEVEL = {r.id: r.level for r in load_scenario("nov-2024").ladder.rungs}
-NUCLEAR, WAR = LEVEL["demonstrative_nuclear_use"], LEVEL["direct_nato_russia_clash"]
 
 
 def more_often(before: np.ndarray, after: np.ndarray) -> float:
@@ -49,21 +48,21 @@ def more_often(before: np.ndarray, after: np.ndarray) -> float:
 
 
 def test_stronger_chinese_restraint_lowers_the_chance_of_nuclear_use(kit):
-    base = shipped("oreshnik-nuclear-signalling")[1]["peak_rung"] >= NUCLEAR
-    stronger = outcomes(kit.vary(load_scenario("oreshnik-nuclear-signalling"), "china", leverage=0.9))[1]["peak_rung"] >= NUCLEAR
+    base = shipped("oreshnik-nuclear-signalling")[1]["first_nuclear_threshold"] >= 0
+    stronger = outcomes(kit.vary(load_scenario("oreshnik-nuclear-signalling"), "china", leverage=0.9))[1]["first_nuclear_threshold"] >= 0
     assert base.mean() > 0.01, "nuclear use must be common enough here to measure"
     assert stronger.mean() < base.mean() and more_often(stronger, base) < ALPHA
 
 
 def test_higher_russian_risk_tolerance_raises_the_chance_of_nuclear_use(kit):
-    base = shipped("oreshnik-nuclear-signalling")[1]["peak_rung"] >= NUCLEAR
-    bolder = outcomes(kit.vary(load_scenario("oreshnik-nuclear-signalling"), "russia", risk_tolerance=0.6))[1]["peak_rung"] >= NUCLEAR
+    base = shipped("oreshnik-nuclear-signalling")[1]["first_nuclear_threshold"] >= 0
+    bolder = outcomes(kit.vary(load_scenario("oreshnik-nuclear-signalling"), "russia", risk_tolerance=0.6))[1]["first_nuclear_threshold"] >= 0
     assert bolder.mean() > base.mean() and more_often(base, bolder) < ALPHA
 
 
 def test_higher_russian_risk_tolerance_raises_the_chance_of_a_nato_russia_war(kit):
-    base = shipped("nov-2024")[1]["peak_rung"] >= WAR
-    bolder = outcomes(kit.vary(load_scenario("nov-2024"), "russia", risk_tolerance=0.6))[1]["peak_rung"] >= WAR
+    base = shipped("nov-2024")[1]["first_direct_nato_russia_war"] >= 0
+    bolder = outcomes(kit.vary(load_scenario("nov-2024"), "russia", risk_tolerance=0.6))[1]["first_direct_nato_russia_war"] >= 0
     assert bolder.mean() > base.mean() and more_often(base, bolder) < ALPHA
 
 
@@ -81,8 +80,8 @@ def test_more_misperception_raises_the_peak_rung(kit):
 
 
 def test_more_accidents_raise_the_chance_of_a_nato_russia_war(kit):
-    base = shipped("nov-2024")[1]["peak_rung"] >= WAR
-    clumsier = outcomes(kit.vary(load_scenario("nov-2024"), settings={"accident_rate": 0.01}))[1]["peak_rung"] >= WAR
+    base = shipped("nov-2024")[1]["first_direct_nato_russia_war"] >= 0
+    clumsier = outcomes(kit.vary(load_scenario("nov-2024"), settings={"accident_rate": 0.01}))[1]["first_direct_nato_russia_war"] >= 0
     assert clumsier.mean() > base.mean() and more_often(base, clumsier) < ALPHA
 
 

@@ -201,3 +201,15 @@ def test_a_batch_keeps_the_intensity_per_world_and_per_day(tmp_path):
     assert np.array_equal(res.paths("intensity"), model.intensity_path.T)
     assert np.allclose(res.runs["intensity_mean"].to_numpy(), model.outcomes()["intensity_mean"].astype(np.float32))
     assert res.model["branch"] == "2024-11-23"
+
+
+def test_each_actor_ends_somewhere_and_its_days_on_each_kind_of_rung_add_up():
+    sc = two([moved("a", "cross_border_strikes", 2), moved("a", "strategic_conventional_strike", 5)], actions=True)
+    sc = sc.model_copy(update={"branch": dt("2024-11-18")})  # turn 1: the day before is history
+    model = Crisis(sc, rng=0).run()
+    out = model.outcomes()
+    assert out["final_a"][0] == model.ladder.level["cross_border_strikes"]  # back from the strike to its standing posture
+    days = {c: int(out[f"days_a_{c.replace(' ', '_').replace('-', '_')}"][0]) for c in model.ladder.categories}
+    played = sc.turns - 1
+    assert sum(days.values()) == played and days["status quo"] == 1  # turn 1 on contained war, then strikes
+    assert days["violent escalation"] == played - 1

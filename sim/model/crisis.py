@@ -113,6 +113,7 @@ class Crisis(mesa.Model):
         self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)  # facts after the branch
         self.system_path = np.zeros((t, w), dtype=np.int8)
         self.intensity_path = np.zeros((t, w), dtype=np.int16)
+        self.days = np.zeros((n, len(self.ladder.categories), w), dtype=np.int16)  # days on each kind of rung, from the branch on
         self._was = self._standing()  # the standing postures at the last record, to see who enters a band
         self._branch_state()
         self.record = self.explain if trajectories is None else bool(trajectories)
@@ -524,6 +525,10 @@ class Crisis(mesa.Model):
         self.system_peak = np.maximum(self.system_peak, system)
         self.system_path[turn] = system
         self.intensity_path[turn] = intensity(self.ladder, live)
+        if turn >= self.branch:
+            kind = np.append(self.ladder.category_index, -1)[live]  # -1: not taking part
+            for c in range(len(self.ladder.categories)):
+                self.days[:, c] += kind == c
         if self.path is not None:
             self.path[turn] = live
         if self.explain:
@@ -559,8 +564,9 @@ class Crisis(mesa.Model):
     def outcomes(self) -> dict[str, np.ndarray]:
         """Per-world outcomes: the end state; the first turn of each threshold's fact after the branch (-1: never);
         the escalation intensity at the branch, at the end (standing postures), its peak and mean over the days
-        played from the branch; the peak rung (the highest anyone stood on) and the final one; each actor's peak;
-        how many one-off actions of each kind were taken (``episodes_<rung>``)."""
+        played from the branch; the peak rung (the highest anyone stood on) and the final one; each actor's peak,
+        final standing posture (-1: not taking part) and days on each kind of rung from the branch on
+        (``days_<actor>_<category>``); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
         played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
         out = {
             "end_state": self.end_state(),
@@ -573,8 +579,12 @@ class Crisis(mesa.Model):
         }
         for i, tid in enumerate(self.ladder.threshold_ids):
             out[f"first_{tid}"] = self.first_crossing[i].copy()
+        end = self._standing()
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
+            out[f"final_{a.key}"] = end[a.index].copy()
+            for c, category in enumerate(self.ladder.categories):
+                out[f"days_{a.key}_{category.replace(' ', '_').replace('-', '_')}"] = self.days[a.index, c].astype(np.int64)
         for i, level in enumerate(self.ladder.action_levels):  # one-off actions taken, by any actor
             out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out

@@ -35,6 +35,8 @@ class CompiledLadder:
     action_levels: tuple[int, ...]  # the levels of the one-off actions, lowest first
     intensity: np.ndarray  # per level: the escalation score of standing there for a day (Rivera category, monotone in level)
     talks: np.ndarray  # per level: a de-escalation rung (talks, ceasefire)
+    categories: tuple[str, ...]  # the categories the ladder's rungs use, in ladder order
+    category_index: np.ndarray  # per level: index into ``categories``
     band: np.ndarray  # per level: index of the threshold band it lies in (-1: below every threshold)
     band_thresholds: tuple[tuple[int, ...], ...]  # per band: the thresholds (indices) whose fact entering it is
 
@@ -64,6 +66,8 @@ class CompiledLadder:
             # a rung scores at least what any rung below it does, so the number never falls as an actor climbs
             intensity=np.maximum.accumulate([RIVERA_SCORE[r.rivera] for r in spec.rungs]).astype(np.int64),
             talks=np.array([r.category == "de-escalation" for r in spec.rungs]),
+            categories=(cats := tuple(dict.fromkeys(r.category for r in spec.rungs))),
+            category_index=np.array([cats.index(r.category) for r in spec.rungs], dtype=np.int64),
             band=band,
             band_thresholds=tuple(tuple(int(i) for i in np.flatnonzero(t_levels == s)) for s in starts),
         )
