@@ -38,7 +38,6 @@ def shipped(name):
     return outcomes(load_scenario(name))
 
 
-LEVEL = {r.id: r.level for r in load_scenario("nov-2024").ladder.rungs}
 
 
 def more_often(before: np.ndarray, after: np.ndarray) -> float:
