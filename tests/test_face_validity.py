@@ -38,8 +38,6 @@ def shipped(name):
     return outcomes(load_scenario(name))
 
 
-
-
 def more_often(before: np.ndarray, after: np.ndarray) -> float:
     """One-sided exact McNemar test, paired worlds: p-value that ``after`` holds no more often than ``before``."""
     gained, lost = int((after & ~before).sum()), int((before & ~after).sum())
