@@ -244,7 +244,7 @@ def InjectCard(tell):
 
 @solara.component
 def RewindCard(tell):
-    turn, set_turn = solara.use_state(0)
+    turn, set_turn = solara.use_state(HUB.session.start if HUB.session else 0)  # the game's first turn: the branch
     with solara.Card("Rewind and branch"):
         solara.InputInt("Back to the start of turn", value=turn, on_value=set_turn)
         with solara.Row():
