@@ -209,7 +209,7 @@ def test_each_actor_ends_somewhere_and_its_days_on_each_kind_of_rung_add_up():
     model = Crisis(sc, rng=0).run()
     out = model.outcomes()
     assert out["final_a"][0] == model.ladder.level["cross_border_strikes"]  # back from the strike to its standing posture
-    days = {c: int(out[f"days_a_{c.replace(' ', '_').replace('-', '_')}"][0]) for c in model.ladder.categories}
+    days = {c: int(out[f"days_a_{c}"][0]) for c in model.ladder.categories}
     played = sc.turns - 1
-    assert sum(days.values()) == played and days["status quo"] == 1  # turn 1 on contained war, then strikes
-    assert days["violent escalation"] == played - 1
+    assert sum(days.values()) == played and days["status_quo"] == 1  # turn 1 on contained war, then strikes
+    assert days["violent_escalation"] == played - 1 and "non_violent_escalation" in days

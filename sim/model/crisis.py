@@ -568,23 +568,23 @@ class Crisis(mesa.Model):
         final standing posture (-1: not taking part) and days on each kind of rung from the branch on
         (``days_<actor>_<category>``); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
         played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
+        end = self._standing()
         out = {
             "end_state": self.end_state(),
             "peak_rung": self.system_peak.copy(),
             "final_rung": self.system_rung.copy(),
             "intensity_branch": self.branch_intensity.copy(),
-            "intensity_end": intensity(self.ladder, self._standing()),
+            "intensity_end": intensity(self.ladder, end),
             "intensity_peak": played.max(axis=0).astype(np.int64),
             "intensity_mean": played.mean(axis=0, dtype=np.float64),
         }
         for i, tid in enumerate(self.ladder.threshold_ids):
             out[f"first_{tid}"] = self.first_crossing[i].copy()
-        end = self._standing()
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
             out[f"final_{a.key}"] = end[a.index].copy()
             for c, category in enumerate(self.ladder.categories):
-                out[f"days_{a.key}_{category.replace(' ', '_').replace('-', '_')}"] = self.days[a.index, c].astype(np.int64)
+                out[f"days_{a.key}_{category}"] = self.days[a.index, c].astype(np.int64)
         for i, level in enumerate(self.ladder.action_levels):  # one-off actions taken, by any actor
             out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out

@@ -35,7 +35,7 @@ class CompiledLadder:
     action_levels: tuple[int, ...]  # the levels of the one-off actions, lowest first
     intensity: np.ndarray  # per level: the escalation score of standing there for a day (Rivera category, monotone in level)
     talks: np.ndarray  # per level: a de-escalation rung (talks, ceasefire)
-    categories: tuple[str, ...]  # the categories the ladder's rungs use, in ladder order
+    categories: tuple[str, ...]  # the categories the ladder's rungs use, in ladder order, as names ("violent_escalation")
     category_index: np.ndarray  # per level: index into ``categories``
     band: np.ndarray  # per level: index of the threshold band it lies in (-1: below every threshold)
     band_thresholds: tuple[tuple[int, ...], ...]  # per band: the thresholds (indices) whose fact entering it is
@@ -51,6 +51,7 @@ class CompiledLadder:
         # kind of NATO-Russia war)
         starts = sorted(set(t_levels.tolist()))
         band = np.array([sum(s <= lv for s in starts) - 1 for lv in range(len(spec.rungs))], dtype=np.int64)
+        cats = list(dict.fromkeys(r.category for r in spec.rungs))
         return cls(
             spec=spec,
             ids=tuple(r.id for r in spec.rungs),
@@ -66,7 +67,7 @@ class CompiledLadder:
             # a rung scores at least what any rung below it does, so the number never falls as an actor climbs
             intensity=np.maximum.accumulate([RIVERA_SCORE[r.rivera] for r in spec.rungs]).astype(np.int64),
             talks=np.array([r.category == "de-escalation" for r in spec.rungs]),
-            categories=(cats := tuple(dict.fromkeys(r.category for r in spec.rungs))),
+            categories=tuple(_key(c) for c in cats),
             category_index=np.array([cats.index(r.category) for r in spec.rungs], dtype=np.int64),
             band=band,
             band_thresholds=tuple(tuple(int(i) for i in np.flatnonzero(t_levels == s)) for s in starts),
@@ -91,3 +92,8 @@ class CompiledLadder:
 
     def category_of(self, level: int) -> str:
         return self.spec.rungs[level].category
+
+
+def _key(category: str) -> str:
+    """A category as a name for an outcome column: 'non-violent escalation' -> 'non_violent_escalation'."""
+    return category.replace(" ", "_").replace("-", "_")
