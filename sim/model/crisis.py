@@ -113,7 +113,10 @@ class Crisis(mesa.Model):
         self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)  # facts after the branch
         self.system_path = np.zeros((t, w), dtype=np.int8)
         self.intensity_path = np.zeros((t, w), dtype=np.int16)
-        self.days = np.zeros((n, len(self.ladder.categories), w), dtype=np.int16)  # days on each kind of rung, from the branch on
+        self.days = np.zeros((n, len(self.ladder.categories), w), dtype=np.int16)  # closed runs of days on each kind of rung
+        self._kind: np.ndarray | None = None  # each actor's kind of rung now, and since when (from the branch on)
+        self._since: np.ndarray | None = None
+        self._last: np.ndarray | None = None  # the postures the kinds were read from
         self._was = self._standing()  # the standing postures at the last record, to see who enters a band
         self._branch_state()
         self.record = self.explain if trajectories is None else bool(trajectories)
@@ -489,13 +492,12 @@ class Crisis(mesa.Model):
         live = self._live()
         for (holder_key, _), rl in self.red_lines.items():
             holder = self.actors[holder_key]
-            u = self.streams.uniform(self.turn, "red_line", holder_key, rl.id)
             crossed, honoured, eroded = rl.update(
                 live[rl.watch].max(axis=0),
                 holder.posture,
                 holder.active,
                 holder.traits["resolve"],
-                u,
+                functools.partial(self.streams.uniform, self.turn, "red_line", holder_key, rl.id),
                 st.obligation,
                 st.credibility_gain,
                 st.credibility_erosion,
@@ -514,26 +516,57 @@ class Crisis(mesa.Model):
                     self._say("red_line", f"{who} let '{rl.id}' pass unanswered; credibility falls to {rl.credibility[0]:.2f}", actor=holder_key)
 
     def _record(self, turn: int) -> None:
-        system = self.system_now()
+        active = self._active()
+        live = np.where(active, self.postures(), -1)
+        system = live.max(axis=0).clip(min=0)
         self.system_rung = system
         for a in self.order:
             a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)
-        live, standing = self._live().astype(np.int64), self._standing()
-        new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live) & (turn >= self.branch)
-        self._was = standing
-        self.first_crossing = np.where(new_first, turn, self.first_crossing)
+        if turn >= self.branch:
+            new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live)
+            self.first_crossing = np.where(new_first, turn, self.first_crossing)
+            self._count_days(turn, live)
+        else:
+            new_first = np.zeros_like(self.first_crossing, dtype=bool)
+        self._was = np.where(active, np.stack([a.standing for a in self.order]), -1)
         self.system_peak = np.maximum(self.system_peak, system)
         self.system_path[turn] = system
         self.intensity_path[turn] = intensity(self.ladder, live)
-        if turn >= self.branch:
-            kind = np.append(self.ladder.category_index, -1)[live]  # -1: not taking part
-            for c in range(len(self.ladder.categories)):
-                self.days[:, c] += kind == c
         if self.path is not None:
             self.path[turn] = live
         if self.explain:
             for i in np.flatnonzero(new_first[:, 0]):
                 self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
+
+    def _count_days(self, turn: int, live: np.ndarray) -> None:
+        """Days on each kind of rung, kept as runs: a run is added up when the kind changes (rarely), the
+        open ones when outcomes are read (see ``_days``)."""
+        kinds = np.append(self.ladder.category_index, -1)  # -1: not taking part
+        if self._kind is None:
+            self._kind, self._since, self._last = kinds[live], np.full(live.shape, turn, dtype=np.int64), live
+            return
+        actors, worlds = np.nonzero(live != self._last)  # only a move can change the kind of rung
+        self._last = live
+        kind = kinds[live[actors, worlds]]
+        changed = kind != self._kind[actors, worlds]
+        actors, worlds, kind = actors[changed], worlds[changed], kind[changed]
+        if len(actors):
+            self._close_runs(self.days, actors, worlds, turn)
+            self._kind[actors, worlds], self._since[actors, worlds] = kind, turn
+
+    def _close_runs(self, days: np.ndarray, actors: np.ndarray, worlds: np.ndarray, turn: int) -> None:
+        old = self._kind[actors, worlds]
+        counted = old >= 0
+        # each (actor, world) comes once, so a plain fancy-index add is exact (no np.add.at needed)
+        days[actors[counted], old[counted], worlds[counted]] += (turn - self._since[actors, worlds])[counted].astype(days.dtype)
+
+    def _days(self) -> np.ndarray:
+        """Days on each kind of rung from the branch to the last turn played: (actors, kinds, W)."""
+        days = self.days.copy()
+        if self._kind is not None:
+            actors, worlds = np.nonzero(np.ones(self._kind.shape, dtype=bool))
+            self._close_runs(days, actors, worlds, self.turn)
+        return days
 
     def _tell_moves(self) -> None:
         """Narrate this turn's decisions that changed a posture, before what follows from them."""
@@ -568,7 +601,7 @@ class Crisis(mesa.Model):
         final standing posture (-1: not taking part) and days on each kind of rung from the branch on
         (``days_<actor>_<category>``); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
         played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
-        end = self._standing()
+        end, days = self._standing(), self._days()
         out = {
             "end_state": self.end_state(),
             "peak_rung": self.system_peak.copy(),
@@ -584,7 +617,7 @@ class Crisis(mesa.Model):
             out[f"peak_{a.key}"] = a.peak.copy()
             out[f"final_{a.key}"] = end[a.index].copy()
             for c, category in enumerate(self.ladder.categories):
-                out[f"days_{a.key}_{category}"] = self.days[a.index, c].astype(np.int64)
+                out[f"days_{a.key}_{category}"] = days[a.index, c].astype(np.int64)
         for i, level in enumerate(self.ladder.action_levels):  # one-off actions taken, by any actor
             out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out

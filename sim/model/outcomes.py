@@ -55,15 +55,17 @@ def intensity(ladder: CompiledLadder, live: np.ndarray) -> np.ndarray:
 def entered(ladder: CompiledLadder, before: np.ndarray, now: np.ndarray) -> np.ndarray:
     """Thresholds whose band some actor climbed into, or acted in, between standing postures ``before`` and postures ``now``:
     (thresholds, W)."""
+    hit = np.zeros((len(ladder.band_thresholds), now.shape[1]), dtype=bool)
+    actors, worlds = np.nonzero(now != before)  # a fact needs a move, and few actors move on a day
+    moved, was = now[actors, worlds], before[actors, worlds]
     bands = np.append(ladder.band, -1)  # index -1: no part, no band
-    was, band = bands[before], bands[now]
+    band = bands[moved]
     # a climb into the band (coming down into it is no new fact), or a one-off action taken, from wherever
-    fresh = (band > was) | (np.append(ladder.action, False)[now] & (now != before))
+    fresh = (band > bands[was]) | np.append(ladder.action, False)[moved]
+    hit[band[fresh], worlds[fresh]] = True
     out = np.zeros((len(ladder.threshold_ids), now.shape[1]), dtype=bool)
     for b, thresholds in enumerate(ladder.band_thresholds):
-        hit = (fresh & (band == b)).any(axis=0)
-        for i in thresholds:
-            out[i] = hit
+        out[list(thresholds)] = hit[b]
     return out
 
 

@@ -47,11 +47,12 @@ class RedLineState:
         """Worlds where the holder owes, and means to give, the promised response."""
         return self.meant & (self.due > 0)
 
-    def update(self, watched_max, holder_posture, holder_active, holder_resolve, u, obligation: float, gain: float, erosion: float):
+    def update(self, watched_max, holder_posture, holder_active, holder_resolve, draw, obligation: float, gain: float, erosion: float):
         """Advance one turn; return masks (crossed, honoured, eroded) for the narrative.
 
-        ``u`` is one uniform draw per world, used where the line is crossed to settle
-        whether the holder means to answer.
+        ``draw()`` gives one uniform draw per world, used where the line is crossed to
+        settle whether the holder means to answer; it is called only on a turn when the
+        line is crossed somewhere (the draws are keyed, so skipping them changes nothing).
 
         A line is in force where it is declared and its holder takes part. It is
         crossed when a watched actor is at or over it while it is in force and was
@@ -69,6 +70,7 @@ class RedLineState:
         over = in_force & (watched_max >= self.at)
         crossed = over & ~self.was_over & (due == 0)
         self.due = np.where(crossed, self.spec.grace, due)
-        self.meant = np.where(crossed, u < obligation * holder_resolve * self.credibility, self.meant & (self.due > 0))
+        meaning = draw() < obligation * holder_resolve * self.credibility if crossed.any() else False
+        self.meant = np.where(crossed, meaning, self.meant & (self.due > 0))
         self.was_over = over
         return crossed, honoured, eroded

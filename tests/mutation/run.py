@@ -35,7 +35,7 @@ MUTANTS = [
     ("redlines.py", "crossed = over & ~self.was_over & (due == 0)", "crossed = over & ~self.was_over", "a new crossing while a debt is outstanding resets it"),
     ("redlines.py", "self.credibility = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)", "self.credibility = np.where(eroded, self.credibility * (1.0 + erosion), self.credibility)", "an unanswered line gains credibility"),
     ("redlines.py", "self.credibility + gain * (1.0 - self.credibility)", "self.credibility - gain * (1.0 - self.credibility)", "an answered line loses credibility"),
-    ("redlines.py", "u < obligation * holder_resolve * self.credibility", "u > obligation * holder_resolve * self.credibility", "resolve and credibility make an answer less likely"),
+    ("redlines.py", "draw() < obligation * holder_resolve * self.credibility", "draw() > obligation * holder_resolve * self.credibility", "resolve and credibility make an answer less likely"),
     ("redlines.py", "eroded = still & (due == 0)", "eroded = still & (due == 1)", "erosion one turn early"),
     ("redlines.py", "        self.active &= ~mask\n", "        self.active &= mask\n", "withdrawing a line keeps it only where withdrawn"),
     ("redlines.py", "        self.active |= mask\n", "        self.active &= mask\n", "declaring a line switches it off elsewhere"),
