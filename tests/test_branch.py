@@ -162,3 +162,19 @@ def test_a_game_begins_at_the_branch_with_the_history_as_its_briefing(tmp_path):
     game.advance()
     again = Session.from_json(game.to_json())
     assert again.turn == game.turn and np.array_equal(again.model.path, game.model.path)
+
+
+def test_a_documented_strike_happens_only_where_it_is_taken_that_day():
+    """Standing higher is no strike: Russia on nuclear signalling on 21 Nov did not fire Oreshnik."""
+    sc = branched("nov-2024", "2024-11-17").with_rules("human", ["russia"])
+
+    def russia(model, actor, legal):  # climbs to nuclear signalling, never strikes, then holds
+        lad = model.ladder
+        return max((r for r in legal if not lad.action[lad.level[r]] and lad.level[r] <= lad.level["nuclear_signalling"]), key=lad.level.get)
+
+    model = escalation.Crisis(sc, rng=4, human=russia).run()
+    day = sc.turn_of(dt.date(2024, 11, 21))
+    assert model.path[day, model.keys.index("russia"), 0] == model.ladder.level["nuclear_signalling"]
+    told = {e.extra.get("id"): e.kind for e in model.narrative if e.extra.get("id") in ("oreshnik_dnipro", "nuclear_doctrine_revised")}
+    assert told == {"oreshnik_dnipro": "history", "nuclear_doctrine_revised": "event"}  # the doctrine it did revise; the strike it did not make
+    assert model.outcomes()["episodes_strategic_conventional_strike"][0] == 0
