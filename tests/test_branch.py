@@ -178,3 +178,18 @@ def test_a_documented_strike_happens_only_where_it_is_taken_that_day():
     told = {e.extra.get("id"): e.kind for e in model.narrative if e.extra.get("id") in ("oreshnik_dnipro", "nuclear_doctrine_revised")}
     assert told == {"oreshnik_dnipro": "history", "nuclear_doctrine_revised": "event"}  # the doctrine it did revise; the strike it did not make
     assert model.outcomes()["episodes_strategic_conventional_strike"][0] == 0
+
+
+def test_a_documented_event_moves_its_scripted_actor_and_waits_on_the_one_that_decides():
+    """Storm Shadow (20 Nov) names Europe, scripted here, and Ukraine, a human seat: Europe follows its timeline;
+    the event is news, with its effects, where Ukraine struck across the border itself."""
+    sc = branched("nov-2024", "2024-11-17").with_rules("scripted", ["europe", "united_states"]).with_rules("human", ["ukraine"])
+
+    def ukraine(model, actor, legal):
+        return "cross_border_strikes" if "cross_border_strikes" in legal else model.ladder.ids[int(model.actors[actor].posture[0])]
+
+    model = escalation.Crisis(sc, rng=2, human=ukraine).run()
+    day, lad = sc.turn_of(dt.date(2024, 11, 20)), model.ladder
+    assert model.path[day, model.keys.index("europe"), 0] == lad.level["expanded_arms_support"]
+    assert model.path[day, model.keys.index("ukraine"), 0] == lad.level["cross_border_strikes"]
+    assert next(e.kind for e in model.narrative if e.extra.get("id") == "storm_shadow_kursk") == "event"

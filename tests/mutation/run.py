@@ -53,7 +53,7 @@ MUTANTS = [
     ("crisis.py", "there = actor.posture == level if self.ladder.action[level] else actor.posture >= level", "there = actor.posture >= level", "a documented one-off action counts as made by standing higher"),
     ("crisis.py", "apply_effects(self, ev.spec.effects, mask & happened)", "apply_effects(self, ev.spec.effects, mask)", "a documented choice's effects apply where it did not happen"),
     ("crisis.py", "self._tell(ev.spec, history=not happened[0])", "self._tell(ev.spec, history=False)", "a documented choice not made is told as news"),
-    ("crisis.py", 'fx.set_posture is not None and not fx.set_posture.binding and self.actors[fx.set_posture.actor].rule.name != "scripted"', 'fx.set_posture is not None and not fx.set_posture.binding', "scripted actors no longer follow the documented timeline after the branch"),
+    ("crisis.py", 'if sp is None or sp.binding or self.actors[sp.actor].rule.name == "scripted":', 'if sp is None or sp.binding:', "scripted actors no longer follow the documented timeline after the branch"),
     ("events.py", '            current = np.where(rl.active, rl.credibility, 0.0)', '            current = rl.credibility', "a withdrawn line's credibility still counts"),
     ("outcomes.py", "fresh = (band > was) | (", "fresh = (band != was) | (", "stepping down into a band counts as a fact"),
     ("outcomes.py", "fresh = (band > was) | (np.append(ladder.action, False)[now] & (now != before))", "fresh = band > was", "a one-off action taken from a higher posture is no fact"),
