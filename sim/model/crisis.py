@@ -114,9 +114,10 @@ class Crisis(mesa.Model):
         self.system_path = np.zeros((t, w), dtype=np.int8)
         self.intensity_path = np.zeros((t, w), dtype=np.int16)
         self.days = np.zeros((n, len(self.ladder.categories), w), dtype=np.int16)  # closed runs of days on each kind of rung
-        self._kind: np.ndarray | None = None  # each actor's kind of rung now, and since when (from the branch on)
-        self._since: np.ndarray | None = None
-        self._last: np.ndarray | None = None  # the postures the kinds were read from
+        # each actor's kind of rung now (-1: not taking part), since when, and the postures it was read from;
+        # counting starts on the branch turn
+        self._kind, self._since, self._last = np.full((n, w), -1), np.zeros((n, w), dtype=np.int64), np.full((n, w), -1)
+        self._counting = False
         self._was = self._standing()  # the standing postures at the last record, to see who enters a band
         self._branch_state()
         self.record = self.explain if trajectories is None else bool(trajectories)
@@ -244,7 +245,7 @@ class Crisis(mesa.Model):
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
         w = self.worlds
         reads = self.settings.noise > 0 and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
-        fog = normals(u1, u2) if reads else (None, None)
+        fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
         if len(a.adversaries):
             seen = self._perceive(threat[a.index], fog[0])
             by = a.adversaries[live[a.adversaries].argmax(axis=0)] if self.explain else np.full(w, -1)
@@ -542,8 +543,9 @@ class Crisis(mesa.Model):
         """Days on each kind of rung, kept as runs: a run is added up when the kind changes (rarely), the
         open ones when outcomes are read (see ``_days``)."""
         kinds = np.append(self.ladder.category_index, -1)  # -1: not taking part
-        if self._kind is None:
-            self._kind, self._since, self._last = kinds[live], np.full(live.shape, turn, dtype=np.int64), live
+        if not self._counting:
+            self._counting = True
+            self._kind, self._since[:], self._last = kinds[live], turn, live
             return
         actors, worlds = np.nonzero(live != self._last)  # only a move can change the kind of rung
         self._last = live
@@ -563,7 +565,7 @@ class Crisis(mesa.Model):
     def _days(self) -> np.ndarray:
         """Days on each kind of rung from the branch to the last turn played: (actors, kinds, W)."""
         days = self.days.copy()
-        if self._kind is not None:
+        if self._counting:
             actors, worlds = np.nonzero(np.ones(self._kind.shape, dtype=bool))
             self._close_runs(days, actors, worlds, self.turn)
         return days

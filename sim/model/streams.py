@@ -63,8 +63,9 @@ class Streams:
         return (self.raw(turn, *purpose) >> np.uint64(11)) * _TO_UNIT
 
 
-def normals(u1: np.ndarray, u2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two independent standard normal draws from two uniform ones (Box and Muller, 1958)."""
+def normals(u1: np.ndarray, u2: np.ndarray, first: bool = True, second: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Two independent standard normal draws from two uniform ones (Box and Muller, 1958); either one
+    may be left undrawn (None), and the other is the same as when both are."""
     radius = np.sqrt(-2.0 * np.log1p(-u1))  # 1 - u1 lies in (0, 1]: never log(0)
     angle = 2.0 * np.pi * u2
-    return radius * np.cos(angle), radius * np.sin(angle)
+    return radius * np.cos(angle) if first else None, radius * np.sin(angle) if second else None
