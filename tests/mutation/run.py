@@ -22,9 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = 0.85
-TESTS = ["tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py", "tests/test_streams.py", "tests/test_reasons.py",
-         "tests/test_scenarios.py", "tests/test_golden.py", "tests/test_face_validity.py", "tests/test_ensemble.py", "tests/test_branch.py",
-         "tests/test_outcomes.py"]
+# the quick tests that see most first: a mutant is killed by the first failure (-x)
+TESTS = ["tests/test_outcomes.py", "tests/test_golden.py", "tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py",
+         "tests/test_streams.py", "tests/test_branch.py", "tests/test_scenarios.py", "tests/test_reasons.py", "tests/test_face_validity.py",
+         "tests/test_ensemble.py"]
 
 # (file under sim/model/, the exact text, its mutation, what breaks)
 MUTANTS = [
