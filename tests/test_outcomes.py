@@ -213,3 +213,16 @@ def test_each_actor_ends_somewhere_and_its_days_on_each_kind_of_rung_add_up():
     played = sc.turns - 1
     assert sum(days.values()) == played and days["status_quo"] == 1  # turn 1 on contained war, then strikes
     assert days["violent_escalation"] == played - 1 and "non_violent_escalation" in days
+
+
+def test_a_pair_is_at_war_when_either_side_fights():
+    """Two pairs at the branch: A fights while B only warns, and C fights D. C and D make peace; A and B do not."""
+    actors = {
+        "a": make_actor("A"),
+        "b": make_actor("B", posture="political_signalling", relations={"adversaries": ["a"]}),
+        "c": make_actor("C"),
+        "d": make_actor("D", relations={"adversaries": ["c"]}),
+    }
+    sc = make_scenario(actors, [moved("c", "ceasefire_talks", 2), moved("d", "ceasefire_talks", 2)])
+    out = Crisis(sc, rng=0).run().outcomes()
+    assert out["end_state"][0] == code("contained")  # not settled: the A-B pair is still at war
