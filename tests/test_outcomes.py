@@ -226,3 +226,12 @@ def test_a_pair_is_at_war_when_either_side_fights():
     sc = make_scenario(actors, [moved("c", "ceasefire_talks", 2), moved("d", "ceasefire_talks", 2)])
     out = Crisis(sc, rng=0).run().outcomes()
     assert out["end_state"][0] == code("contained")  # not settled: the A-B pair is still at war
+
+
+def test_an_actor_out_of_the_crisis_adds_nothing_to_the_intensity():
+    actors = {"a": make_actor("A", posture="political_signalling"), "b": make_actor("B", posture="ceasefire_talks", active=False)}
+    sc = make_scenario(actors, [make_event("b_joins", 3, {"add_actor": "b"})])
+    model = Crisis(sc, rng=0).run()
+    out = model.outcomes()
+    assert out["intensity_branch"][0] == RIVERA_SCORE["posturing"]  # B, not yet in, counts for nothing
+    assert model.intensity_path[2, 0] == RIVERA_SCORE["posturing"] and model.intensity_path[3, 0] == RIVERA_SCORE["posturing"] + RIVERA_SCORE["de-escalation"]
