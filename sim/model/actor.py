@@ -108,7 +108,8 @@ class ActorAgent(mesa.Agent):
         """
         levels = np.take(self.table, self.posture, axis=1)
         legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))
-        legal &= ~np.take(self.down_to_action, self.posture, axis=1)
+        if self.has_action_below:
+            legal &= ~np.take(self.down_to_action, self.posture, axis=1)
         legal[self.stay] = True
         return levels, legal
 

@@ -286,8 +286,8 @@ class Crisis(mesa.Model):
         aim = np.maximum(aim, owed)
 
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
-        if a.has_action_below:  # a promised one-off answer may lie below the posture: it is legal while owed
-            legal |= (levels == owed.astype(np.int64)) & (owed >= 0) & (levels >= 0)
+        if a.has_action_below and (owed >= 0).any():  # a promised one-off answer may lie below the posture: legal while owed
+            legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
         terms: dict | None = {} if self.explain else None
         score = self._score(a, aim, levels, terms)
         if terms is not None:

@@ -78,7 +78,7 @@ MUTANTS = [
     ("crisis.py", "self._was = np.where(active, np.stack([a.standing for a in self.order]), -1)", "self._was = live", "coming back from a one-off action counts as a fact"),
     ("crisis.py", "        if turn == self.branch and turn > 0:\n            self._branch_state()\n", "\n", "the branch is judged from the start, not from where the history left it"),
     ("crisis.py", "            a.episodes[:] = 0\n", "            pass\n", "episodes in the history are counted"),
-    ("crisis.py", "            legal |= (levels == owed.astype(np.int64)) & (owed >= 0) & (levels >= 0)", "            pass", "a promised strike below the standing posture cannot be taken"),
+    ("crisis.py", "            legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)", "            pass", "a promised strike below the standing posture cannot be taken"),
     ("crisis.py", "charge(rl, (levels >= rl.at) *", "charge(rl, (levels > rl.at) *", "deterrence starts one rung late"),
     ("crisis.py", "charge(rl, (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32))", "charge(rl, (levels >= rl.at) * (st.deterrence * risk * rl.credibility).astype(f32))", "a line out of force still deters"),
     ("crisis.py", 'charge("restraint", (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32))', 'charge("restraint", (levels > self.restraint_level) * (st.restraint * leverage).astype(f32))', "restraint starts one rung late"),
@@ -108,7 +108,7 @@ MUTANTS = [
     ("ladder.py", "danger = np.array([weights[t_levels <= lv].sum() for lv in range(len(spec.rungs))])", "danger = np.array([weights[t_levels < lv].sum() for lv in range(len(spec.rungs))])", "a threshold's cost is charged one rung late"),
     ("ladder.py", "band = np.array([sum(s <= lv for s in starts) - 1", "band = np.array([sum(s < lv for s in starts) - 1", "a threshold's band starts one rung late"),
     ("ladder.py", "intensity=np.maximum.accumulate([RIVERA_SCORE[r.rivera] for r in spec.rungs])", "intensity=np.array([RIVERA_SCORE[r.rivera] for r in spec.rungs])", "the intensity falls as an actor climbs onto nuclear signalling"),
-    ("actor.py", "        legal &= ~np.take(self.down_to_action, self.posture, axis=1)\n", "\n", "a one-off action is taken by stepping down to it"),
+    ("actor.py", "            legal &= ~np.take(self.down_to_action, self.posture, axis=1)\n", "            pass\n", "a one-off action is taken by stepping down to it"),
 ]
 
 
