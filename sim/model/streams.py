@@ -23,7 +23,6 @@ import hashlib
 import numpy as np
 
 LANES = 4  # 64-bit outputs per world and purpose: Philox 4x64 makes four per counter step
-_TO_UNIT = 2.0**-53
 
 
 def _hash(*parts) -> tuple[int, int]:
@@ -47,20 +46,21 @@ class Streams:
             key = self._keys[turn] = np.array(_hash("escalation", self.seed, turn), dtype=np.uint64)
         return key
 
-    def raw(self, turn: int, *purpose) -> np.ndarray:
-        """Four independent 64-bit words per world for ``purpose`` at ``turn``: shape (LANES, W)."""
+    def _generator(self, turn: int, purpose: tuple) -> np.random.Generator:
         lo, hi = _hash(*purpose)
         counter = np.array([self.first_run, lo, hi, 0], dtype=np.uint64)
-        generator = np.random.Philox(key=self._key(turn), counter=counter)
-        return generator.random_raw(LANES * self.worlds).reshape(self.worlds, LANES).T
-
-    def uniform(self, turn: int, *purpose) -> np.ndarray:
-        """One uniform draw in [0, 1) per world."""
-        return (self.raw(turn, *purpose)[0] >> np.uint64(11)) * _TO_UNIT
+        return np.random.Generator(np.random.Philox(key=self._key(turn), counter=counter))
 
     def uniforms(self, turn: int, *purpose) -> np.ndarray:
-        """Four independent uniform draws in [0, 1) per world: shape (LANES, W)."""
-        return (self.raw(turn, *purpose) >> np.uint64(11)) * _TO_UNIT
+        """Four independent uniform draws in [0, 1) per world for ``purpose`` at ``turn``: shape (LANES, W).
+
+        Each is a 64-bit Philox word's top 53 bits times 2**-53 (numpy's own conversion,
+        done in C: faster than shifting the raw words here, and the same numbers)."""
+        return self._generator(turn, purpose).random(LANES * self.worlds).reshape(self.worlds, LANES).T
+
+    def uniform(self, turn: int, *purpose) -> np.ndarray:
+        """One uniform draw in [0, 1) per world: the first lane of :meth:`uniforms`."""
+        return self.uniforms(turn, *purpose)[0]
 
 
 def normals(u1: np.ndarray, u2: np.ndarray, first: bool = True, second: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -104,7 +104,7 @@ MUTANTS = [
     ("rules/alliance.py", "support = np.clip(s.need + self.params.offset, floor, ceiling) - self.wavering(s)", "support = np.clip(s.need + self.params.offset, floor, ceiling)", "support never wavers"),
     ("rules/restraint.py", "return np.where(s.watched >= alarm, float(signal), float(calm))", "return np.where(s.watched > alarm, float(signal), float(calm))", "restraint signals one rung late"),
     ("streams.py", "counter = np.array([self.first_run, lo, hi, 0], dtype=np.uint64)", "counter = np.array([0, lo, hi, 0], dtype=np.uint64)", "every chunk draws as if it began at run 0"),
-    ("streams.py", "return (self.raw(turn, *purpose)[0] >> np.uint64(11)) * _TO_UNIT", "return (self.raw(turn, *purpose)[1] >> np.uint64(11)) * _TO_UNIT", "a uniform draw shares a lane with another purpose"),
+    ("streams.py", "return self.uniforms(turn, *purpose)[0]", "return self.uniforms(turn, *purpose)[1]", "a uniform draw shares a lane with another purpose"),
     ("ladder.py", "danger = np.array([weights[t_levels <= lv].sum() for lv in range(len(spec.rungs))])", "danger = np.array([weights[t_levels < lv].sum() for lv in range(len(spec.rungs))])", "a threshold's cost is charged one rung late"),
     ("ladder.py", "band = np.array([sum(s <= lv for s in starts) - 1", "band = np.array([sum(s < lv for s in starts) - 1", "a threshold's band starts one rung late"),
     ("ladder.py", "intensity=np.maximum.accumulate([RIVERA_SCORE[r.rivera] for r in spec.rungs])", "intensity=np.array([RIVERA_SCORE[r.rivera] for r in spec.rungs])", "the intensity falls as an actor climbs onto nuclear signalling"),
