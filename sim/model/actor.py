@@ -64,10 +64,12 @@ class ActorAgent(mesa.Agent):
         new = np.asarray(new, dtype=np.int64)
         if mask is not None:
             new = np.where(mask, new, self.posture)
-        acting = self.ladder.action[new] & (new != self.posture)  # a fresh action; the same one again the same day is not
-        for i, level in enumerate(self.ladder.action_levels):
-            self.episodes[i] += acting & (new == level)
-        self.standing = np.where(self.ladder.action[new], self.standing, new)
+        is_action = self.ladder.action[new]
+        acting = is_action & (new != self.posture)  # a fresh action; the same one again the same day is not
+        if acting.any():
+            for i, level in enumerate(self.ladder.action_levels):
+                self.episodes[i] += acting & (new == level)
+        self.standing = np.where(is_action, self.standing, new)
         self.posture = new
 
     def stand_down(self) -> None:

@@ -60,13 +60,17 @@ class RedLineState:
         once. A debt lapses where the line stops being in force.
         """
         in_force = self.active & holder_active
-        owed = (self.due > 0) & in_force
-        honoured = owed & self.answers[holder_posture]
-        self.credibility = np.where(honoured, self.credibility + gain * (1.0 - self.credibility), self.credibility)
-        still = owed & ~honoured
-        due = np.where(still, self.due - 1, 0)
-        eroded = still & (due == 0)
-        self.credibility = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)
+        if self.due.any():
+            owed = (self.due > 0) & in_force
+            honoured = owed & self.answers[holder_posture]
+            self.credibility = np.where(honoured, self.credibility + gain * (1.0 - self.credibility), self.credibility)
+            still = owed & ~honoured
+            due = np.where(still, self.due - 1, 0)
+            eroded = still & (due == 0)
+            self.credibility = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)
+        else:  # nothing owed anywhere (most lines, most days): nothing to honour or erode
+            honoured = eroded = np.zeros(self.due.shape, dtype=bool)
+            due = self.due
         over = in_force & (watched_max >= self.at)
         crossed = over & ~self.was_over & (due == 0)
         self.due = np.where(crossed, self.spec.grace, due)
