@@ -78,3 +78,13 @@ def test_odd_danger_vector_matches_the_default_ladder(baseline):
 def _numbers(text: str) -> dict[str, float]:
     """'name value' pairs in a line of the docs (the docs write minus as U+2212)."""
     return {k: float(v) for k, v in re.findall(r"([a-z_]+) (-?\d+(?:\.\d+)?)", text.replace("\u2212", "-"))}
+
+
+def test_every_end_state_is_defined_in_the_readme_and_the_odd():
+    from escalation.model import END_STATES
+
+    table = ODD[ODD.index("### 7.9 Outcome classification"):].split("\n---\n")[0]
+    for state in END_STATES:
+        assert f"`{state}`" in README, state
+        assert re.search(rf"^\| `{state}` \| ", table, re.M), state
+    assert "contained_band" in table and "Rivera et al. (2024)" in table
