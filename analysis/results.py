@@ -75,10 +75,10 @@ class Results:
         if name not in self._paths:
             if not self.has_trajectories:
                 raise ResultsError(f"{self.folder} has no trajectories; run the batch with --trajectories")
-            table = pq.read_table(self.folder / "trajectories.parquet")
-            if name not in table.column_names:
+            path = self.folder / "trajectories.parquet"
+            if name not in pq.read_schema(path).names:
                 raise ResultsError(f"{self.folder}: its trajectories have no '{name}' column (written by an older version?)")
-            column = table.column(name).combine_chunks()
+            column = pq.read_table(path, columns=[name]).column(name).combine_chunks()  # that column only
             self._paths[name] = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
         return self._paths[name]
 

@@ -114,10 +114,6 @@ class Crisis(mesa.Model):
         self.system_path = np.zeros((t, w), dtype=np.int8)
         self.intensity_path = np.zeros((t, w), dtype=np.int16)
         self.days = np.zeros((n, len(self.ladder.categories), w), dtype=np.int16)  # closed runs of days on each kind of rung
-        # each actor's kind of rung now (-1: not taking part), since when, and the postures it was read from;
-        # counting starts on the branch turn
-        self._kind, self._since, self._last = np.full((n, w), -1), np.zeros((n, w), dtype=np.int64), np.full((n, w), -1)
-        self._counting = False
         self._was = self._standing()  # the standing postures at the last record, to see who enters a band
         self._branch_state()
         self.record = self.explain if trajectories is None else bool(trajectories)
@@ -193,6 +189,11 @@ class Crisis(mesa.Model):
         self.branch_pairs = pairs_at_war(self.ladder, self.adversary, self.branch_standing)
         for a in self.order:  # outcomes count the one-off actions taken from the branch on
             a.episodes[:] = 0
+        # days on each kind of rung run from the branch: each actor's kind now (-1: not taking part), since
+        # when, and the postures it was read from
+        self._kind = np.append(self.ladder.category_index, -1)[self.branch_standing]
+        self._since = np.full(self._kind.shape, self.branch, dtype=np.int64)
+        self._last = self.branch_standing
 
     def system_now(self) -> np.ndarray:
         """The system rung: the highest posture of any actor taking part (0 if none)."""
@@ -442,21 +443,23 @@ class Crisis(mesa.Model):
             raise KeyError(f"no inject '{inject_id}' in the deck of scenario {self.scenario.name}{did_you_mean(inject_id, deck)}")
         self.queued.append(card)
 
+    def _own_moves(self, spec) -> list:
+        """The postures an event or inject sets but does not make: non-binding, for actors that decide for themselves."""
+        return [
+            fx.set_posture
+            for fx in spec.effects
+            if fx.set_posture is not None and not fx.set_posture.binding and self.actors[fx.set_posture.actor].rule.name != "scripted"
+        ]
+
     def _a_choice(self, spec) -> bool:
         """Whether a documented event records the choice of an actor that now decides for itself (a posture it took)."""
-        return spec.status == "documented" and any(
-            fx.set_posture is not None and not fx.set_posture.binding and self.actors[fx.set_posture.actor].rule.name != "scripted"
-            for fx in spec.effects
-        )
+        return spec.status == "documented" and bool(self._own_moves(spec))
 
     def _happened(self, spec) -> np.ndarray:
         """Worlds where the actors a documented choice names made it this turn: each on its rung or above
         (on the very rung, for a one-off action taken that day)."""
         happened = np.ones(self.worlds, dtype=bool)
-        for fx in spec.effects:
-            sp = fx.set_posture
-            if sp is None or sp.binding or self.actors[sp.actor].rule.name == "scripted":
-                continue
+        for sp in self._own_moves(spec):
             actor, level = self.actors[sp.actor], self.ladder.level[sp.rung]
             there = actor.posture == level if self.ladder.action[level] else actor.posture >= level
             happened &= actor.active & there
@@ -466,13 +469,10 @@ class Crisis(mesa.Model):
         """For the narrative: the actors a posture effect names but does not move, since they decide for themselves."""
         if not self.explain:
             return ""
-        own = [fx.set_posture for fx in spec.effects if fx.set_posture is not None and not fx.set_posture.binding]
-        said = [
+        return "; ".join(
             f"{self.actors[sp.actor].label} decides for itself and stands on '{self.ladder.names[int(self.actors[sp.actor].posture[0])]}'"
-            for sp in own
-            if self.actors[sp.actor].rule.name != "scripted"
-        ]
-        return "; ".join(said)
+            for sp in self._own_moves(spec)
+        )
 
     def _tell(self, spec, inject: bool = False, history: bool = False, aside: str = "") -> None:
         if self.explain:
@@ -529,7 +529,7 @@ class Crisis(mesa.Model):
             self._count_days(turn, live)
         else:
             new_first = np.zeros_like(self.first_crossing, dtype=bool)
-        self._was = np.where(active, np.stack([a.standing for a in self.order]), -1)
+        self._was = self._standing()
         self.system_peak = np.maximum(self.system_peak, system)
         self.system_path[turn] = system
         self.intensity_path[turn] = intensity(self.ladder, live)
@@ -542,14 +542,9 @@ class Crisis(mesa.Model):
     def _count_days(self, turn: int, live: np.ndarray) -> None:
         """Days on each kind of rung, kept as runs: a run is added up when the kind changes (rarely), the
         open ones when outcomes are read (see ``_days``)."""
-        kinds = np.append(self.ladder.category_index, -1)  # -1: not taking part
-        if not self._counting:
-            self._counting = True
-            self._kind, self._since[:], self._last = kinds[live], turn, live
-            return
         actors, worlds = np.nonzero(live != self._last)  # only a move can change the kind of rung
         self._last = live
-        kind = kinds[live[actors, worlds]]
+        kind = np.append(self.ladder.category_index, -1)[live[actors, worlds]]  # -1: not taking part
         changed = kind != self._kind[actors, worlds]
         actors, worlds, kind = actors[changed], worlds[changed], kind[changed]
         if len(actors):
@@ -565,8 +560,8 @@ class Crisis(mesa.Model):
     def _days(self) -> np.ndarray:
         """Days on each kind of rung from the branch to the last turn played: (actors, kinds, W)."""
         days = self.days.copy()
-        if self._counting:
-            actors, worlds = np.nonzero(np.ones(self._kind.shape, dtype=bool))
+        if self.turn > self.branch:
+            actors, worlds = np.indices(self._kind.shape).reshape(2, -1)
             self._close_runs(days, actors, worlds, self.turn)
         return days
 
@@ -584,9 +579,10 @@ class Crisis(mesa.Model):
 
     # ------------------------------------------------------------------ outcomes
 
-    def end_state(self) -> np.ndarray:
-        """End-state code per world (index into END_STATES), judged against the branch."""
-        end = self._standing()
+    def end_state(self, end: np.ndarray | None = None) -> np.ndarray:
+        """End-state code per world (index into END_STATES), judged against the branch; ``end``: the standing
+        postures at the end, if already at hand."""
+        end = self._standing() if end is None else end
         return end_state(
             self.ladder,
             facts=self.first_crossing,
@@ -605,7 +601,7 @@ class Crisis(mesa.Model):
         played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
         end, days = self._standing(), self._days()
         out = {
-            "end_state": self.end_state(),
+            "end_state": self.end_state(end),
             "peak_rung": self.system_peak.copy(),
             "final_rung": self.system_rung.copy(),
             "intensity_branch": self.branch_intensity.copy(),

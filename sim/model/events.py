@@ -59,13 +59,11 @@ class CompiledEvent:
             return np.ones(model.worlds, dtype=bool) if turn == self.turn else None
         if not self.first <= turn <= self.last:
             return None
-        # keyed by the event: drawn or not, no other draw moves (common random numbers)
-        draw = model.streams.uniform(turn, "event", self.id) if spec.chance is not None else None
         mask = np.ones(model.worlds, dtype=bool)
         for cond in spec.when or ():
             mask &= condition_mask(model, cond)
-        if draw is not None and spec.chance is not None:
-            mask &= draw < spec.chance
+        if spec.chance is not None:  # keyed by the event: drawn or not, no other draw moves (common random numbers)
+            mask &= model.streams.uniform(turn, "event", self.id) < spec.chance
         if spec.once:
             mask &= ~self.fired
         return mask if mask.any() else None

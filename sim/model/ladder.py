@@ -8,8 +8,8 @@ import numpy as np
 
 from escalation.scenario.schema import Ladder
 
-# Rung categories on which an actor is still fighting; a crisis where nobody stands on
-# one of these at the end has de-escalated, whatever the posturing that goes on.
+# Rung categories on which an actor is still fighting: a pair of adversaries with one of them
+# standing on one is at war (the pairs a settlement must bring to talks, see outcomes).
 FIGHTING = ("status quo", "violent escalation", "nuclear")
 
 # The escalation score of each category (Rivera et al. 2024, "Escalation Risks from Language

@@ -204,7 +204,7 @@ class Session:
         return first <= self.turn <= last
 
     def briefing(self) -> list[Entry]:
-        """The history to the branch: what happened before the game began (empty without a branch)."""
+        """The history to the branch: what happened before the game began (empty when it begins at the start)."""
         return [e for e in self.model.narrative if e.turn < self.start]
 
     def news(self, seat: str | None = None, turn: int | None = None) -> list[Entry]:
