@@ -42,11 +42,7 @@ class CompiledEvent:
     def __init__(self, spec: Event, model: World):
         self.spec, self.id = spec, spec.id
         sc = model.scenario
-        self.turn = None
-        if spec.at is not None and spec.at.turn is not None:
-            self.turn = spec.at.turn
-        elif spec.at is not None and spec.at.date is not None:
-            self.turn = sc.turn_of(spec.at.date)
+        self.turn = sc.turn_at(spec.at.turn if spec.at.turn is not None else spec.at.date, 0) if spec.at is not None else None
         w = spec.window
         self.first = sc.turn_at(w.start, 0) if w else 0
         self.last = sc.turn_at(w.end, sc.turns - 1) if w else sc.turns - 1

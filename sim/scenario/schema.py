@@ -570,7 +570,7 @@ class Scenario(Strict):
         if self.branch is not None:
             return self.turn_of(self.branch)
         history = [
-            self.turn_at(e.at.date if e.at.date is not None else e.at.turn, 0)
+            self.turn_at(e.at.turn if e.at.turn is not None else e.at.date, 0)
             for e in self.events
             if e.status == "documented" and e.at is not None and any(fx.set_posture is not None for fx in e.effects)
         ]
