@@ -58,6 +58,8 @@ class ActorAgent(mesa.Agent):
         on_reach[self.reach] = True
         self.can_slip = on_reach[1:]  # can_slip[L]: the rung above L is within its reach
         self.last_threat = np.full(w, np.nan)  # nothing perceived before the first turn
+        # uses left of the one-off actions it holds a stock of (missiles of a kind), by level
+        self.stocks = {ladder.level[r]: np.full(w, n) for r, n in spec.stocks.items()}
 
     def move(self, new: np.ndarray, mask: np.ndarray | None = None) -> None:
         """Stand on ``new`` (where ``mask``): a standing posture becomes the one to return to; an action is counted."""
@@ -69,6 +71,8 @@ class ActorAgent(mesa.Agent):
         if acting.any():
             for i, level in enumerate(self.ladder.action_levels):
                 self.episodes[i] += acting & (new == level)
+            for level, left in self.stocks.items():
+                left -= acting & (new == level)
         self.standing = np.where(is_action, self.standing, new)
         self.posture = new
 
@@ -112,8 +116,14 @@ class ActorAgent(mesa.Agent):
         legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))
         if self.has_action_below:
             legal &= ~np.take(self.down_to_action, self.posture, axis=1)
+        self.exclude_spent(levels, legal)
         legal[self.stay] = True
         return levels, legal
+
+    def exclude_spent(self, levels: np.ndarray, legal: np.ndarray) -> None:
+        """An action whose stock is spent can no longer be taken (in place on ``legal``, (K, W))."""
+        for level, left in self.stocks.items():
+            legal &= ~((levels == level) & (left <= 0))
 
     def legal_levels(self, world: int = 0) -> list[int]:
         """The rung levels this actor may move to now, in one world, lowest first."""

@@ -40,6 +40,7 @@ from escalation.model.outcomes import END_STATES, end_state, entered, intensity,
 from escalation.model.redlines import RedLineState
 from escalation.model.rules import Situation
 from escalation.model.streams import Streams, normals
+from escalation.model.war import Front
 from escalation.scenario.schema import Scenario
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
@@ -102,9 +103,16 @@ class Crisis(mesa.Model):
         self.names = [a.label for a in self.order]
         self._link_relations()
         self._build_red_lines()
+        self.front = Front(scenario.war, self) if scenario.war is not None else None
+        self.first_talks = np.full(self.worlds, -1, dtype=np.int64)  # the first turn talks were on offer after the branch
+        self.first_willing = np.full((2, self.worlds), -1, dtype=np.int64)  # and each side was willing to settle
+        self.talks_days = np.zeros(self.worlds, dtype=np.int64)
         self.events = [CompiledEvent(e, self) for e in scenario.events]
         self.queued: list = []  # inject cards played for the next turn (see play_inject)
         self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
+        # per level: the danger (summed threshold weights) at or above the restraint threshold, which restrainers weigh on
+        below = self.ladder.danger[self.restraint_level - 1] if self.restraint_level > 0 else 0.0
+        self.restrained_danger = np.maximum(self.ladder.danger - below, 0.0).astype(np.float32)
         self._columns = np.arange(self.worlds)
 
         n, w, t = len(self.order), self.worlds, self.turns
@@ -137,6 +145,8 @@ class Crisis(mesa.Model):
         for a in self.order:
             clients = [b.index for b in self.order if a.key in b.spec.relations.patrons]
             a.supported = np.array(sorted({idx[k] for k in a.spec.relations.allies} | set(clients)), dtype=np.int64)
+        for a in self.order:  # the adversaries of those it supports: where one of them fights, its allies are fought
+            a.their_foes = np.array(sorted({int(f) for b in a.supported for f in self.order[b].adversaries} - {a.index}), dtype=np.int64)
             # those it can hold back: as their restrainer or as a veto player among them
             a.restrained = np.array([b.index for b in self.order if a.key in b.spec.relations.restrainers + b.spec.relations.veto_players], dtype=np.int64)
 
@@ -189,6 +199,8 @@ class Crisis(mesa.Model):
         self.branch_pairs = pairs_at_war(self.ladder, self.adversary, self.branch_standing)
         for a in self.order:  # outcomes count the one-off actions taken from the branch on
             a.episodes[:] = 0
+        if self.front is not None:
+            self.front.mark_branch()
         # days on each kind of rung run from the branch: each actor's kind now (-1: not taking part), since
         # when, and the postures it was read from
         self._kind = np.append(self.ladder.category_index, -1)[self.branch_standing]
@@ -223,6 +235,8 @@ class Crisis(mesa.Model):
             self._tell_moves()
         self._fire_events(turn)
         self._check_red_lines()
+        if self.front is not None and not self.in_history(turn):
+            self._wage_war(turn)
         self._record(turn)
         self.turn += 1
         if self.datacollector is not None:
@@ -237,10 +251,41 @@ class Crisis(mesa.Model):
         return self
 
     def _perceive(self, values: np.ndarray, z: np.ndarray | None) -> np.ndarray:
-        """Rung levels as read through the fog of war: ``z`` is one normal draw per world (None: no fog)."""
+        """Rung levels as read through the fog of war: ``z`` is one normal draw per world (None: no fog).
+        Under the fog actors read the worst a little more often than the best (``suspicion`` noise widths
+        higher): Jervis's spiral model, the security dilemma of reading defence as threat."""
         if z is not None:
-            values = np.where(values >= 0, values + self.settings.noise * z, values)
+            st = self.settings
+            values = np.where(values >= 0, values + st.noise * (z + st.suspicion), values)
         return values.astype(float)
+
+    def _traits(self) -> dict[str, np.ndarray]:
+        """Every trait of every actor: name -> (actors, W)."""
+        return {t: np.stack([a.traits[t] for a in self.order]) for t in self.order[0].traits}
+
+    def _wage_war(self, turn: int) -> None:
+        """The war's day after the moves: the front moves, costs wear resolve down, strikes rally; then the
+        sides weigh fighting on against the settlement on offer (see ``war``)."""
+        front = self.front
+        assert front is not None
+        z, _ = normals(*self.streams.uniforms(turn, "war", "front")[:2], second=False)
+        assert z is not None
+        _, change = front.advance(self._live().astype(np.int64), self._traits(), z)
+        for a in self.order:
+            a.set_trait("resolve", a.active, by=change[a.index])
+        was = front.talks.copy()
+        spoiled = self.streams.uniform(turn, "war", "spoilers") < front.spec.spoilers
+        talks = front.bargain(self._traits(), self._active(), spoiled)
+        self.first_talks = np.where((self.first_talks < 0) & talks, turn, self.first_talks)
+        self.first_willing = np.where((self.first_willing < 0) & front.willing, turn, self.first_willing)
+        self.talks_days += talks
+        if self.explain and talks[0] != was[0]:
+            a, b = (self.order[i].label for i in (front.a, front.b))
+            if talks[0]:
+                self._say("war", f"{a} and {b} would each now rather settle than fight on: talks are on offer (balance {front.balance[0]:+.2f})")
+            else:
+                why = "a spoiler wrecks the talks" if spoiled[0] else "one side again expects more from fighting on"
+                self._say("war", f"Talks between {a} and {b} break down: {why} (balance {front.balance[0]:+.2f})")
 
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
@@ -256,9 +301,13 @@ class Crisis(mesa.Model):
         needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else np.full((1, w), -1)
         need = self._perceive(needs.max(axis=0), fog[1]) if len(a.supported) else np.full(w, -1.0)
         watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
+        loss = self.front.loss()[a.index] if self.front is not None else np.zeros(w)
+        fighting = np.append(self.ladder.fighting, False)
+        fought = fighting[live[a.their_foes]].any(axis=0) if len(a.their_foes) else np.zeros(w, dtype=bool)
         s = Situation(
             name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
             need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
+            loss=loss, fought=fought,
         )
         if self.explain:  # what truly stands, and who is behind it, for the reason given in words
             s.true_threat, s.true_need = threat[a.index].astype(float), needs.max(axis=0).astype(float)
@@ -283,41 +332,57 @@ class Crisis(mesa.Model):
             return a.posture
         st = self.settings
         aim = a.rule.aim(s)
+        talks = self._at_table(a)
+        if talks is not None:
+            aim = np.where(talks, float(self.front.talks_level), aim)  # type: ignore[union-attr]
         owed = self._owed(a)
         aim = np.maximum(aim, owed)
 
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
         if a.has_action_below and (owed >= 0).any():  # a promised one-off answer may lie below the posture: legal while owed
             legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
+            a.exclude_spent(levels, legal)
         terms: dict | None = {} if self.explain else None
-        score = self._score(a, aim, levels, terms)
+        score = self._score(a, aim, levels, s.loss, terms)
         if terms is not None:
             terms["score"] = score.astype(float)  # before the logit draw overwrites it
         pick = logit_pick(score, legal, a.traits["temperature"], choice_u)
         chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
         # an accident: the chosen rung slips to the one above it, where the actor can stand there
-        slip = accident_u < st.accident_rate
+        # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
+        slip = (accident_u < st.accident_rate) & (chosen != a.posture)
         accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
         new = np.where(accident, chosen + 1, chosen)
-        new = np.where(a.active, new, a.posture)
+        held = self._held_up(a, new)
+        new = np.where(a.active & ~held, new, a.posture)
         if self.explain and a.active[0]:
             why, target = self._why(a, s, aim, owed, levels[:, 0].astype(int), legal[:, 0], terms or {}, int(chosen[0]), bool(accident[0]))
+            if talks is not None and talks[0]:
+                why = "bargaining: it expects less from fighting on than from the settlement on offer; " + why
+            if held[0]:
+                why += f"; {possessive(' and '.join(v.label for v in a.veto_players))} veto held up the step to '{self.ladder.names[int(chosen[0])]}'"
             self.decisions.append(
                 {"actor": a.key, "from": int(a.posture[0]), "to": int(new[0]), "why": why, "rule": a.rule.name, "aim": float(aim[0]), "target": target}
             )
         return new
 
-    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, terms: dict | None = None) -> np.ndarray:
+    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, loss: np.ndarray, terms: dict | None = None) -> np.ndarray:
         """Score of each candidate (K, W): nearness to the aim, less the costs of the move.
 
-        Costs: crossing thresholds (cost sensitivity times risk aversion), others'
-        credible red lines, restrainers' leverage against the restraint threshold,
-        veto players' leverage against any step up, and inertia against any change.
+        Costs, the first two times risk aversion (one less the risk tolerance, which losses
+        raise by ``war.loss_seeking`` per share of the stake lost): crossing thresholds (times
+        cost sensitivity); each red line it watches, on every candidate at or over it, its
+        belief that the holder will answer times what the answer would cost it (the danger
+        of the response's rung: expected-cost deterrence). Restrainers' leverage times the
+        weight of each threshold from the restraint threshold up that the move crosses.
+        Inertia counts against any change; the audience cost of backing down makes keeping
+        an owed promise cheaper.
         Given ``terms`` (at W = 1, to explain a move), each cost's share of the score
         is kept there by name, so that a reason can say which one moved the choice.
         """
         st, f32 = self.settings, np.float32
-        risk = 1.0 - a.traits["risk_tolerance"]
+        seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0
+        risk = 1.0 - np.clip(a.traits["risk_tolerance"] + seeking, 0.0, 1.0)
         score = levels.astype(f32)
         score -= aim.astype(f32)
         np.square(score, out=score)
@@ -338,14 +403,37 @@ class Crisis(mesa.Model):
         for rl in self.watching[a.index]:
             in_force = rl.active & self.order[rl.holder].active
             if in_force.any():
-                charge(rl, (levels >= rl.at) * (st.deterrence * risk * np.where(in_force, rl.credibility, 0.0)).astype(f32))
+                expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity
+                charge(rl, (levels >= rl.at) * (st.deterrence * risk * expected).astype(f32))
         if a.restrainers:
             leverage = sum(np.where(r.active, r.traits["leverage"], 0.0) for r in a.restrainers)
-            charge("restraint", (levels >= self.restraint_level) * (st.restraint * leverage).astype(f32))
-        if a.veto_players:
-            leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
-            charge("veto", (st.veto * leverage).astype(f32), slice(a.stay + 1, None))  # against any step up
+            # each threshold at or above the restraint threshold that the move crosses costs it the restrainers' leverage
+            # (Crawford 2003: the pivot makes every step of its client's escalation dearer)
+            added = np.maximum(self.restrained_danger[np.clip(levels, 0, None)] - self.restrained_danger[a.posture], 0.0)
+            charge("restraint", added * (st.restraint * leverage).astype(f32))
+        if st.audience_cost > 0:
+            for rl in self.holding[a.index]:
+                owed = rl.owed()
+                if owed.any():  # backing down from a public promise costs its holder (Fearon 1994): a bonus for keeping it
+                    keeps = rl.answers[np.clip(levels, 0, None)] & (levels >= 0)
+                    charge("audience", -(keeps * (st.audience_cost * np.where(owed, rl.credibility, 0.0)).astype(f32)))
         return score
+
+    def _at_table(self, a: ActorAgent) -> np.ndarray | None:
+        """For a side of the war, the worlds where both sides would settle (None: not a side, or no war)."""
+        front = self.front
+        if front is None or a.index not in (front.a, front.b):
+            return None
+        return front.talks
+
+    def _held_up(self, a: ActorAgent, new: np.ndarray) -> np.ndarray:
+        """Worlds where its veto players hold up a step up today: a delay, not a cost (Tsebelis 2002). Each day
+        the step is held up with chance ``veto`` times the players' summed leverage."""
+        up = new > a.posture
+        if not a.veto_players or not up.any():
+            return np.zeros(self.worlds, dtype=bool)
+        leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
+        return up & (self.streams.uniform(self.turn, "veto", a.key) < self.settings.veto * leverage)
 
     def _owed(self, a: ActorAgent) -> np.ndarray:
         """Highest response the actor owes, and means to give, for crossed red lines (-1: none)."""
@@ -392,7 +480,7 @@ class Crisis(mesa.Model):
         pick = int(np.flatnonzero(levels == chosen)[0])
         if pick != best:
             weights = np.exp((score - score[legal].max()) / float(a.traits["temperature"][0])) * legal
-            parts.append(f"by chance it chose '{lad.names[chosen]}' (a {weights[pick] / weights.sum():.0%} chance) rather than '{lad.names[levels[best]]}'")
+            parts.append(f"by chance it chose '{lad.names[chosen]}' (a {chance(weights[pick] / weights.sum())} chance) rather than '{lad.names[levels[best]]}'")
         if accident:
             parts.append(f"by accident the step went one rung past the intended '{lad.names[chosen]}'")
         return "; ".join(parts), int(levels[target])
@@ -400,11 +488,11 @@ class Crisis(mesa.Model):
     def _cost_name(self, a: ActorAgent, key, target: int, best: int) -> str:
         """A cost that favoured one candidate over another, in words."""
         if isinstance(key, RedLineState):
-            return f"{possessive(self.order[key.holder].label)} red line '{key.id}' (credibility {key.credibility[0]:.2f})"
+            return f"{possessive(self.order[key.holder].label)} red line '{key.id}' (believed at {key.belief_of(a.index)[0]:.2f})"
         if key == "restraint":
             return possessive(" and ".join(r.label for r in a.restrainers)) + " restraint"
-        if key == "veto":
-            return possessive(" and ".join(v.label for v in a.veto_players)) + " veto"
+        if key == "audience":
+            return "the audience cost of backing down from its own promise"
         if key == "inertia":
             return "reluctance to change course (inertia)"
         lo, hi = sorted((int(a.posture[0]), max(target, best)))
@@ -503,9 +591,11 @@ class Crisis(mesa.Model):
                 st.credibility_gain,
                 st.credibility_erosion,
             )
+            self._teach(rl, honoured, st.credibility_gain)
+            self._teach(rl, eroded, -st.credibility_erosion)
             if self.explain:
                 who = holder.label
-                if crossed[0]:
+                if crossed[0] and not eroded[0]:
                     self._say(
                         "red_line",
                         f"{possessive(who)} red line '{rl.id}' is crossed; it promised '{self.ladder.names[rl.response]}' within {rl.spec.grace} turns",
@@ -514,7 +604,19 @@ class Crisis(mesa.Model):
                 if honoured[0]:
                     self._say("red_line", f"{who} answers as promised on '{rl.id}'; credibility rises to {rl.credibility[0]:.2f}", actor=holder_key)
                 if eroded[0]:
-                    self._say("red_line", f"{who} let '{rl.id}' pass unanswered; credibility falls to {rl.credibility[0]:.2f}", actor=holder_key)
+                    still = f"; it is still crossed, a new debt of {rl.spec.grace} turns" if crossed[0] else ""
+                    self._say("red_line", f"{who} let '{rl.id}' pass unanswered; credibility falls to {rl.credibility[0]:.2f}{still}", actor=holder_key)
+
+    def _teach(self, rl: RedLineState, seen: np.ndarray, rate: float) -> None:
+        """What those watching ``rl`` learn where a crossing was answered (rate > 0) or let pass (rate < 0): their
+        belief in it moves by ``rate``, and in the holder's other lines they watch by ``reputation`` times that."""
+        if not seen.any():
+            return
+        rl.learn(seen, rate)
+        for other in self.holding[rl.holder]:
+            shared = np.flatnonzero(np.isin(other.watch, rl.watch))
+            if other is not rl and len(shared):
+                other.learn(seen, rate * self.settings.reputation, observers=shared)
 
     def _record(self, turn: int) -> None:
         active = self._active()
@@ -611,6 +713,12 @@ class Crisis(mesa.Model):
         }
         for i, tid in enumerate(self.ladder.threshold_ids):
             out[f"first_{tid}"] = self.first_crossing[i].copy()
+        if self.front is not None:  # the war: the front at the end (+1: the first side holds the whole stake), and talks
+            out["balance_end"] = self.front.balance.copy()
+            out["first_talks"] = self.first_talks.copy()
+            out["talks_days"] = self.talks_days.copy()
+            for k, side in enumerate(self.scenario.war.sides):  # type: ignore[union-attr]
+                out[f"first_willing_{side}"] = self.first_willing[k].copy()
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
             out[f"final_{a.key}"] = end[a.index].copy()
@@ -648,6 +756,11 @@ def _nearest(levels: np.ndarray, allowed: np.ndarray, goal: float) -> int:
     rows = np.flatnonzero(allowed)
     distance = np.abs(levels[rows] - goal)
     return int(rows[np.lexsort((levels[rows], distance))[0]])
+
+
+def chance(p: float) -> str:
+    """A probability in words that never rounds a real chance to nothing: '27%', '0.4%', 'under 0.1%'."""
+    return f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" if p >= 0.001 else "under 0.1%"
 
 
 def possessive(name: str) -> str:

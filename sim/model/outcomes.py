@@ -35,7 +35,7 @@ END_STATE_NAMES = dict(
 )
 # what each end state means, in a sentence (reports, the README and docs/odd.md say the same)
 END_STATE_MEANING = {
-    "settled": "every pair of adversaries at war at the branch ended on talks (or one of them left the crisis)",
+    "settled": "every pair of adversaries at war at the branch ended with neither fighting and one of them at talks (or one of them left the crisis)",
     "de_escalated": "the escalation intensity at the end was clearly below the branch's",
     "contained": "the escalation intensity at the end was about the branch's",
     "escalated": "the escalation intensity at the end was clearly above the branch's",
@@ -84,10 +84,12 @@ def pairs_at_war(ladder: CompiledLadder, adversary: np.ndarray, standing: np.nda
 
 
 def settled(ladder: CompiledLadder, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], end: np.ndarray) -> np.ndarray:
-    """Worlds where every pair that matters ends on talks, or with one side gone (``end``: standing postures at the end)."""
+    """Worlds where every pair that matters ends with neither fighting and one of them at talks, or with one side
+    gone (``end``: standing postures at the end)."""
     i, j, matter = pairs
     talks = np.append(ladder.talks, True)  # an actor no longer taking part fights no one
-    quiet = talks[end[i]] & talks[end[j]]
+    fighting = np.append(ladder.fighting, False)
+    quiet = (talks[end[i]] | talks[end[j]]) & ~fighting[end[i]] & ~fighting[end[j]]
     return matter.any(axis=0) & (quiet | ~matter).all(axis=0)
 
 
@@ -103,5 +105,7 @@ def end_state(
     state = np.where(change < -band, 1, np.where(change > band, 3, 2)).astype(np.int64)
     state = np.where(settled, 0, state)
     for code, name in ((4, "direct_nato_russia_war"), (5, "nuclear_use")):
-        state = np.where(facts[ladder.threshold_ids.index(FACT_END_STATES[name])] >= 0, code, state)
+        # the threshold's fact, or that of any graver one (a jump straight to theatre nuclear war is nuclear use)
+        graver = ladder.threshold_levels >= ladder.threshold_level(FACT_END_STATES[name])
+        state = np.where((facts[graver] >= 0).any(axis=0), code, state)
     return state

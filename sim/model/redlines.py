@@ -1,13 +1,25 @@
-"""Red lines: declared conditions with a promised response, whose credibility erodes.
+"""Red lines: declared conditions with a promised response, weighed by what observers believe.
 
-A red line is *crossed* when a watched actor steps onto its rung or above. The
-holder then has ``grace`` turns to reach the promised response rung (to take it, if
-the response is a one-off action): if it does,
-the line regains credibility; if not, it loses a share of it (the "desensitised
-West" of seed 003). Whether the holder *means* to answer is settled when the line
-is crossed, with chance obligation x resolve x credibility: a holder that means
-it aims at the response; one that does not only weighs it. A credible red line
-deters the watched actors from crossing.
+A red line is *violated* on every turn a watched actor stands on its rung or above.
+A violation opens a debt: the holder has ``grace`` turns to reach the promised
+response rung (to take it, if the response is a one-off action). An answered
+crossing is settled for as long as the violation goes on. An unanswered one lapses,
+and while the line is still held over, the next turn opens a new debt, so a line
+ignored for weeks is seen unanswered again and again (the "desensitised West" of
+seed 003). Standing still is no answer.
+
+Whether the holder *means* to answer is settled when a debt opens, with chance
+obligation x resolve x its commitment (the declared credibility, which an
+unanswered debt erodes and an answer restores). A holder that means it aims at the
+response; one that does not only weighs it.
+
+Each watched actor holds its own *belief* that the holder will carry out the
+response. It starts at the declared credibility, rises when it sees a crossing
+answered and falls when it sees one pass unanswered. A share (``reputation``) of
+the lesson carries over to the holder's other lines watched by the same observer
+(Sartori 2005, *Deterrence by Diplomacy*; against it, Press 2005, *Calculating
+Credibility*). The weight of the line on a move is belief x the response's cost
+(see ``Crisis._score``).
 """
 
 from __future__ import annotations
@@ -25,19 +37,23 @@ class RedLineState:
         self.watch = np.array(watch, dtype=np.int64)
         self.at = ladder.level[spec.at]
         self.response = ladder.level[spec.response]
+        self.severity = float(ladder.danger[self.response])  # what carrying out the response costs those it is aimed at
         # a one-off action is answered only by taking it (or a graver action) that day, not by standing higher
         self.answers = ladder.action & (np.arange(ladder.n) >= self.response) if ladder.action[self.response] else np.arange(ladder.n) >= self.response
         self.active = np.full(worlds, active)
-        self.credibility = np.full(worlds, spec.credibility)
+        self.credibility = np.full(worlds, spec.credibility)  # the holder's own commitment
+        self.belief = np.full((len(watch), worlds), spec.credibility)  # each watched actor's belief that it will be answered
         self.due = np.zeros(worlds, dtype=np.int64)  # turns left to respond; 0 = nothing owed
-        self.was_over = np.zeros(worlds, dtype=bool)
-        self.meant = np.zeros(worlds, dtype=bool)  # the holder means to answer the current crossing
+        self.answered = np.zeros(worlds, dtype=bool)  # the violation going on has been answered
+        self.meant = np.zeros(worlds, dtype=bool)  # the holder means to answer the current debt
 
     def declare(self, mask: np.ndarray) -> None:
         """(Re)declare the line in the masked worlds, at its declared credibility."""
         self.active |= mask
         self.credibility = np.where(mask, self.spec.credibility, self.credibility)
+        self.belief = np.where(mask, self.spec.credibility, self.belief)
         self.due = np.where(mask, 0, self.due)
+        self.answered &= ~mask
 
     def withdraw(self, mask: np.ndarray) -> None:
         self.active &= ~mask
@@ -47,17 +63,19 @@ class RedLineState:
         """Worlds where the holder owes, and means to give, the promised response."""
         return self.meant & (self.due > 0)
 
+    def belief_of(self, observer: int) -> np.ndarray:
+        """What ``observer`` (an actor index it watches) believes of the line: (W,)."""
+        return self.belief[int(np.flatnonzero(self.watch == observer)[0])]
+
     def update(self, watched_max, holder_posture, holder_active, holder_resolve, draw, obligation: float, gain: float, erosion: float):
         """Advance one turn; return masks (crossed, honoured, eroded) for the narrative.
 
-        ``draw()`` gives one uniform draw per world, used where the line is crossed to
-        settle whether the holder means to answer; it is called only on a turn when the
-        line is crossed somewhere (the draws are keyed, so skipping them changes nothing).
-
-        A line is in force where it is declared and its holder takes part. It is
-        crossed when a watched actor is at or over it while it is in force and was
-        not the turn before, so a line declared while already violated is crossed at
-        once. A debt lapses where the line stops being in force.
+        ``crossed`` marks the worlds where a debt opens this turn (a fresh crossing, or a
+        violation held over past an unanswered debt). ``draw()`` gives one uniform draw per
+        world, used there to settle whether the holder means to answer; it is called only
+        on a turn when a debt opens somewhere (the draws are keyed, so skipping them changes
+        nothing). A line is in force where it is declared and its holder takes part; a debt
+        lapses where it stops being in force.
         """
         in_force = self.active & holder_active
         if self.due.any():
@@ -68,13 +86,22 @@ class RedLineState:
             due = np.where(still, self.due - 1, 0)
             eroded = still & (due == 0)
             self.credibility = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)
+            self.answered |= honoured
         else:  # nothing owed anywhere (most lines, most days): nothing to honour or erode
             honoured = eroded = np.zeros(self.due.shape, dtype=bool)
             due = self.due
         over = in_force & (watched_max >= self.at)
-        crossed = over & ~self.was_over & (due == 0)
+        self.answered &= over  # once the violation ends, the next crossing is a new one
+        crossed = over & (due == 0) & ~self.answered
         self.due = np.where(crossed, self.spec.grace, due)
         meaning = draw() < obligation * holder_resolve * self.credibility if crossed.any() else False
         self.meant = np.where(crossed, meaning, self.meant & (self.due > 0))
-        self.was_over = over
         return crossed, honoured, eroded
+
+    def learn(self, seen: np.ndarray, rate: float, observers: np.ndarray | None = None) -> None:
+        """The watched actors' beliefs move where ``seen``: towards 1 by ``rate`` of the gap (rate > 0, an answer)
+        or towards 0 by ``-rate`` of the belief (rate < 0, a crossing unanswered); ``observers`` (rows) default to all."""
+        rows = slice(None) if observers is None else observers
+        b = self.belief[rows]
+        moved = b + rate * (1.0 - b) if rate > 0 else b * (1.0 + rate)
+        self.belief[rows] = np.where(seen, moved, b)

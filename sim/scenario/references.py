@@ -79,9 +79,30 @@ def check_references(sc: Scenario) -> list[Finding]:
     check_ladder(sc, names)
     for key, actor in sc.actors.items():
         check_actor(key, actor, names)
+        check_stocks(key, actor, sc, names)
     check_happenings(sc, names)
     check_branch(sc, names)
+    check_war(sc, names)
     return names.findings()
+
+
+def check_stocks(key: str, a: Actor, sc: Scenario, names: Names) -> None:
+    """A stock is of a one-off action the actor can reach."""
+    kinds = {r.id: r.kind for r in sc.resolved_ladder.rungs}
+    for rung in a.stocks:
+        loc = ("actors", key, "stocks", rung)
+        names.rung(loc, rung)
+        if kinds.get(rung, "action") != "action":
+            names.add(Finding(loc, f"'{rung}' is a standing posture, not a one-off action: only actions are used up", help="stocks count one-off actions"))
+
+def check_war(sc: Scenario, names: Names) -> None:
+    """The war's sides and the actors given a strength are actors of the scenario."""
+    if sc.war is None:
+        return
+    for i, side in enumerate(sc.war.sides):
+        names.actor(("war", "sides", i), side)
+    for key in sc.war.strength:
+        names.actor(("war", "strength", key), key)
 
 
 def check_ladder(sc: Scenario, names: Names) -> None:

@@ -41,8 +41,9 @@ class RestraintParams(Params):
 
 
 class AllianceParams(Params):
-    offset: float = Field(2.0, ge=-5, le=5, description="Rungs above the threat to its allies that its support aims at.")
-    ceiling: str | None = Field(None, description="Highest rung it is willing to support with (default: its capability).")
+    offset: float = Field(0.0, ge=-5, le=5, description="Rungs above (+) or below (-) the threat to its allies at which it mirrors that threat.")
+    aid: str | None = Field(None, description="Rung of the aid it gives while an ally or client is being fought (default: none, mirroring only).")
+    ceiling: str | None = Field(None, description="Highest rung its support aims at (default: none; restraint comes from costs and deterrence).")
     floor: str | None = Field(None, description="Lowest rung its support falls to: a standing commitment (default: the ladder's bottom).")
     softening: float = Field(4.0, ge=0, le=10, description="Rungs its support drops per unit of resolve below 0.5.")
 
@@ -56,7 +57,6 @@ class RuleSpec:
     source: str
     params: type[Params] = Params
     decides: bool = True  # False: the rule never chooses (a timeline, a person)
-    reads: tuple[str, ...] = ()  # the traits its aim reads (beyond those every deciding rule weighs)
 
 
 RULEBOOK: dict[str, RuleSpec] = {
@@ -67,12 +67,11 @@ RULEBOOK: dict[str, RuleSpec] = {
         RuleSpec("graduated", "GRIT: small unilateral steps down while the adversary holds; answers escalation in kind.",
                  "Osgood (1962), An Alternative to War or Surrender (GRIT)", GraduatedParams),
         RuleSpec("brinkmanship", "Schelling's brinkmanship: climbs above the adversary by its resolve, accepting shared risk.",
-                 "Schelling (1960), The Strategy of Conflict; Schelling (1966), Arms and Influence", BrinkmanshipParams, reads=("resolve",)),
+                 "Schelling (1960), The Strategy of Conflict; Schelling (1966), Arms and Influence", BrinkmanshipParams),
         RuleSpec("restraint", "A patron or pivot: calls for calm, signals when its clients climb, weighs on their nuclear use.",
                  "Crawford (2003), Pivotal Deterrence; seeds 000 and 003 (China's calls for restraint)", RestraintParams),
         RuleSpec("alliance", "Alliance support: mirrors the threat its allies and clients face, slowed by veto players.",
-                 "Snyder (1984), The Security Dilemma in Alliance Politics; Tsebelis (2002), Veto Players", AllianceParams,
-                 reads=("resolve",)),
+                 "Snyder (1984), The Security Dilemma in Alliance Politics; Tsebelis (2002), Veto Players", AllianceParams),
         RuleSpec("scripted", "Follows the scenario's timeline only: holds until an event moves it.", "the scenario's timeline", decides=False),
         RuleSpec("human", "A tabletop seat: a person chooses among the legal moves.", "Perla (1990), The Art of Wargaming", decides=False),
     )

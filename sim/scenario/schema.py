@@ -17,8 +17,10 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, descripti
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 Category = Literal["de-escalation", "status quo", "posturing", "non-violent escalation", "violent escalation", "nuclear"]
-Trait = Literal["resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage"]
-Metric = Literal["posture", "peak", "active", "credibility", "turn", "resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage"]
+Trait = Literal["resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage", "air_defence"]
+Metric = Literal[
+    "posture", "peak", "active", "credibility", "turn", "resolve", "risk_tolerance", "temperature", "cost_sensitivity", "leverage", "air_defence"
+]
 CATEGORIES: tuple[str, ...] = get_args(Category)
 TRAITS: tuple[str, ...] = get_args(Trait)
 # Thresholds the outcome classification relies on; a custom ladder must name them.
@@ -197,8 +199,18 @@ class Actor(Strict):
         0.5, gt=0.0, le=10.0, description="Randomness of choice (logit temperature): low is deliberate, high is erratic.", examples=[0.4]
     )
     cost_sensitivity: float = Field(1.0, ge=0.0, le=10.0, description="How much the cost of crossing thresholds weighs.", examples=[1.0])
-    leverage: Unit = Field(0.0, description="Influence it exerts as a restrainer or veto player, 0-1.", examples=[0.6])
+    leverage: Unit = Field(
+        0.0, description="Influence it exerts as a restrainer or veto player, and its bargaining power at the table, 0-1.", examples=[0.6]
+    )
+    air_defence: Unit = Field(
+        0.0, description="Share of adversaries' strikes its air and missile defence blunts, 0-1: they cost it less and rally it less.", examples=[0.2]
+    )
     max_step: int = Field(1, ge=1, le=5, description="Most rungs it can climb in one turn.", examples=[2])
+    stocks: dict[Id, Annotated[int, Field(ge=0, le=10000)]] = Field(
+        default_factory=dict,
+        description="How many times it can still take a one-off action, by the action's rung: missiles of a kind (default: no limit).",
+        examples=[{"strategic_conventional_strike": 2}],
+    )
     capabilities: Capabilities = Field(
         default_factory=Capabilities,
         description="Which rungs it can reach at all (Ukraine has no nuclear weapons; Hungary acts politically).",
@@ -430,6 +442,46 @@ class Inject(Happening):
 # --------------------------------------------------------------------------- scenario
 
 
+class War(Strict):
+    """The material state of the war being fought: a front between two sides, its costs, and the stake.
+
+    The balance runs from -1 (the second side has won the stake) to +1 (the first side has); it moves
+    each day with both sides' effort and their supporters' support, with noise. Fighting costs wear
+    resolve down; being struck rallies it. A side losing ground from where the branch found it grows
+    risk-acceptant. Talks open where both sides expect less from fighting on than the settlement on
+    offer (the line the front gives, adjusted by bargaining power), and break when either no longer does.
+    """
+
+    sides: list[Id] = Field(min_length=2, max_length=2, description="The two belligerents whose front the balance measures.", examples=[["russia", "ukraine"]])
+    balance: float = Field(0.0, ge=-1, le=1, description="The front at the start: -1 the second side holds the whole stake, +1 the first.", examples=[0.1])
+    strength: dict[Id, float] = Field(
+        default_factory=dict,
+        description="Material weight of each actor's effort or support (default 1 for each side, 0.5 for a supporter).",
+        examples=[{"united_states": 1.5}],
+    )
+    momentum: float = Field(0.01, ge=0, le=1, description="Balance shift per day per unit of effort difference.", examples=[0.01])
+    volatility: float = Field(0.01, ge=0, le=1, description="Standard deviation of the front's daily noise.", examples=[0.01])
+    burden: float = Field(1.0, ge=0, le=100, description="Daily cost of being at war for each side (a cross-border strike on it adds its weight).", examples=[1.0])
+    weariness: float = Field(0.002, ge=0, le=1, description="Resolve lost per unit of cost borne, at cost sensitivity 1 (war weariness).", examples=[0.002])
+    rally: float = Field(0.05, ge=0, le=1, description="Resolve gained when an adversary strikes harder (rallying round the flag).", examples=[0.05])
+    loss_seeking: float = Field(
+        2.0, ge=0, le=20, description="Risk tolerance gained per unit of ground lost since the branch (prospect theory: risk-seeking in losses).", examples=[2.0]
+    )
+    horizon: int = Field(30, ge=1, le=365, description="Days ahead each side weighs when it compares fighting on with settling.", examples=[30])
+    optimism: float = Field(
+        0.4, ge=0, le=5, description="Share of the stake a fully resolved side expects to gain by fighting on over a half-resolved one.", examples=[0.4]
+    )
+    cost_weight: float = Field(0.004, ge=0, le=1, description="Share of the stake a unit of cost borne weighs, at cost sensitivity 1.", examples=[0.004])
+    spoilers: Unit = Field(0.01, description="Daily chance that a spoiler breaks talks under way.", examples=[0.01])
+
+    @field_validator("sides")
+    @classmethod
+    def _two(cls, sides: list[str]) -> list[str]:
+        if sides[0] == sides[1]:
+            raise ValueError("the two sides of the war must be different actors")
+        return sides
+
+
 class Settings(Strict):
     """Scenario-wide mechanics."""
 
@@ -443,10 +495,17 @@ class Settings(Strict):
     credibility_gain: Unit = Field(0.2, description="Share of the missing credibility regained when a red line is honoured.", examples=[0.2])
     deterrence: float = Field(2.0, ge=0, le=50, description="Weight of a fully credible red line against crossing it.", examples=[2.5])
     restraint: float = Field(
-        3.0, ge=0, le=50, description="Weight of a restrainer's leverage against its client crossing the restraint threshold.", examples=[3.0]
+        3.0,
+        ge=0,
+        le=50,
+        description="Weight of a restrainer's leverage on each threshold its client crosses, from the restraint threshold up "
+        "(times the threshold's weight).",
+        examples=[3.0],
     )
-    restraint_threshold: Id = Field("nuclear_threshold", description="The threshold restrainers hold their clients below.", examples=["nuclear_threshold"])
-    veto: float = Field(1.0, ge=0, le=50, description="Weight of a veto player's leverage against any upward step.", examples=[1.0])
+    restraint_threshold: Id = Field("nuclear_threshold", description="The lowest threshold restrainers weigh on: every one from it up costs their clients.", examples=["nuclear_threshold"])
+    veto: Unit = Field(
+        0.5, description="Daily chance, at full leverage, that veto players hold up an actor's step up: a delay, not a cost.", examples=[0.5]
+    )
     obligation: float = Field(
         1.0,
         ge=0,
@@ -457,6 +516,24 @@ class Settings(Strict):
     )
     inertia: float = Field(1.0, ge=0, le=20, description="Cost of changing posture at all: governments do not reverse course daily.", examples=[1.0])
     max_down: int = Field(2, ge=1, le=10, description="Most rungs an actor can step down in one turn.", examples=[2])
+    suspicion: float = Field(
+        0.0,
+        ge=-3,
+        le=3,
+        description="Worst-case reading under the fog of war: how many noise widths actors read adversaries above what they see (Jervis's spiral model).",
+        examples=[0.5],
+    )
+    audience_cost: float = Field(
+        0.0,
+        ge=0,
+        le=50,
+        description="Bonus, times the line's credibility, for the moves that keep a red line's promise while the holder owes it: "
+        "the audience cost of backing down (Fearon 1994).",
+        examples=[6.0],
+    )
+    reputation: Unit = Field(
+        0.5, description="Share of what a crossing teaches about one red line that carries over to the holder's other lines.", examples=[0.5]
+    )
     contained_band: float = Field(
         6.0,
         ge=0,
@@ -489,6 +566,11 @@ class Scenario(Strict):
         "count what happens. Default: the turn "
         "after the last documented event scheduled at a date or turn that sets a posture (the start if there is none).",
         examples=["2024-11-23"],
+    )
+    war: War | None = Field(
+        None,
+        description="The war being fought: its two sides, the front between them, its costs and the stake bargained over (none: postures only).",
+        examples=[{"sides": ["russia", "ukraine"], "balance": 0.1}],
     )
     ladder: Id | Ladder = Field("default", description="A shipped ladder by name, or a ladder written out here.", examples=["default"])
     settings: Settings = Field(

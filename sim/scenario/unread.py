@@ -1,9 +1,11 @@
 """Changes that nothing reads: an event, inject or ``--set`` that changes a trait or setting to no effect.
 
-A trait is read by the actor's rule (its aim), by the mechanisms every deciding rule goes
-through (risk tolerance, temperature and cost sensitivity weigh each choice), by red lines
-(a holder's resolve decides whether it answers), by restraint and vetoes (a restrainer's or
-veto player's leverage), and by any event condition on it. A setting is read where its
+A trait is read by the actor's rule (every deciding rule's aim reads resolve), by the
+mechanisms every deciding rule goes through (risk tolerance, temperature and cost
+sensitivity weigh each choice), by red lines (a holder's resolve decides whether it
+answers), by restraint and vetoes (a restrainer's or veto player's leverage), by the war
+(a side's leverage at the table and air defence against strikes, its cost sensitivity in
+war weariness), and by any event condition on it. A setting is read where its
 mechanism has something to act on. Everything else is a change that does nothing, which a
 student deserves to be told: ``escalation validate`` prints these as warnings (exit 0).
 """
@@ -22,7 +24,7 @@ def trait_readers(sc: Scenario, actor: str, trait: str) -> list[str]:
     a = sc.actors[actor]
     rule = RULEBOOK.get(a.rule)
     readers = []
-    if rule is not None and trait in rule.reads:
+    if rule is not None and rule.decides and trait == "resolve":
         readers.append(f"its rule '{a.rule}'")
     if rule is not None and rule.decides and trait in DECIDING:
         readers.append("every choice it makes")
@@ -30,6 +32,8 @@ def trait_readers(sc: Scenario, actor: str, trait: str) -> list[str]:
         readers.append("its red lines")
     if trait == "leverage" and any(actor in o.relations.restrainers + o.relations.veto_players for o in sc.actors.values()):
         readers.append("those it restrains or can veto")
+    if sc.war is not None and actor in sc.war.sides and trait in ("leverage", "air_defence", "cost_sensitivity", "resolve"):
+        readers.append("the war it fights")
     if any(c.actor == actor and c.metric == trait for ev in sc.events for c in ev.when or ()):
         readers.append("an event's condition")
     return readers
@@ -52,7 +56,7 @@ def unread_trait_changes(sc: Scenario) -> list[Finding]:
 
 def unread_setting(sc: Scenario, path: tuple) -> str | None:
     """Why a changed value (a path such as ('actors', 'ukraine', 'resolve')) has no effect, or None if something reads it."""
-    if len(path) == 3 and path[0] == "actors" and path[1] in sc.actors and path[2] in (*DECIDING, "resolve", "leverage"):
+    if len(path) == 3 and path[0] == "actors" and path[1] in sc.actors and path[2] in (*DECIDING, "resolve", "leverage", "air_defence"):
         actor, trait = path[1], path[2]
         return None if trait_readers(sc, actor, trait) else f"{_whose(sc, actor)} {trait} has no effect: {_nothing(sc, actor)}"
     if len(path) == 2 and path[0] == "settings":

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from escalation.model.rules.base import Rule, Situation, register
+from escalation.model.rules.base import LOSS_PUSH, Rule, Situation, register
 from escalation.scenario.rulebook import AllianceParams
 
 
 @register
 class Alliance(Rule[AllianceParams]):
-    """Raise support in step with the threat to allies and clients, up to a ceiling.
+    """Give aid while an ally or client is fought; mirror graver threats to it.
 
-    Below middling resolve (0.5) support wavers: the aim drops ``softening`` rungs
-    per unit of resolve lost, so a change of leader that drains resolve shows
-    (seed 003 on the US transition). Veto players in its relations slow every upward step (applied by the model).
+    While an actor it supports faces an adversary on a fighting rung it gives ``aid``;
+    a threat above that it mirrors ``offset`` rungs away. What holds it below a direct
+    war is the cost of crossing thresholds and others' red lines, not a ceiling. Its
+    side's losses raise the aim (see ``Rule.firmness``). Below middling resolve (0.5)
+    support wavers: the aim drops ``softening`` rungs per unit of resolve lost, so a
+    change of leader that drains resolve shows (seed 003 on the US transition). Veto
+    players in its relations hold up its steps up (applied by the model).
     Source: Snyder, "The Security Dilemma in Alliance Politics" (1984), abandonment
     and entrapment; Tsebelis, *Veto Players* (2002).
     """
@@ -28,7 +32,8 @@ class Alliance(Rule[AllianceParams]):
     def aim(self, s: Situation) -> np.ndarray:
         ceiling = self.level(self.params.ceiling, self.ladder.n - 1)
         floor = self.level(self.params.floor, 0)
-        support = np.clip(s.need + self.params.offset, floor, ceiling) - self.wavering(s)
+        aid = np.where(s.fought, float(self.level(self.params.aid, 0)), 0.0)
+        support = np.clip(np.maximum(aid, s.need + self.params.offset) + LOSS_PUSH * s.loss, floor, ceiling) - self.wavering(s)
         return np.where(s.need >= 0, np.maximum(support, floor), np.maximum(s.posture, floor))
 
     def explain(self, s: Situation) -> str:
@@ -37,4 +42,4 @@ class Alliance(Rule[AllianceParams]):
         why = f"alliance: backs {s.need_reading()}".rstrip(",")
         if self.wavering(s)[0] > 0:
             why += f", with support wavering at resolve {s.resolve[0]:.2f}"
-        return why
+        return why + s.losing()

@@ -11,6 +11,10 @@ from escalation.model.ladder import CompiledLadder
 from escalation.scenario.rulebook import RULEBOOK, Params, RuleSpec
 
 P = TypeVar("P", bound=Params)
+# Rungs a side's aim rises per share of the stake it has lost since the branch: losing, it gambles
+# (prospect theory: risk-seeking in losses; Levy 1992, McDermott 1998). Losing a fifth of the stake
+# (a tenth of the front's range) adds 0.4 of a rung.
+LOSS_PUSH = 2.0
 RULES: dict[str, type[Rule[Any]]] = {}
 
 
@@ -29,7 +33,8 @@ class Situation:
     actors it supports (allies and clients); ``watched`` is the highest posture of
     the actors it restrains. Missing inputs are -1. The ``true_*``, ``*_by`` and
     ``need_of`` entries serve explanations (filled at W = 1): what truly stands, who
-    makes the threat, and which ally faces it.
+    makes the threat, and which ally faces it. ``loss`` is the ground its side of the
+    war has lost since the branch; every deciding rule reads it and ``resolve``.
     """
 
     name: str
@@ -47,6 +52,19 @@ class Situation:
     true_need: np.ndarray | None = None
     need_of: np.ndarray | None = None  # index into `actor_names` of the supported actor facing the highest threat
     need_by: np.ndarray | None = None  # and of the actor who makes that threat
+    loss: np.ndarray | None = None  # share of the stake its side has lost since the branch (0: none, or no war)
+    fought: np.ndarray | None = None  # an actor it supports has an adversary on a fighting rung
+
+    def __post_init__(self):
+        if self.loss is None:
+            self.loss = np.zeros_like(self.posture)
+        if self.fought is None:
+            self.fought = self.need >= 0
+
+    def losing(self) -> str:
+        """", losing ground (a share of X of the stake since the branch)" in world 0, or ""."""
+        assert self.loss is not None
+        return f", and losing ground ({self.loss[0]:.0%} of the stake since the branch)" if self.loss[0] >= 0.01 else ""
 
     def rung(self, level: float) -> str:
         """Name of the rung nearest a (perceived, fractional) level."""
@@ -115,6 +133,11 @@ class Rule(Generic[P]):
 
     def explain(self, s: Situation) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @staticmethod
+    def firmness(s: Situation) -> np.ndarray:
+        """Rungs its resolve (above or below a half) and its side's losses add to what the rule aims at."""
+        return (s.resolve - 0.5) + LOSS_PUSH * s.loss
 
     def level(self, rung_id: str | None, default: int) -> int:
         """A rung parameter as a level, or ``default`` when not given."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from escalation.model.rules.base import Rule, Situation, register
+from escalation.model.rules.base import LOSS_PUSH, Rule, Situation, register
 from escalation.scenario.rulebook import BrinkmanshipParams
 
 
 @register
 class Brinkmanship(Rule[BrinkmanshipParams]):
     """Stand a step above the adversary, by resolve, to make it back down first;
-    when it does, come down too, but no faster than a rung a turn.
+    when it does, come down too, but no faster than a rung a turn. Losing ground, it raises
+    the margin (prospect theory).
 
     Source: Schelling, *The Strategy of Conflict* (1960) and *Arms and Influence*
     (1966): deliberately raising shared risk as a bargaining move.
@@ -21,8 +22,9 @@ class Brinkmanship(Rule[BrinkmanshipParams]):
 
     def aim(self, s: Situation) -> np.ndarray:
         # above the adversary; when it backs down, give ground one rung a turn, not all at once
-        above = np.minimum(s.threat + self.params.margin * s.resolve, self.ladder.n - 1)  # no aim past the top rung
+        margin = self.params.margin * s.resolve + LOSS_PUSH * s.loss  # losing, it raises the shared risk further
+        above = np.minimum(s.threat + margin, self.ladder.n - 1)  # no aim past the top rung
         return np.where(s.threat >= 0, np.maximum(above, s.posture - 1), s.posture)
 
     def explain(self, s: Situation) -> str:
-        return f"brinkmanship: aims above {s.adversary_reading().rstrip(',')}, to make it back down first"
+        return f"brinkmanship: aims above {s.adversary_reading().rstrip(',')}, to make it back down first" + s.losing()

@@ -10,7 +10,8 @@ from escalation.scenario.rulebook import ReciprocalParams
 
 @register
 class Reciprocal(Rule[ReciprocalParams]):
-    """Match the highest adversary posture, in proportion.
+    """Match the highest adversary posture, in proportion: a rung higher at full resolve and none
+    at zero, more when losing (see ``Rule.firmness``).
 
     Source: Axelrod, *The Evolution of Cooperation* (1984), tit-for-tat; read as
     proportional reciprocity in escalation by Kahn, *On Escalation* (1965).
@@ -19,7 +20,8 @@ class Reciprocal(Rule[ReciprocalParams]):
     name = "reciprocal"
 
     def aim(self, s: Situation) -> np.ndarray:
-        return np.where(s.threat >= 0, np.clip(s.threat + self.params.offset, 0, self.ladder.n - 1), s.posture)
+        reply = s.threat + self.params.offset + self.firmness(s)
+        return np.where(s.threat >= 0, np.clip(reply, 0, self.ladder.n - 1), s.posture)
 
     def explain(self, s: Situation) -> str:
-        return f"proportional reply to {s.adversary_reading()}".rstrip(",")
+        return f"proportional reply to {s.adversary_reading()}".rstrip(",") + s.losing()

@@ -12,7 +12,8 @@ from escalation.scenario.rulebook import RestraintParams
 class Restraint(Rule[RestraintParams]):
     """Call for calm; signal publicly when the actors it restrains climb too high.
 
-    Its leverage over those actors (their ``restrainers``) weighs against their
+    Resolve sets how early it presses: a rung before the alarm rung per half unit of resolve
+    above a half (later below). Its leverage over those actors (their ``restrainers``) weighs against their
     crossing the scenario's restraint threshold whatever this rule's own posture.
     Source: Crawford, *Pivotal Deterrence* (2003); Fearon (1997) on patrons'
     costly signals; China's calls for restraint over Russia (seeds 000, 003).
@@ -30,10 +31,14 @@ class Restraint(Rule[RestraintParams]):
 
     def aim(self, s: Situation) -> np.ndarray:
         calm, signal, alarm = self._levels()
-        return np.where(s.watched >= alarm, float(signal), float(calm))
+        return np.where(s.watched >= self.alarm(s, alarm), float(signal), float(calm))
+
+    @staticmethod
+    def alarm(s: Situation, alarm: int) -> np.ndarray:
+        return alarm - 2.0 * (s.resolve - 0.5)
 
     def explain(self, s: Situation) -> str:
         calm, signal, alarm = self._levels()
-        if s.watched[0] >= alarm:
+        if s.watched[0] >= self.alarm(s, alarm)[0]:
             return f"restraint: presses the actors it restrains, now at '{s.rung(s.watched[0])}'"
         return "restraint: calls for calm while those it restrains stay below the alarm rung"

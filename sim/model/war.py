@@ -1,0 +1,150 @@
+"""The material state of the war, and the bargaining over its stake, in every world.
+
+The postures on the ladder are what the actors do; this is what it achieves:
+
+- **The front.** A balance from -1 (the second side holds the whole stake) to +1 (the
+  first does). Each day it moves by ``momentum`` times the difference of the two sides'
+  efforts, plus noise. A side's effort is its strength times its force on the rung it
+  stands on, scaled by its resolve (half at resolve 0), plus its supporters' support.
+  Force is 1 for fighting at all and the rung's strike weight on top. Strike weight is
+  the rung's Rivera score over that of a violent escalation: cross-border strikes 1,
+  nuclear use about 2. The adversary's air defence blunts the strike part. A
+  supporter's support is the strike weight of its rung (arms 0.43), plus 1 where it
+  fights itself (troops in combat, a direct war).
+- **Costs.** Each day of war costs each side ``burden``, and more for each strike it
+  takes (blunted by its air defence). Supporters bear a quarter of their aid's weight.
+  Costs wear resolve down by ``weariness`` times the actor's cost sensitivity. A
+  harder strike than yesterday's rallies it (``rally``).
+- **Losses.** An actor's stake is the balance seen from its side; supporters share
+  their side's stake. Ground lost since the branch makes it risk-seeking
+  (Kahneman and Tversky 1979, read for war by Levy 1992 and McDermott 1998):
+  ``risk_tolerance + loss_seeking x loss``.
+- **Bargaining.** A rationalist bargaining step (Fearon 1995, "Rationalist
+  Explanations for War"; Powell 2006, "War as a Commitment Problem"). The settlement
+  on offer gives each side the share the front gives it, moved by the difference of
+  bargaining power (leverage). Fighting on is worth that share, plus the trend of the
+  front over the horizon, plus the side's optimism (resolve above a half; private
+  information and overconfidence), less the costs it expects to bear over the
+  horizon. Talks open where both sides expect less from fighting on than from the
+  settlement. They last while both still do: while they are open each side reads
+  the front's trend as it stood when they opened. Renewed resolve (a strike that
+  rallies, a new leader) or a front that shifts anyway breaks them (the commitment
+  problem), and a spoiler can break them on any day.
+
+Hand-written: no library models a front and a bargaining range over a batch axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from escalation.model.ladder import RIVERA_SCORE
+from escalation.scenario.schema import War
+
+TREND_MEMORY = 0.9  # the reading of the front's trend: an average over about ten days
+LEVERAGE_TERMS = 0.1  # share of the stake a full unit of bargaining power moves the settlement by
+AID_COST = 0.25  # share of its aid's weight a supporter bears as cost
+
+
+class Front:
+    """One war between two sides, with their supporters, in every world."""
+
+    def __init__(self, spec: War, model):
+        self.spec = spec
+        lad, order = model.ladder, model.order
+        self.a, self.b = (model.keys.index(s) for s in spec.sides)
+        n = len(order)
+        # +1: the first side and those who support it; -1: the second and its supporters; 0: neither
+        self.sign = np.zeros(n)
+        self.sign[self.a], self.sign[self.b] = 1.0, -1.0
+        for actor in order:
+            if actor.index in (self.a, self.b):
+                continue
+            backs_a, backs_b = self.a in actor.supported, self.b in actor.supported
+            self.sign[actor.index] = 1.0 if backs_a and not backs_b else -1.0 if backs_b and not backs_a else 0.0
+        self.supporter = (self.sign != 0) & ~np.isin(np.arange(n), [self.a, self.b])
+        self.strength = np.array(
+            [spec.strength.get(k, 1.0 if i in (self.a, self.b) else 0.5) for i, k in enumerate(model.keys)], dtype=float
+        )
+        # per level (index -1: taking no part): the strike weight of standing there, and whether it is fighting at all
+        strike = np.maximum(lad.intensity, 0) / RIVERA_SCORE["violent escalation"]
+        self.strike = np.append(strike, 0.0)
+        self.fights = np.append(~lad.talks, False)
+        # a supporter's aid weighs its rung's strike weight (arms 0.43); fighting itself (troops in combat, a direct
+        # war) it adds a side's full force
+        self.support = self.strike + np.append(lad.fighting, False)
+        self.talks_level = int(np.flatnonzero(lad.talks)[0]) if lad.talks.any() else 0
+        w = model.worlds
+        self.balance = np.full(w, spec.balance)
+        self.reference = self.balance.copy()  # the front as the branch finds it
+        self.trend = np.zeros(w)
+        self.cost = np.zeros((n, w))  # costs borne since the branch
+        # the daily cost each expects of fighting on: an average over the days of war (talks do not lower it)
+        self.expected = np.where((self.sign != 0)[:, None] & ~self.supporter[:, None], spec.burden, 0.0) * np.ones((n, w))
+        self.struck = np.zeros((n, w))  # the strike weight each actor took yesterday
+        self.talks = np.zeros(w, dtype=bool)  # both sides would settle rather than fight on
+        self.willing = np.zeros((2, w), dtype=bool)  # each side, first then second: would it settle rather than fight on?
+
+    def mark_branch(self) -> None:
+        self.reference = self.balance.copy()
+
+    def loss(self) -> np.ndarray:
+        """Ground each actor's side has lost since the branch, as a share of the stake (0 where none): (actors, W)."""
+        return np.maximum(self.sign[:, None] * (self.reference - self.balance)[None, :], 0.0) / 2.0
+
+    def stake(self) -> np.ndarray:
+        """The share of the stake each actor's side holds, from -1 (none) to +1 (all); 0 for bystanders: (actors, W)."""
+        return self.sign[:, None] * self.balance[None, :]
+
+    def advance(self, live: np.ndarray, traits: dict, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One day of war after the moves: the front, the costs, weariness and rallying. ``live``: postures
+        (actors, W, -1 where taking no part); ``traits``: name -> (actors, W); ``z``: one normal per world.
+        Returns the cost each actor bore and the resolve it gained or lost, both (actors, W)."""
+        sp, a, b = self.spec, self.a, self.b
+        resolve, defence = traits["resolve"], traits["air_defence"]
+        strike, fights = self.strike[live], self.fights[live]
+        war_on = fights[a] & fights[b]
+        effort = np.zeros((2, live.shape[1]))
+        for k, (me, foe) in enumerate(((a, b), (b, a))):
+            force = fights[me] + strike[me] * (1.0 - defence[foe])
+            effort[k] = self.strength[me] * force * (0.5 + 0.5 * resolve[me])
+            backers = self.supporter & (self.sign == self.sign[me])
+            effort[k] += (self.strength[backers, None] * self.support[live[backers]]).sum(axis=0)
+        step = sp.momentum * (effort[0] - effort[1]) * war_on + sp.volatility * z * war_on
+        new = np.clip(self.balance + step, -1.0, 1.0)
+        # while talks are open each side reads the front as it stood when they opened (a ceasefire line)
+        self.trend = np.where(self.talks, self.trend, TREND_MEMORY * self.trend + (1 - TREND_MEMORY) * (new - self.balance))
+        self.balance = new
+
+        n = live.shape[0]
+        took = np.zeros((n, live.shape[1]))
+        took[a], took[b] = strike[b] * (1.0 - defence[a]) * war_on, strike[a] * (1.0 - defence[b]) * war_on
+        cost = np.zeros_like(took)
+        cost[a] = sp.burden * war_on * (1.0 + took[a])
+        cost[b] = sp.burden * war_on * (1.0 + took[b])
+        cost[self.supporter] = AID_COST * sp.burden * self.strength[self.supporter, None] * self.support[live[self.supporter]]
+        harder = took > self.struck + 1e-9
+        change = sp.rally * harder * (1.0 - defence) - sp.weariness * traits["cost_sensitivity"] * cost
+        self.struck = took
+        self.expected = np.where(war_on, TREND_MEMORY * self.expected + (1 - TREND_MEMORY) * cost, self.expected)
+        self.cost += cost
+        return cost, change
+
+    def bargain(self, traits: dict, active: np.ndarray, spoiled: np.ndarray) -> np.ndarray:
+        """Where both sides would rather settle than fight on (and no spoiler intervenes today)."""
+        sp = self.spec
+        willing = []
+        for me, foe in ((self.a, self.b), (self.b, self.a)):
+            s = self.sign[me]
+            share = (1.0 + s * self.balance) / 2.0
+            settle = share + LEVERAGE_TERMS * (traits["leverage"][me] - traits["leverage"][foe])
+            fight = (
+                share
+                + s * self.trend * sp.horizon / 2.0
+                + sp.optimism * (traits["resolve"][me] - 0.5)
+                - sp.cost_weight * traits["cost_sensitivity"][me] * self.expected[me] * sp.horizon
+            )
+            willing.append(fight < settle)
+        self.willing = np.array(willing)
+        self.talks = willing[0] & willing[1] & active[self.a] & active[self.b] & ~spoiled
+        return self.talks
