@@ -27,8 +27,9 @@ def default_ladder(actions: bool = False) -> dict:
     return ladder
 
 
-def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = False, **settings):
-    """A scenario on the default ladder (with one-off actions if ``actions``), checked by the real loader like any file."""
+def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = False, war: dict | None = None, **settings):
+    """A scenario on the default ladder (with one-off actions if ``actions``, a war if ``war``), checked by the real loader
+    like any file."""
     doc = {
         "name": "test",
         "title": "A scenario built in a test",
@@ -41,6 +42,8 @@ def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = Fals
         "actors": actors,
         "events": list(events),
     }
+    if war is not None:
+        doc["war"] = war
     return load_scenario_text(yaml.safe_dump(doc, sort_keys=False), "<test>")
 
 

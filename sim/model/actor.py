@@ -15,6 +15,7 @@ TRAIT_RANGE = {
     "leverage": (0.0, 1.0),
     "temperature": (0.01, 10.0),
     "cost_sensitivity": (0.0, 10.0),
+    "air_defence": (0.0, 1.0),
 }
 
 

@@ -105,7 +105,8 @@ class Crisis(mesa.Model):
         self._build_red_lines()
         self.front = Front(scenario.war, self) if scenario.war is not None else None
         self.first_talks = np.full(self.worlds, -1, dtype=np.int64)  # the first turn talks were on offer after the branch
-        self.first_willing = np.full((2, self.worlds), -1, dtype=np.int64)  # and each side was willing to settle
+        self.first_willing = np.full((2, self.worlds), -1, dtype=np.int64)  # the first and last turns each side was willing to settle
+        self.last_willing = np.full((2, self.worlds), -1, dtype=np.int64)
         self.talks_days = np.zeros(self.worlds, dtype=np.int64)
         self.events = [CompiledEvent(e, self) for e in scenario.events]
         self.queued: list = []  # inject cards played for the next turn (see play_inject)
@@ -278,6 +279,7 @@ class Crisis(mesa.Model):
         talks = front.bargain(self._traits(), self._active(), spoiled)
         self.first_talks = np.where((self.first_talks < 0) & talks, turn, self.first_talks)
         self.first_willing = np.where((self.first_willing < 0) & front.willing, turn, self.first_willing)
+        self.last_willing = np.where(front.willing, turn, self.last_willing)
         self.talks_days += talks
         if self.explain and talks[0] != was[0]:
             a, b = (self.order[i].label for i in (front.a, front.b))
@@ -719,6 +721,7 @@ class Crisis(mesa.Model):
             out["talks_days"] = self.talks_days.copy()
             for k, side in enumerate(self.scenario.war.sides):  # type: ignore[union-attr]
                 out[f"first_willing_{side}"] = self.first_willing[k].copy()
+                out[f"last_willing_{side}"] = self.last_willing[k].copy()
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
             out[f"final_{a.key}"] = end[a.index].copy()

@@ -103,7 +103,7 @@ class Front:
         sp, a, b = self.spec, self.a, self.b
         resolve, defence = traits["resolve"], traits["air_defence"]
         strike, fights = self.strike[live], self.fights[live]
-        war_on = fights[a] & fights[b]
+        war_on = fights[a] | fights[b]  # a side that stops fighting while the other goes on loses ground
         effort = np.zeros((2, live.shape[1]))
         for k, (me, foe) in enumerate(((a, b), (b, a))):
             force = fights[me] + strike[me] * (1.0 - defence[foe])

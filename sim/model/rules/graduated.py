@@ -6,7 +6,7 @@ import numpy as np
 
 from escalation.model.rules.base import Rule, Situation, register
 
-LOSING = 0.02  # a loss of more than 2% of the stake since the branch stops the concessions
+LOSING = 0.05  # a loss of more than 5% of the stake since the branch stops the concessions
 from escalation.scenario.rulebook import GraduatedParams
 
 

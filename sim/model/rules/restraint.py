@@ -12,8 +12,8 @@ from escalation.scenario.rulebook import RestraintParams
 class Restraint(Rule[RestraintParams]):
     """Call for calm; signal publicly when the actors it restrains climb too high.
 
-    Resolve sets how early it presses: a rung before the alarm rung per half unit of resolve
-    above a half (later below). Its leverage over those actors (their ``restrainers``) weighs against their
+    Resolve sets how early it presses: a rung and a half before the alarm rung at full
+    resolve, as much later at none. Its leverage over those actors (their ``restrainers``) weighs against their
     crossing the scenario's restraint threshold whatever this rule's own posture.
     Source: Crawford, *Pivotal Deterrence* (2003); Fearon (1997) on patrons'
     costly signals; China's calls for restraint over Russia (seeds 000, 003).
@@ -35,7 +35,7 @@ class Restraint(Rule[RestraintParams]):
 
     @staticmethod
     def alarm(s: Situation, alarm: int) -> np.ndarray:
-        return alarm - 2.0 * (s.resolve - 0.5)
+        return alarm - 3.0 * (s.resolve - 0.5)
 
     def explain(self, s: Situation) -> str:
         calm, signal, alarm = self._levels()
