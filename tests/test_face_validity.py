@@ -6,10 +6,10 @@ numbers world by world (common random numbers), so most comparisons are paired:
 an exact McNemar test on the worlds where the outcome differs, or a signed-rank
 test. Scenarios with different events are compared unpaired.
 
-In the baseline nuclear use is too rare to measure (it takes a NATO-Russia war and
-then beating China's restraint and the West's deterrence); the two questions about
-it are asked in ``oreshnik-nuclear-signalling``, where Russia has lowered its
-nuclear threshold.
+Nuclear use is rare in the baseline (under one world in a hundred, nearly all after a
+NATO-Russia clash; see ``tests/test_mechanisms.py`` for restraint measured there); the
+two questions asked here of it use ``oreshnik-nuclear-signalling``, where Russia has
+lowered its nuclear threshold and it is common enough for a small ensemble.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_more_misperception_raises_the_peak_rung(kit):
 
 def test_more_accidents_raise_the_chance_of_a_nato_russia_war(kit):
     base = shipped("nov-2024")[1]["first_direct_nato_russia_war"] >= 0
-    clumsier = outcomes(kit.vary(load_scenario("nov-2024"), settings={"accident_rate": 0.01}))[1]["first_direct_nato_russia_war"] >= 0
+    clumsier = outcomes(kit.vary(load_scenario("nov-2024"), settings={"accident_rate": 0.1}))[1]["first_direct_nato_russia_war"] >= 0
     assert clumsier.mean() > base.mean() and more_often(base, clumsier) < ALPHA
 
 

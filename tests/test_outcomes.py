@@ -137,7 +137,8 @@ def test_the_band_is_inclusive_and_nuclear_use_outranks_a_clash():
     down = Crisis(two([moved("a", "ceasefire_talks", 2)], a="political_signalling", contained_band=6.0), rng=0).run().outcomes()
     assert down["intensity_end"][0] - down["intensity_branch"][0] == -6 and down["end_state"][0] == code("contained")
     both = Crisis(two([moved("a", "direct_nato_russia_clash", 2), moved("a", "theatre_nuclear_war", 4)]), rng=0).run().outcomes()
-    assert both["first_direct_nato_russia_war"][0] == 2 and both["first_nuclear_threshold"][0] == 4
+    # the jump lands in the theatre band: its fact, not the limited-use one below it, and still nuclear use
+    assert both["first_direct_nato_russia_war"][0] == 2 and both["first_theatre_nuclear"][0] == 4 and both["first_nuclear_threshold"][0] == -1
     assert both["end_state"][0] == code("nuclear_use")
 
 

@@ -1,8 +1,9 @@
 """The contract every decision rule inherits (as every Axelrod strategy passes the same base test).
 
 For random situations: the aim is finite and on the ladder; the rule over W worlds at once
-gives, world by world, what it gives each world alone; and every branch of its explanation
-is reached.
+gives, world by world, what it gives each world alone; every branch of its explanation
+is reached; and every rule that decides reads its resolve and the state it has a stake in
+(its side's losses in the war; for a restrainer, the postures of those it restrains).
 """
 
 from __future__ import annotations
@@ -23,15 +24,16 @@ W = 6
 NAMES = ["Alpha", "Beta", "Gamma"]
 # phrases that mark each branch of a rule's explanation
 BRANCHES = {
-    "reciprocal": ["proportional reply to"],
-    "brinkmanship": ["aims above"],
-    "graduated": ["answers an escalation", "offers a conciliatory step"],
+    "reciprocal": ["proportional reply to", "losing ground"],
+    "brinkmanship": ["aims above", "losing ground"],
+    "graduated": ["answers an escalation", "offers a conciliatory step", "holds rather than concede while losing ground"],
     "restraint": ["presses the actors it restrains", "calls for calm"],
-    "alliance": ["no ally under threat", "alliance: backs", "with support wavering"],
+    "alliance": ["no ally under threat", "alliance: backs", "with support wavering", "losing ground"],
     "scripted": ["follows the scenario's timeline"],
     "human": ["chosen by the players"],
 }
-PARAMS = {"alliance": {"ceiling": "nuclear_signalling", "floor": "political_signalling"}, "graduated": {"floor": "ceasefire_talks"},
+PARAMS = {"alliance": {"ceiling": "nuclear_signalling", "floor": "political_signalling", "aid": "expanded_arms_support"},
+          "graduated": {"floor": "ceasefire_talks"},
           "restraint": {"signal": "political_signalling", "alarm": "strategic_conventional_strike"}}
 
 levels = st.one_of(st.just(-1.0), st.floats(0, TOP))
@@ -45,8 +47,11 @@ def situations(draw):
     last = np.array(draw(st.lists(st.one_of(st.just(np.nan), st.floats(-1, TOP)), min_size=W, max_size=W)))
     resolve = np.array(draw(st.lists(st.floats(0, 1), min_size=W, max_size=W)))
     by = np.where(arrays["threat"] >= 0, draw(st.integers(0, len(NAMES) - 1)), -1)
+    loss = np.array(draw(st.lists(st.one_of(st.just(0.0), st.floats(0, 0.5)), min_size=W, max_size=W)))
+    fought = np.array(draw(st.lists(st.booleans(), min_size=W, max_size=W)))
     return Situation(name="Player", posture=posture, threat=arrays["threat"], threat_by=by, last_threat=last, need=arrays["need"],
-                     watched=arrays["watched"], resolve=resolve, ladder=LADDER, actor_names=NAMES, turn=draw(st.integers(0, 90)))
+                     watched=arrays["watched"], resolve=resolve, ladder=LADDER, actor_names=NAMES, turn=draw(st.integers(0, 90)),
+                     loss=loss, fought=fought)
 
 
 def world(s: Situation, i: int) -> Situation:
@@ -89,3 +94,25 @@ def test_every_branch_of_the_explanation_is_reached(name):
 
 def test_every_rule_has_its_branches_listed():
     assert set(BRANCHES) == set(RULES)
+
+
+STAKE = {"restraint": "watched"}  # what each deciding rule has a stake in, beyond its resolve (default: its side's losses)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.decides))
+@pytest.mark.parametrize("reading", ["resolve", "stake"])
+def test_every_deciding_rule_reads_its_resolve_and_its_stake(name, reading):
+    """Somewhere in the space of situations, changing the input alone changes the aim."""
+    r, field = rule(name), "resolve" if reading == "resolve" else STAKE.get(name, "loss")
+    found = []
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(s=situations())
+    def probe(s):
+        other = dict(vars(s))
+        other[field] = np.clip(s.__dict__[field] + (0.6 if field != "watched" else 3.0), 0, 1 if field == "resolve" else TOP)
+        if not np.array_equal(r.aim(s), r.aim(Situation(**other))):
+            found.append(True)
+
+    probe()
+    assert found, f"the rule '{name}' never reads its {field}"

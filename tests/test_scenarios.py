@@ -126,11 +126,16 @@ def test_invariants_hold_in_every_world_of_every_shipped_scenario(name, seed, wo
         both = (at_branch[i] >= 0) & (at_branch[j] >= 0)
         war = both & (fighting[at_branch[i]] | fighting[at_branch[j]])
         matter = np.where(war.any(axis=0), war, both)
-        settled = matter.any(axis=0) & ((talks[standing[i]] & talks[standing[j]]) | ~matter).all(axis=0)
+        quiet = (talks[standing[i]] | talks[standing[j]]) & ~fighting[standing[i]] & ~fighting[standing[j]]
+        settled = matter.any(axis=0) & (quiet | ~matter).all(axis=0)
     band = sc.settings.contained_band
     code = END_STATES.index
+    def from_(threshold):  # a fact of this threshold or of any graver one
+        floor = lad.threshold_level(threshold)
+        return np.any([out[f"first_{t}"] >= 0 for t, lv in zip(lad.threshold_ids, lad.threshold_levels) if lv >= floor], axis=0)
+
     expect = np.select(
-        [out["first_nuclear_threshold"] >= 0, out["first_direct_nato_russia_war"] >= 0, settled, e > b + band, e < b - band],
+        [from_("nuclear_threshold"), from_("direct_nato_russia_war"), settled, e > b + band, e < b - band],
         [code("nuclear_use"), code("direct_nato_russia_war"), code("settled"), code("escalated"), code("de_escalated")],
         code("contained"),
     )

@@ -60,7 +60,7 @@ def test_an_actor_nobody_reacts_to_leaves_every_other_path_as_it_was():
 
 def test_a_chance_changed_moves_only_the_worlds_where_that_draw_decides():
     scenario = escalation.load_scenario("ceasefire-track")
-    which = next(i for i, e in enumerate(scenario.events) if e.id == "ceasefire_agreed")  # fires once, and matters
+    which = next(i for i, e in enumerate(scenario.events) if e.id == "russia_joins_talks")  # fires once, and matters
     raised = scenario.events[which].model_copy(update={"chance": min(1.0, scenario.events[which].chance * 3)})
     changed = scenario.model_copy(update={"events": [raised if i == which else e for i, e in enumerate(scenario.events)]})
     a, b = (escalation.Crisis(sc, worlds=W, rng=21) for sc in (scenario, changed))

@@ -44,6 +44,7 @@ from escalation.model.war import Front
 from escalation.scenario.schema import Scenario
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
+WAR_TRAITS = ("resolve", "air_defence", "cost_sensitivity", "leverage")  # the traits the war reads
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Entry:
 
     turn: int
     date: dt.date
-    kind: str  # move | event | history (a documented choice not made in this world) | threshold | red_line
+    kind: str  # move | event | history (a documented choice not made in this world) | threshold | red_line | war (talks on offer or broken)
     text: str
     actor: str | None = None
     why: str = ""
@@ -168,6 +169,11 @@ class Crisis(mesa.Model):
         self.red_lines = dict(sorted(lines.items()))
         self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
         self.holding = {a.index: [r for r in self.red_lines.values() if r.holder == a.index] for a in self.order}
+        # for each line, the holder's other lines and which of their observers also watch it (they learn from it)
+        self.kin = {
+            id(rl): [(o, np.flatnonzero(np.isin(o.watch, rl.watch))) for o in self.holding[rl.holder] if o is not rl and np.isin(o.watch, rl.watch).any()]
+            for rl in self.red_lines.values()
+        }
 
     def red_line(self, actor: str, red_line_id: str) -> RedLineState:
         return self.red_lines[(actor, red_line_id)]
@@ -260,9 +266,9 @@ class Crisis(mesa.Model):
             values = np.where(values >= 0, values + st.noise * (z + st.suspicion), values)
         return values.astype(float)
 
-    def _traits(self) -> dict[str, np.ndarray]:
-        """Every trait of every actor: name -> (actors, W)."""
-        return {t: np.stack([a.traits[t] for a in self.order]) for t in self.order[0].traits}
+    def _traits(self, names=WAR_TRAITS) -> dict[str, np.ndarray]:
+        """Traits of every actor: name -> (actors, W)."""
+        return {t: np.stack([a.traits[t] for a in self.order]) for t in names}
 
     def _wage_war(self, turn: int) -> None:
         """The war's day after the moves: the front moves, costs wear resolve down, strikes rally; then the
@@ -271,12 +277,13 @@ class Crisis(mesa.Model):
         assert front is not None
         z, _ = normals(*self.streams.uniforms(turn, "war", "front")[:2], second=False)
         assert z is not None
-        _, change = front.advance(self._live().astype(np.int64), self._traits(), z)
+        traits = self._traits()
+        _, change = front.advance(self._live().astype(np.int64), traits, z)
         for a in self.order:
             a.set_trait("resolve", a.active, by=change[a.index])
+        traits["resolve"] = np.stack([a.traits["resolve"] for a in self.order])
         was = front.talks.copy()
-        spoiled = self.streams.uniform(turn, "war", "spoilers") < front.spec.spoilers
-        talks = front.bargain(self._traits(), self._active(), spoiled)
+        talks = front.bargain(traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
         self.first_talks = np.where((self.first_talks < 0) & talks, turn, self.first_talks)
         self.first_willing = np.where((self.first_willing < 0) & front.willing, turn, self.first_willing)
         self.last_willing = np.where(front.willing, turn, self.last_willing)
@@ -286,7 +293,7 @@ class Crisis(mesa.Model):
             if talks[0]:
                 self._say("war", f"{a} and {b} would each now rather settle than fight on: talks are on offer (balance {front.balance[0]:+.2f})")
             else:
-                why = "a spoiler wrecks the talks" if spoiled[0] else "one side again expects more from fighting on"
+                why = "a spoiler wrecks the talks" if front.spoiled[0] else "one side again expects more from fighting on"
                 self._say("war", f"Talks between {a} and {b} break down: {why} (balance {front.balance[0]:+.2f})")
 
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
@@ -403,7 +410,8 @@ class Crisis(mesa.Model):
         charge("thresholds", danger)
         charge("inertia", -f32(st.inertia), a.stay)  # a bonus for staying: the same as charging inertia to every change
         for rl in self.watching[a.index]:
-            in_force = rl.active & self.order[rl.holder].active
+            holder = self.order[rl.holder]
+            in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one
             if in_force.any():
                 expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity
                 charge(rl, (levels >= rl.at) * (st.deterrence * risk * expected).astype(f32))
@@ -586,6 +594,7 @@ class Crisis(mesa.Model):
             crossed, honoured, eroded = rl.update(
                 live[rl.watch].max(axis=0),
                 holder.posture,
+                holder.standing,
                 holder.active,
                 holder.traits["resolve"],
                 functools.partial(self.streams.uniform, self.turn, "red_line", holder_key, rl.id),
@@ -615,10 +624,8 @@ class Crisis(mesa.Model):
         if not seen.any():
             return
         rl.learn(seen, rate)
-        for other in self.holding[rl.holder]:
-            shared = np.flatnonzero(np.isin(other.watch, rl.watch))
-            if other is not rl and len(shared):
-                other.learn(seen, rate * self.settings.reputation, observers=shared)
+        for other, shared in self.kin[id(rl)]:
+            other.learn(seen, rate * self.settings.reputation, observers=shared)
 
     def _record(self, turn: int) -> None:
         active = self._active()

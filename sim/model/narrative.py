@@ -8,7 +8,7 @@ from escalation.disclaimer import DISCLAIMER
 from escalation.model.crisis import Crisis
 from escalation.model.outcomes import END_STATE_MEANING, END_STATE_NAMES, END_STATES
 
-MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~", "history": "="}
+MARK = {"event": "*", "move": "-", "threshold": "!", "red_line": "~", "history": "=", "war": "#"}
 
 
 def entry_line(e) -> str:

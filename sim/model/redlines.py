@@ -6,7 +6,9 @@ response rung (to take it, if the response is a one-off action). An answered
 crossing is settled for as long as the violation goes on. An unanswered one lapses,
 and while the line is still held over, the next turn opens a new debt, so a line
 ignored for weeks is seen unanswered again and again (the "desensitised West" of
-seed 003). Standing still is no answer.
+seed 003). Standing still is no answer: where the holder already stands on the
+response, a crossing opens no debt (there is nothing left to promise), earns no
+credit, and the line deters no one.
 
 Whether the holder *means* to answer is settled when a debt opens, with chance
 obligation x resolve x its commitment (the declared credibility, which an
@@ -39,7 +41,8 @@ class RedLineState:
         self.response = ladder.level[spec.response]
         self.severity = float(ladder.danger[self.response])  # what carrying out the response costs those it is aimed at
         # a one-off action is answered only by taking it (or a graver action) that day, not by standing higher
-        self.answers = ladder.action & (np.arange(ladder.n) >= self.response) if ladder.action[self.response] else np.arange(ladder.n) >= self.response
+        self.response_is_action = bool(ladder.action[self.response])
+        self.answers = ladder.action & (np.arange(ladder.n) >= self.response) if self.response_is_action else np.arange(ladder.n) >= self.response
         self.active = np.full(worlds, active)
         self.credibility = np.full(worlds, spec.credibility)  # the holder's own commitment
         self.belief = np.full((len(watch), worlds), spec.credibility)  # each watched actor's belief that it will be answered
@@ -67,7 +70,12 @@ class RedLineState:
         """What ``observer`` (an actor index it watches) believes of the line: (W,)."""
         return self.belief[int(np.flatnonzero(self.watch == observer)[0])]
 
-    def update(self, watched_max, holder_posture, holder_active, holder_resolve, draw, obligation: float, gain: float, erosion: float):
+    def spent(self, holder_standing: np.ndarray) -> np.ndarray:
+        """Worlds where the holder already stands on the promised response (a standing posture): the threat is spent."""
+        return np.zeros(holder_standing.shape, dtype=bool) if self.response_is_action else holder_standing >= self.response
+
+    def update(self, watched_max, holder_posture, holder_standing, holder_active, holder_resolve, draw, obligation: float, gain: float,
+               erosion: float):
         """Advance one turn; return masks (crossed, honoured, eroded) for the narrative.
 
         ``crossed`` marks the worlds where a debt opens this turn (a fresh crossing, or a
@@ -92,7 +100,7 @@ class RedLineState:
             due = self.due
         over = in_force & (watched_max >= self.at)
         self.answered &= over  # once the violation ends, the next crossing is a new one
-        crossed = over & (due == 0) & ~self.answered
+        crossed = over & (due == 0) & ~self.answered & ~self.spent(holder_standing)
         self.due = np.where(crossed, self.spec.grace, due)
         meaning = draw() < obligation * holder_resolve * self.credibility if crossed.any() else False
         self.meant = np.where(crossed, meaning, self.meant & (self.due > 0))

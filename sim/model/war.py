@@ -83,14 +83,19 @@ class Front:
         self.expected = np.where((self.sign != 0)[:, None] & ~self.supporter[:, None], spec.burden, 0.0) * np.ones((n, w))
         self.struck = np.zeros((n, w))  # the strike weight each actor took yesterday
         self.talks = np.zeros(w, dtype=bool)  # both sides would settle rather than fight on
+        self._loss: np.ndarray | None = None
+        self.spoiled = np.zeros(w, dtype=bool)  # where a spoiler broke talks today
         self.willing = np.zeros((2, w), dtype=bool)  # each side, first then second: would it settle rather than fight on?
 
     def mark_branch(self) -> None:
         self.reference = self.balance.copy()
+        self._loss = None
 
     def loss(self) -> np.ndarray:
         """Ground each actor's side has lost since the branch, as a share of the stake (0 where none): (actors, W)."""
-        return np.maximum(self.sign[:, None] * (self.reference - self.balance)[None, :], 0.0) / 2.0
+        if self._loss is None:  # read by every actor each turn; it changes only when the front moves
+            self._loss = np.maximum(self.sign[:, None] * (self.reference - self.balance)[None, :], 0.0) / 2.0
+        return self._loss
 
     def stake(self) -> np.ndarray:
         """The share of the stake each actor's side holds, from -1 (none) to +1 (all); 0 for bystanders: (actors, W)."""
@@ -115,6 +120,7 @@ class Front:
         # while talks are open each side reads the front as it stood when they opened (a ceasefire line)
         self.trend = np.where(self.talks, self.trend, TREND_MEMORY * self.trend + (1 - TREND_MEMORY) * (new - self.balance))
         self.balance = new
+        self._loss = None
 
         n = live.shape[0]
         took = np.zeros((n, live.shape[1]))
@@ -130,8 +136,9 @@ class Front:
         self.cost += cost
         return cost, change
 
-    def bargain(self, traits: dict, active: np.ndarray, spoiled: np.ndarray) -> np.ndarray:
-        """Where both sides would rather settle than fight on (and no spoiler intervenes today)."""
+    def bargain(self, traits: dict, active: np.ndarray, spoiler) -> np.ndarray:
+        """Where both sides would rather settle than fight on and no spoiler intervenes today; ``spoiler()`` gives
+        the day's draws, called only where talks would open somewhere (the draws are keyed: skipping them changes nothing)."""
         sp = self.spec
         willing = []
         for me, foe in ((self.a, self.b), (self.b, self.a)):
@@ -146,5 +153,7 @@ class Front:
             )
             willing.append(fight < settle)
         self.willing = np.array(willing)
-        self.talks = willing[0] & willing[1] & active[self.a] & active[self.b] & ~spoiled
+        talks = willing[0] & willing[1] & active[self.a] & active[self.b]
+        self.spoiled = talks & (spoiler() < sp.spoilers) if talks.any() else np.zeros(talks.shape, dtype=bool)
+        self.talks = talks & ~self.spoiled
         return self.talks

@@ -70,7 +70,7 @@ RULEBOOK: dict[str, RuleSpec] = {
                  "Schelling (1960), The Strategy of Conflict; Schelling (1966), Arms and Influence", BrinkmanshipParams),
         RuleSpec("restraint", "A patron or pivot: calls for calm, signals when its clients climb, weighs on their nuclear use.",
                  "Crawford (2003), Pivotal Deterrence; seeds 000 and 003 (China's calls for restraint)", RestraintParams),
-        RuleSpec("alliance", "Alliance support: mirrors the threat its allies and clients face, slowed by veto players.",
+        RuleSpec("alliance", "Alliance support: aids allies and clients while they are fought, mirrors graver threats, held up by veto players.",
                  "Snyder (1984), The Security Dilemma in Alliance Politics; Tsebelis (2002), Veto Players", AllianceParams),
         RuleSpec("scripted", "Follows the scenario's timeline only: holds until an event moves it.", "the scenario's timeline", decides=False),
         RuleSpec("human", "A tabletop seat: a person chooses among the legal moves.", "Perla (1990), The Art of Wargaming", decides=False),

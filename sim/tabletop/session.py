@@ -217,7 +217,7 @@ class Session:
         entries = [e for e in self.model.narrative if e.turn == turn]
         if seat is None:
             return entries
-        return [e for e in entries if e.kind in ("event", "history") or (e.actor == seat and e.kind in ("move", "red_line"))]
+        return [e for e in entries if e.kind in ("event", "history", "war") or (e.actor == seat and e.kind in ("move", "red_line"))]
 
     def perceived(self, seat: str) -> dict[str, int | None]:
         """Every actor's posture as ``seat`` sees it this turn: its own exactly, the others'

@@ -12,7 +12,7 @@ from escalation.tabletop.session import Session
 
 # matplotlib's tab10, so that an actor has the same colour on the board and in the ladder chart
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-MARK = {"event": "&#9679;", "move": "&#8594;", "threshold": "&#9888;", "red_line": "&#9873;", "history": "&#8987;"}
+MARK = {"event": "&#9679;", "move": "&#8594;", "threshold": "&#9888;", "red_line": "&#9873;", "history": "&#8987;", "war": "&#9878;"}
 
 
 def board_html(session: Session, seat: str | None = None) -> str:
