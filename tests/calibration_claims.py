@@ -17,7 +17,7 @@ from tests.test_calibration import SEED, WORLDS, ensemble
 # the share each what-if's question is about, and which way the question implies it moves
 CLAIMS = {
     "accidental-strike": ("nato_russia_clash", "up", "accidents and misattribution carry the crisis into a direct clash more often"),
-    "air-defence": ("end_de_escalated", "up", "strikes that are intercepted cost Kyiv less and rally it less, and the ladder calms"),
+    "air-defence": ("end_settled", "down", "better defended, Kyiv bears less of the war's cost and settles less often: the war goes on"),
     "ceasefire-track": ("end_settled", "up", "the track opens talks that hold more often"),
     "hungary-veto": ("end_de_escalated", "up", "a stalled Europe calms the ladder a little rather than leaving Kyiv to climb"),
     "nk-expanded": ("end_settled", "down", "a bigger North Korean role keeps the war from settling"),

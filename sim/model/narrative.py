@@ -43,6 +43,23 @@ def summary_text(model: Crisis) -> str:
         "Thresholds crossed after the branch: " + ("; ".join(f"{name} {sc.date_of(t)}" for name, t in facts if t >= 0) or "none") + ".",
         f"Peaks: the crisis '{lad.names[peak]}' (level {peak}); "
         + "; ".join(f"{a.label} " + (f"'{lad.names[int(a.peak[0])]}'" if a.peak[0] >= 0 else "took no part") for a in model.order) + ".",
+        *war_lines(model, out),
         DISCLAIMER,
     ]
     return "\n".join(lines)
+
+
+def war_lines(model: Crisis, out: dict) -> list[str]:
+    """The war in world 0: where the front ended against the branch, and whether talks were ever on offer."""
+    front = model.front
+    if front is None:
+        return []
+    first, second = (model.order[i].label for i in (front.a, front.b))
+    end, start = float(out["balance_end"][0]), float(front.reference[0])
+    share = 100 * (1 + end) / 2
+    talks = int(out["talks_days"][0])
+    when = f"on {talks} days, first on {model.scenario.date_of(int(out['first_talks'][0]))}" if talks else "never"
+    return [
+        f"The war: the front ended at {end:+.2f} (from {start:+.2f} at the branch; {first} holds {share:.0f}% of the stake, "
+        f"{second} {100 - share:.0f}%); talks were on offer {when}."
+    ]

@@ -27,7 +27,7 @@ The postures on the ladder are what the actors do; this is what it achieves:
   information and overconfidence), less the costs it expects to bear over the
   horizon. Talks open where both sides expect less from fighting on than from the
   settlement. They last while both still do: while they are open each side reads
-  the front's trend as it stood when they opened. Renewed resolve (a strike that
+  the front's trend, and the costs of fighting on, as they stood when they opened. Renewed resolve (a strike that
   rallies, a new leader) or a front that shifts anyway breaks them (the commitment
   problem), and a spoiler can break them on any day.
 
@@ -132,7 +132,8 @@ class Front:
         harder = took > self.struck + 1e-9
         change = sp.rally * harder * (1.0 - defence) - sp.weariness * traits["cost_sensitivity"] * cost
         self.struck = took
-        self.expected = np.where(war_on, TREND_MEMORY * self.expected + (1 - TREND_MEMORY) * cost, self.expected)
+        # what fighting on costs, as each side expects it: learnt on days of war, not while talks are open
+        self.expected = np.where(war_on & ~self.talks, TREND_MEMORY * self.expected + (1 - TREND_MEMORY) * cost, self.expected)
         self.cost += cost
         return cost, change
 
