@@ -59,9 +59,9 @@ def test_compare_measures_paired_differences(tmp_path):
         assert row["difference"] == approx(round(pb_ - pa_, 4)) and row["lo"] <= row["difference"] <= row["hi"]
     mean = table[table["what"] == "escalation intensity, mean of the days played"].iloc[0]
     assert mean["difference"] == approx(round(b["intensity_mean"].mean() - a["intensity_mean"].mean(), 4), abs=1e-4)
-    shadow = table[table["what"] == "Nuclear shadow"].iloc[0]
-    expected = (b["first_nuclear_shadow"] >= 0).mean() - (a["first_nuclear_shadow"] >= 0).mean()
-    assert shadow["difference"] == approx(round(expected, 4)) and shadow["lo"] > 0  # a bolder Russia climbs more often, clearly
+    war = table[table["what"] == "Direct NATO-Russia war"].iloc[0]
+    expected = (b["first_direct_nato_russia_war"] >= 0).mean() - (a["first_direct_nato_russia_war"] >= 0).mean()
+    assert war["difference"] == approx(round(expected, 4)) and war["lo"] > 0  # a bolder Russia risks a clash more often, clearly
     with open(out / "compare.csv", newline="") as f:
         numbers = [cell for row in list(csv.reader(f))[1:] for cell in row[2:]]
     assert all(len(cell.split(".")[-1]) <= 4 for cell in numbers) and any(len(cell.split(".")[-1]) == 4 for cell in numbers)

@@ -82,14 +82,18 @@ def test_more_accidents_raise_the_chance_of_a_nato_russia_war(kit):
     assert clumsier.mean() > base.mean() and more_often(base, clumsier) < ALPHA
 
 
-def test_us_withdrawal_brings_ukraine_and_russia_down_the_ladder():
-    (base_model, _), (gone_model, _) = shipped("nov-2024"), shipped("us-withdraws")
+def test_us_withdrawal_brings_ukraine_down_the_ladder_and_hands_russia_ground():
+    (base_model, base), (gone_model, gone) = shipped("nov-2024"), shipped("us-withdraws")
     transition = load_scenario("us-withdraws").turn_of(dt.date(2025, 1, 21))
     # the same worlds until the withdrawal: the comparison is paired
     assert np.array_equal(base_model.system_path[:transition], gone_model.system_path[:transition])
-    for actor in ("ukraine", "russia"):
+    for actor in ("ukraine", "united_states"):
         before, after = base_model.actors[actor].posture, gone_model.actors[actor].posture
         assert after.mean() < before.mean() and stats.wilcoxon(before, after, alternative="greater").pvalue < ALPHA, actor
+    # without US arms the front moves Russia's way, and a Russia gaining ground settles less often
+    assert gone["balance_end"].mean() > base["balance_end"].mean() and stats.wilcoxon(gone["balance_end"], base["balance_end"], alternative="greater").pvalue < ALPHA
+    settled_base, settled_gone = base["end_state"] == 0, gone["end_state"] == 0
+    assert settled_gone.mean() < settled_base.mean() and more_often(settled_gone, settled_base) < ALPHA
 
 
 def test_a_change_of_leader_that_drains_resolve_lowers_us_support():
