@@ -173,17 +173,20 @@ def measure_leader_change(rule: str) -> Effect:
 
 
 def measure_losing_escalates() -> Effect:
-    """Losing on the battlefield raises the loser's risk of escalation: Russia's strategic-class strikes and
-    nuclear signalling after the branch when its strength falls from 1.1 to 0.5."""
-    base = load_scenario("nov-2024")
-    assert base.war is not None
-    weaker = base.model_copy(update={"war": base.war.model_copy(update={"strength": {**base.war.strength, "russia": 0.5}})})
-    escalates = {}
-    for label, sc in (("even", base), ("losing", weaker)):
-        out = run(sc, worlds=20_000)[1]
-        escalates[label] = (out["first_strategic_strike"] >= 0) | (out["first_nuclear_shadow"] >= 0) | (out["first_direct_nato_russia_war"] >= 0)
-    return Effect("share of worlds where Russia escalates, strength 1.1 -> 0.5", escalates["even"].mean(), escalates["losing"].mean(),
-                  more_often(escalates["losing"], escalates["even"]))
+    """Losing on the battlefield raises the loser's risk of escalation: the share of worlds where A climbs to a direct
+    clash or beyond, when its adversary's strength rises from A's own (1) to twice it, so that A loses ground (a loser
+    also settles more readily: the risk is in the tail)."""
+    actors = pair(risk_tolerance=0.3)
+    for k in actors:
+        actors[k]["posture"] = "cross_border_strikes"
+    actors["a"].update(rule="brinkmanship", resolve=0.6)
+    even = make_scenario(actors, turns=60, noise=0.3, inertia=1.0, war={**WAR, "optimism": 2.0})  # sanguine sides, slow to settle
+    assert even.war is not None
+    stronger = even.model_copy(update={"war": even.war.model_copy(update={"strength": {"b": 2.0}})})
+    clash = even.resolved_ladder.rungs[8].level  # the direct clash
+    reached = [run(sc)[1]["peak_a"] >= clash for sc in (even, stronger)]
+    return Effect("share of worlds where A climbs to a direct clash or beyond, adversary's strength 1 -> 2", reached[0].mean(), reached[1].mean(),
+                  more_often(reached[1], reached[0]))
 
 
 def all_effects() -> list[Effect]:

@@ -275,7 +275,8 @@ class Crisis(mesa.Model):
         sides weigh fighting on against the settlement on offer (see ``war``)."""
         front = self.front
         assert front is not None
-        z, _ = normals(*self.streams.uniforms(turn, "war", "front")[:2], second=False)
+        u = self.streams.uniforms(turn, "war", "front")
+        z, _ = normals(u[0], u[1], second=False)
         assert z is not None
         traits = self._traits()
         _, change = front.advance(self._live().astype(np.int64), traits, z)
@@ -726,7 +727,7 @@ class Crisis(mesa.Model):
             out["balance_end"] = self.front.balance.copy()
             out["first_talks"] = self.first_talks.copy()
             out["talks_days"] = self.talks_days.copy()
-            for k, side in enumerate(self.scenario.war.sides):  # type: ignore[union-attr]
+            for k, side in enumerate(self.front.spec.sides):
                 out[f"first_willing_{side}"] = self.first_willing[k].copy()
                 out[f"last_willing_{side}"] = self.last_willing[k].copy()
         for a in self.order:

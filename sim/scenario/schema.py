@@ -461,11 +461,16 @@ class War(Strict):
     )
     momentum: float = Field(0.01, ge=0, le=1, description="Balance shift per day per unit of effort difference.", examples=[0.01])
     volatility: float = Field(0.01, ge=0, le=1, description="Standard deviation of the front's daily noise.", examples=[0.01])
-    burden: float = Field(1.0, ge=0, le=100, description="Daily cost of being at war for each side (a cross-border strike on it adds its weight).", examples=[1.0])
-    weariness: float = Field(0.002, ge=0, le=1, description="Resolve lost per unit of cost borne, at cost sensitivity 1 (war weariness).", examples=[0.002])
+    burden: float = Field(
+        1.0, ge=0, le=100, description="Daily cost of being at war for each side (a cross-border strike on it adds its weight).", examples=[1.0]
+    )
+    weariness: float = Field(
+        0.002, ge=0, le=1, description="Resolve lost per unit of cost borne, at cost sensitivity 1 (war weariness).", examples=[0.002]
+    )
     rally: float = Field(0.05, ge=0, le=1, description="Resolve gained when an adversary strikes harder (rallying round the flag).", examples=[0.05])
     loss_seeking: float = Field(
-        2.0, ge=0, le=20, description="Risk tolerance gained per unit of ground lost since the branch (prospect theory: risk-seeking in losses).", examples=[2.0]
+        2.0, ge=0, le=20, description="Risk tolerance gained per share of the stake lost since the branch (prospect theory: risk-seeking in losses).",
+        examples=[2.0],
     )
     horizon: int = Field(30, ge=1, le=365, description="Days ahead each side weighs when it compares fighting on with settling.", examples=[30])
     optimism: float = Field(
@@ -502,7 +507,9 @@ class Settings(Strict):
         "(times the threshold's weight).",
         examples=[3.0],
     )
-    restraint_threshold: Id = Field("nuclear_threshold", description="The lowest threshold restrainers weigh on: every one from it up costs their clients.", examples=["nuclear_threshold"])
+    restraint_threshold: Id = Field(
+        "nuclear_threshold", description="The lowest threshold restrainers weigh on: every one from it up costs their clients.", examples=["nuclear_threshold"]
+    )
     veto: Unit = Field(
         0.5, description="Daily chance, at full leverage, that veto players hold up an actor's step up: a delay, not a cost.", examples=[0.5]
     )

@@ -48,22 +48,15 @@ class Situation:
     ladder: CompiledLadder
     actor_names: list[str]
     turn: int
+    loss: np.ndarray  # share of the stake its side has lost since the branch (0: none, or no war)
+    fought: np.ndarray  # an actor it supports has an adversary on a fighting rung
     true_threat: np.ndarray | None = None
     true_need: np.ndarray | None = None
     need_of: np.ndarray | None = None  # index into `actor_names` of the supported actor facing the highest threat
     need_by: np.ndarray | None = None  # and of the actor who makes that threat
-    loss: np.ndarray | None = None  # share of the stake its side has lost since the branch (0: none, or no war)
-    fought: np.ndarray | None = None  # an actor it supports has an adversary on a fighting rung
-
-    def __post_init__(self):
-        if self.loss is None:
-            self.loss = np.zeros_like(self.posture)
-        if self.fought is None:
-            self.fought = self.need >= 0
 
     def losing(self) -> str:
         """", losing ground (a share of X of the stake since the branch)" in world 0, or ""."""
-        assert self.loss is not None
         return f", and losing ground ({self.loss[0]:.0%} of the stake since the branch)" if self.loss[0] >= 0.01 else ""
 
     def rung(self, level: float) -> str:

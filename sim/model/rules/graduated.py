@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from escalation.model.rules.base import Rule, Situation, register
+from escalation.scenario.rulebook import GraduatedParams
 
 LOSING = 0.05  # a loss of more than 5% of the stake since the branch stops the concessions
-from escalation.scenario.rulebook import GraduatedParams
 
 
 @register
