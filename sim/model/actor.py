@@ -105,7 +105,7 @@ class ActorAgent(mesa.Agent):
         snapped = np.where(snapped < self.min_level, np.where(inside.any(axis=1), lowest, self.min_level), snapped)
         self.move(snapped, mask)
 
-    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, posture: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Candidate moves in every world: (levels, legal), each (K, W).
 
         Row k is the rung ``offsets[k]`` places away along the actor's reach (-1
@@ -113,10 +113,11 @@ class ActorAgent(mesa.Agent):
         legal if it exists, lies within the current capability bounds and is not a
         one-off action below the posture; staying put is always legal.
         """
-        levels = np.take(self.table, self.posture, axis=1)
+        posture = self.posture if posture is None else posture
+        levels = np.take(self.table, posture, axis=1)
         legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))
         if self.has_action_below:
-            legal &= ~np.take(self.down_to_action, self.posture, axis=1)
+            legal &= ~np.take(self.down_to_action, posture, axis=1)
         self.exclude_spent(levels, legal)
         legal[self.stay] = True
         return levels, legal
@@ -127,8 +128,9 @@ class ActorAgent(mesa.Agent):
             legal &= ~((levels == level) & (left <= 0))
 
     def legal_levels(self, world: int = 0) -> list[int]:
-        """The rung levels this actor may move to now, in one world, lowest first."""
-        levels, legal = self.candidates()
+        """The rung levels this actor may move to on its next turn, in one world, lowest first: from its standing
+        posture, since a one-off action it took is over by the time it moves again."""
+        levels, legal = self.candidates(np.where(self.ladder.action[self.posture], self.standing, self.posture))
         return sorted({int(lv) for lv in levels[:, world][legal[:, world]]})
 
 
