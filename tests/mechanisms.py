@@ -121,8 +121,8 @@ def measure_grit_exploited() -> Effect:
 def measure_veto_delays() -> Effect:
     """A veto player delays support rather than only lowering it: the day the supporter first gives its aid."""
     actors = {
-        "client": make_actor("Client", "scripted", "contained_war", relations={"adversaries": ["foe"], "patrons": ["patron"]}),
-        "foe": make_actor("Foe", "scripted", "contained_war", relations={"adversaries": ["client"]}),
+        "client": make_actor("Client", "scripted", "political_signalling", relations={"adversaries": ["foe"], "patrons": ["patron"]}),
+        "foe": make_actor("Foe", "scripted", "political_signalling", relations={"adversaries": ["client"]}),  # not yet fighting
         "patron": make_actor("Patron", "alliance", "political_signalling", temperature=0.5, params={"aid": "expanded_arms_support"},
                              relations={"adversaries": ["foe"], "veto_players": ["vetoer"]},
                              capabilities={"rungs": ["ceasefire_talks", "political_signalling", "expanded_arms_support"]}),
