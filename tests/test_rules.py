@@ -146,6 +146,24 @@ def test_alliance_is_held_up_by_a_veto_player(kit):
     assert free > 0.95 and vetoed < free - 0.2
 
 
+def test_a_veto_holds_up_only_a_step_up_and_the_reason_says_so(kit):
+    """A vetoed step keeps the posture and its reason names the veto; holding still is never put down to a veto."""
+    player = kit.actor("Player", "alliance", "contained_war", params={"offset": 0.0}, relations={"allies": ["ally"], "veto_players": ["veto"]})
+    ally = kit.actor("Ally", "scripted", relations={"adversaries": ["enemy"]})
+    enemy = kit.actor("Enemy", "scripted", "political_signalling", relations={"adversaries": ["ally"]})
+    veto = kit.actor("Veto", "scripted", "ceasefire_talks", leverage=1.0)
+    events = [kit.move("enemy", "contained_war", 4)]  # from turn 5 the player's aim is its own posture: it holds
+    model = Crisis(kit.build({"player": player, "ally": ally, "enemy": enemy, "veto": veto}, events, turns=8, veto=1.0), rng=0)
+    reasons = []
+    while model.running:
+        model.step()
+        d = next(d for d in model.decisions if d["actor"] == "player")
+        reasons.append((d["from"], d["to"], "veto held up" in d["why"]))
+    climbs = [r for r in reasons[:4]]
+    assert all(frm == to == 1 and vetoed for frm, to, vetoed in climbs)  # it tries to climb to 2 each day and is held up
+    assert not any(vetoed for _, _, vetoed in reasons[5:])  # then it holds of its own accord: no veto in its reason
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_scripted_holds_until_an_event_moves_it(kit, seed):
     sc = duel(kit, "reciprocal", script=[(4, "cross_border_strikes")])
