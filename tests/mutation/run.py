@@ -108,7 +108,7 @@ MUTANTS = [
     ('ladder.py', 'danger = np.array([weights[t_levels <= lv].sum() for lv in range(len(spec.rungs))])', 'danger = np.array([weights[t_levels < lv].sum() for lv in range(len(spec.rungs))])', "a threshold's cost is charged one rung late"),
     ('ladder.py', 'band = np.array([sum(s <= lv for s in starts) - 1', 'band = np.array([sum(s < lv for s in starts) - 1', "a threshold's band starts one rung late"),
     ('ladder.py', 'intensity=np.maximum.accumulate([RIVERA_SCORE[r.rivera] for r in spec.rungs])', 'intensity=np.array([RIVERA_SCORE[r.rivera] for r in spec.rungs])', 'the intensity falls as an actor climbs onto nuclear signalling'),
-    ('actor.py', '            legal &= ~np.take(self.down_to_action, self.posture, axis=1)\n', '            pass\n', 'a one-off action is taken by stepping down to it'),
+    ('actor.py', '            legal &= ~np.take(self.down_to_action, posture, axis=1)\n', '            pass\n', 'a one-off action is taken by stepping down to it'),
     ('war.py', 'war_on = fights[a] | fights[b]', 'war_on = fights[a] & fights[b]', 'a side that stops fighting stops the war'),
     ('war.py', 'force = fights[me] + strike[me] * (1.0 - defence[foe])', 'force = fights[me] + strike[me]', 'air defence blunts nothing'),
     ('war.py', 'step = sp.momentum * (effort[0] - effort[1]) * war_on', 'step = sp.momentum * (effort[1] - effort[0]) * war_on', 'the front moves towards the weaker side'),
