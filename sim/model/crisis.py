@@ -116,6 +116,7 @@ class Crisis(mesa.Model):
         below = self.ladder.danger[self.restraint_level - 1] if self.restraint_level > 0 else 0.0
         self.restrained_danger = np.maximum(self.ladder.danger - below, 0.0).astype(np.float32)
         self._columns = np.arange(self.worlds)
+        self._fights = np.append(self.ladder.fighting, False)  # per level (index -1: taking no part): fighting there
 
         n, w, t = len(self.order), self.worlds, self.turns
         self.system_rung = self.system_now()
@@ -312,8 +313,7 @@ class Crisis(mesa.Model):
         need = self._perceive(needs.max(axis=0), fog[1]) if len(a.supported) else np.full(w, -1.0)
         watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
         loss = self.front.loss()[a.index] if self.front is not None else np.zeros(w)
-        fighting = np.append(self.ladder.fighting, False)
-        fought = fighting[live[a.their_foes]].any(axis=0) if len(a.their_foes) else np.zeros(w, dtype=bool)
+        fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else np.zeros(w, dtype=bool)
         s = Situation(
             name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
             need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
