@@ -122,3 +122,19 @@ def test_no_trait_is_dead_for_any_rule(kit, rule, trait):
     paths = [Crisis(sc, worlds=1500, rng=6, trajectories=True).run().path[:, 0, :] for sc in (base, varied)]
     differ = (paths[0] != paths[1]).any(axis=0).mean()
     assert differ > 0.02, f"{rule}: its {trait} changes what it does in only {differ:.1%} of worlds"
+
+
+def test_a_line_declared_again_starts_afresh_in_belief_and_credibility(kit):
+    line = {**LINE, "id": "strikes"}
+    withdraw = kit.event("withdrawn", 5, {"remove_red_line": {"actor": "holder", "red_line": "strikes"}})
+    again = kit.event("again", 6, {"add_red_line": {"actor": "holder", "red_line": {**line, "watch": ["x"]}}})
+    holder = kit.actor("Holder", "scripted", "political_signalling", red_lines=[line])
+    sc = kit.build({"holder": holder, "x": kit.actor("X", "scripted")},
+                   [kit.move("x", "cross_border_strikes", 1), kit.move("x", "contained_war", 4), withdraw, again], credibility_erosion=0.5)
+    model = Crisis(sc, rng=0)
+    rl = model.red_line("holder", "strikes")
+    for _ in range(6):
+        model.step()
+    assert rl.belief[0, 0] == pytest.approx(0.4) and rl.credibility[0] == pytest.approx(0.4)  # eroded once, then withdrawn
+    model.step()  # declared again
+    assert rl.belief[0, 0] == 0.8 and rl.credibility[0] == 0.8
