@@ -159,7 +159,7 @@ def test_a_veto_holds_up_only_a_step_up_and_the_reason_says_so(kit):
         model.step()
         d = next(d for d in model.decisions if d["actor"] == "player")
         reasons.append((d["from"], d["to"], "veto held up" in d["why"]))
-    climbs = [r for r in reasons[:4]]
+    climbs = reasons[:4]
     assert all(frm == to == 1 and vetoed for frm, to, vetoed in climbs)  # it tries to climb to 2 each day and is held up
     assert not any(vetoed for _, _, vetoed in reasons[5:])  # then it holds of its own accord: no veto in its reason
 
