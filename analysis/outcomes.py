@@ -98,9 +98,13 @@ def fan_table(results, percentiles=FAN_PERCENTILES, column: str = "system") -> p
 # --------------------------------------------------------------------------- metrics
 
 
+WAR_METRICS = ("balance_end", "talks_days")  # outcomes of a scenario with a war: the front at the end, the days of talks
+
+
 def metric_names(model: dict) -> list[str]:
     """Outcomes a sensitivity analysis can explain, as per-run numbers."""
-    return (["peak_rung", "final_rung", *INTENSITY] + [f"peak_{a}" for a in model["actors"]] + [f"end_{s}" for s in model["end_states"]]
+    war = list(WAR_METRICS) if model.get("war") else []
+    return (["peak_rung", "final_rung", *INTENSITY, *war] + [f"peak_{a}" for a in model["actors"]] + [f"end_{s}" for s in model["end_states"]]
             + [f"cross_{t['id']}" for t in model["thresholds"]])
 
 

@@ -157,3 +157,18 @@ def test_history_holds_the_front_still_and_the_same_in_every_world(baseline):
     assert (model.front.balance == baseline.war.balance).all() and (model.front.cost == 0).all()
     model.step()
     assert np.unique(model.front.balance).size > 1  # from the branch the front is each world's own
+
+
+def test_a_batch_of_a_war_offers_the_front_and_the_talks_as_metrics(tmp_path):
+    import escalation
+    from escalation.analysis.outcomes import metric_names, metric_values
+    from escalation.analysis.results import load_results
+
+    escalation.run_batch("nov-2024", 40, out=tmp_path / "war", workers=1, progress=False)
+    results = load_results(tmp_path / "war")
+    model = results.manifest["model"]
+    assert model["war"] == {"sides": ["russia", "ukraine"]}
+    assert {"balance_end", "talks_days"} <= set(metric_names(model))
+    values = metric_values(results.runs, "balance_end", model)
+    assert values.shape == (40,) and np.isfinite(values).all() and np.unique(values).size > 1
+    assert "balance_end" not in metric_names({**model, "war": None})  # a scenario without a war has no front

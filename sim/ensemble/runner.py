@@ -138,6 +138,7 @@ class ScenarioRunner:
                 "rungs": [{"id": r.id, "name": r.name, "category": r.category} for r in ladder.rungs],
                 "thresholds": [{"id": t.id, "name": t.name, "level": levels[t.at]} for t in ladder.thresholds],
                 "end_states": list(END_STATES),
+                "war": {"sides": list(sc.war.sides)} if sc.war is not None else None,
             },
         }
 
