@@ -105,10 +105,6 @@ class Crisis(mesa.Model):
         self._link_relations()
         self._build_red_lines()
         self.front = Front(scenario.war, self) if scenario.war is not None else None
-        self.first_talks = np.full(self.worlds, -1, dtype=np.int64)  # the first turn talks were on offer after the branch
-        self.first_willing = np.full((2, self.worlds), -1, dtype=np.int64)  # the first and last turns each side was willing to settle
-        self.last_willing = np.full((2, self.worlds), -1, dtype=np.int64)
-        self.talks_days = np.zeros(self.worlds, dtype=np.int64)
         self.events = [CompiledEvent(e, self) for e in scenario.events]
         self.queued: list = []  # inject cards played for the next turn (see play_inject)
         self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
@@ -285,11 +281,7 @@ class Crisis(mesa.Model):
             a.set_trait("resolve", a.active, by=change[a.index])
         traits["resolve"] = np.stack([a.traits["resolve"] for a in self.order])
         was = front.talks.copy()
-        talks = front.bargain(traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
-        self.first_talks = np.where((self.first_talks < 0) & talks, turn, self.first_talks)
-        self.first_willing = np.where((self.first_willing < 0) & front.willing, turn, self.first_willing)
-        self.last_willing = np.where(front.willing, turn, self.last_willing)
-        self.talks_days += talks
+        talks = front.bargain(turn, traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
         if self.explain and talks[0] != was[0]:
             a, b = (self.order[i].label for i in (front.a, front.b))
             if talks[0]:
@@ -343,8 +335,8 @@ class Crisis(mesa.Model):
         st = self.settings
         aim = a.rule.aim(s)
         talks = self._at_table(a)
-        if talks is not None:
-            aim = np.where(talks, float(self.front.talks_level), aim)  # type: ignore[union-attr]
+        if talks is not None and self.front is not None:
+            aim = np.where(talks, float(self.front.talks_level), aim)
         owed = self._owed(a)
         aim = np.maximum(aim, owed)
 
@@ -723,13 +715,8 @@ class Crisis(mesa.Model):
         }
         for i, tid in enumerate(self.ladder.threshold_ids):
             out[f"first_{tid}"] = self.first_crossing[i].copy()
-        if self.front is not None:  # the war: the front at the end (+1: the first side holds the whole stake), and talks
-            out["balance_end"] = self.front.balance.copy()
-            out["first_talks"] = self.first_talks.copy()
-            out["talks_days"] = self.talks_days.copy()
-            for k, side in enumerate(self.front.spec.sides):
-                out[f"first_willing_{side}"] = self.first_willing[k].copy()
-                out[f"last_willing_{side}"] = self.last_willing[k].copy()
+        if self.front is not None:
+            out.update(self.front.outcomes())
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
             out[f"final_{a.key}"] = end[a.index].copy()

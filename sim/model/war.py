@@ -85,6 +85,12 @@ class Front:
         self.talks = np.zeros(w, dtype=bool)  # both sides would settle rather than fight on
         self._loss: np.ndarray | None = None
         self.spoiled = np.zeros(w, dtype=bool)  # where a spoiler broke talks today
+        # what outcomes report from the branch on: the first turn talks were on offer and on how many days; the first and
+        # last turns each side (first, then second) would have settled
+        self.first_talks = np.full(w, -1, dtype=np.int64)
+        self.talks_days = np.zeros(w, dtype=np.int64)
+        self.first_willing = np.full((2, w), -1, dtype=np.int64)
+        self.last_willing = np.full((2, w), -1, dtype=np.int64)
         self.willing = np.zeros((2, w), dtype=bool)  # each side, first then second: would it settle rather than fight on?
 
     def mark_branch(self) -> None:
@@ -137,7 +143,7 @@ class Front:
         self.cost += cost
         return cost, change
 
-    def bargain(self, traits: dict, active: np.ndarray, spoiler) -> np.ndarray:
+    def bargain(self, turn: int, traits: dict, active: np.ndarray, spoiler) -> np.ndarray:
         """Where both sides would rather settle than fight on and no spoiler intervenes today; ``spoiler()`` gives
         the day's draws, called only where talks would open somewhere (the draws are keyed: skipping them changes nothing)."""
         sp = self.spec
@@ -157,4 +163,16 @@ class Front:
         talks = willing[0] & willing[1] & active[self.a] & active[self.b]
         self.spoiled = talks & (spoiler() < sp.spoilers) if talks.any() else np.zeros(talks.shape, dtype=bool)
         self.talks = talks & ~self.spoiled
+        self.first_talks = np.where((self.first_talks < 0) & self.talks, turn, self.first_talks)
+        self.talks_days += self.talks
+        self.first_willing = np.where((self.first_willing < 0) & self.willing, turn, self.first_willing)
+        self.last_willing = np.where(self.willing, turn, self.last_willing)
         return self.talks
+
+    def outcomes(self) -> dict[str, np.ndarray]:
+        """The war's per-world outcomes: the front at the end (+1: the first side holds the whole stake) and the talks."""
+        out = {"balance_end": self.balance.copy(), "first_talks": self.first_talks.copy(), "talks_days": self.talks_days.copy()}
+        for k, side in enumerate(self.spec.sides):
+            out[f"first_willing_{side}"] = self.first_willing[k].copy()
+            out[f"last_willing_{side}"] = self.last_willing[k].copy()
+        return out
