@@ -4,8 +4,8 @@ A red line is *violated* on every turn a watched actor stands on its rung or abo
 A violation opens a debt: the holder has ``grace`` turns to reach the promised
 response rung (to take it, if the response is a one-off action). An answered
 crossing is settled for as long as the violation goes on. An unanswered one lapses,
-and while the line is still held over, the next turn opens a new debt, so a line
-ignored for weeks is seen unanswered again and again (the "desensitised West" of
+and while the line is still held over a new debt opens at once, so a line ignored
+for weeks is seen unanswered again and again (the "desensitised West" of
 seed 003). Standing still is no answer: where the holder already stands on the
 response, a crossing opens no debt (there is nothing left to promise), earns no
 credit, and the line deters no one.

@@ -103,10 +103,6 @@ class Front:
             self._loss = np.maximum(self.sign[:, None] * (self.reference - self.balance)[None, :], 0.0) / 2.0
         return self._loss
 
-    def stake(self) -> np.ndarray:
-        """The share of the stake each actor's side holds, from -1 (none) to +1 (all); 0 for bystanders: (actors, W)."""
-        return self.sign[:, None] * self.balance[None, :]
-
     def advance(self, live: np.ndarray, traits: dict, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One day of war after the moves: the front, the costs, weariness and rallying. ``live``: postures
         (actors, W, -1 where taking no part); ``traits``: name -> (actors, W); ``z``: one normal per world.
