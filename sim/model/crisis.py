@@ -276,10 +276,10 @@ class Crisis(mesa.Model):
         z, _ = normals(u[0], u[1], second=False)
         assert z is not None
         traits = self._traits()
-        _, change = front.advance(self._live().astype(np.int64), traits, z)
+        change = front.advance(self._live().astype(np.int64), traits, z)
         for a in self.order:
             a.set_trait("resolve", a.active, by=change[a.index])
-        traits["resolve"] = np.stack([a.traits["resolve"] for a in self.order])
+        traits.update(self._traits(("resolve",)))  # as the war left it
         was = front.talks.copy()
         talks = front.bargain(turn, traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
         if self.explain and talks[0] != was[0]:
@@ -350,7 +350,6 @@ class Crisis(mesa.Model):
             terms["score"] = score.astype(float)  # before the logit draw overwrites it
         pick = logit_pick(score, legal, a.traits["temperature"], choice_u)
         chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
-        # an accident: the chosen rung slips to the one above it, where the actor can stand there
         # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
         slip = (accident_u < st.accident_rate) & (chosen != a.posture)
         accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
@@ -409,7 +408,7 @@ class Crisis(mesa.Model):
                 expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity
                 charge(rl, (levels >= rl.at) * (st.deterrence * risk * expected).astype(f32))
         if a.restrainers:
-            leverage = sum(np.where(r.active, r.traits["leverage"], 0.0) for r in a.restrainers)
+            leverage = _leverage(a.restrainers)
             # each threshold at or above the restraint threshold that the move crosses costs it the restrainers' leverage
             # (Crawford 2003: the pivot makes every step of its client's escalation dearer)
             added = np.maximum(self.restrained_danger[np.clip(levels, 0, None)] - self.restrained_danger[a.posture], 0.0)
@@ -435,8 +434,7 @@ class Crisis(mesa.Model):
         up = new > a.posture
         if not a.veto_players or not up.any():
             return np.zeros(self.worlds, dtype=bool)
-        leverage = sum(np.where(v.active, v.traits["leverage"], 0.0) for v in a.veto_players)
-        return up & (self.streams.uniform(self.turn, "veto", a.key) < self.settings.veto * leverage)
+        return up & (self.streams.uniform(self.turn, "veto", a.key) < self.settings.veto * _leverage(a.veto_players))
 
     def _owed(self, a: ActorAgent) -> np.ndarray:
         """Highest response the actor owes, and means to give, for crossed red lines (-1: none)."""
@@ -754,6 +752,11 @@ def _nearest(levels: np.ndarray, allowed: np.ndarray, goal: float) -> int:
     rows = np.flatnonzero(allowed)
     distance = np.abs(levels[rows] - goal)
     return int(rows[np.lexsort((levels[rows], distance))[0]])
+
+
+def _leverage(actors: list[ActorAgent]) -> np.ndarray | float:
+    """The summed leverage of the restrainers or veto players taking part, per world."""
+    return sum(np.where(q.active, q.traits["leverage"], 0.0) for q in actors)
 
 
 def chance(p: float) -> str:

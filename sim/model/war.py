@@ -66,10 +66,11 @@ class Front:
         self.strength = np.array(
             [spec.strength.get(k, 1.0 if i in (self.a, self.b) else 0.5) for i, k in enumerate(model.keys)], dtype=float
         )
-        # per level (index -1: taking no part): the strike weight of standing there, and whether it is fighting at all
+        # per level (index -1: taking no part): the strike weight of standing there, and whether a side standing there
+        # is engaged in the war at all (any rung but talks)
         strike = np.maximum(lad.intensity, 0) / RIVERA_SCORE["violent escalation"]
         self.strike = np.append(strike, 0.0)
-        self.fights = np.append(~lad.talks, False)
+        self.engaged = np.append(~lad.talks, False)
         # a supporter's aid weighs its rung's strike weight (arms 0.43); fighting itself (troops in combat, a direct
         # war) it adds a side's full force
         self.support = self.strike + np.append(lad.fighting, False)
@@ -103,17 +104,17 @@ class Front:
             self._loss = np.maximum(self.sign[:, None] * (self.reference - self.balance)[None, :], 0.0) / 2.0
         return self._loss
 
-    def advance(self, live: np.ndarray, traits: dict, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def advance(self, live: np.ndarray, traits: dict, z: np.ndarray) -> np.ndarray:
         """One day of war after the moves: the front, the costs, weariness and rallying. ``live``: postures
         (actors, W, -1 where taking no part); ``traits``: name -> (actors, W); ``z``: one normal per world.
-        Returns the cost each actor bore and the resolve it gained or lost, both (actors, W)."""
+        Returns the resolve each actor gained or lost: (actors, W); the costs borne add up in ``cost``."""
         sp, a, b = self.spec, self.a, self.b
         resolve, defence = traits["resolve"], traits["air_defence"]
-        strike, fights = self.strike[live], self.fights[live]
-        war_on = fights[a] | fights[b]  # a side that stops fighting while the other goes on loses ground
+        strike, engaged = self.strike[live], self.engaged[live]
+        war_on = engaged[a] | engaged[b]  # a side that stops fighting while the other goes on loses ground
         effort = np.zeros((2, live.shape[1]))
         for k, (me, foe) in enumerate(((a, b), (b, a))):
-            force = fights[me] + strike[me] * (1.0 - defence[foe])
+            force = engaged[me] + strike[me] * (1.0 - defence[foe])
             effort[k] = self.strength[me] * force * (0.5 + 0.5 * resolve[me])
             backers = self.supporter & (self.sign == self.sign[me])
             effort[k] += (self.strength[backers, None] * self.support[live[backers]]).sum(axis=0)
@@ -128,8 +129,7 @@ class Front:
         took = np.zeros((n, live.shape[1]))
         took[a], took[b] = strike[b] * (1.0 - defence[a]) * war_on, strike[a] * (1.0 - defence[b]) * war_on
         cost = np.zeros_like(took)
-        cost[a] = sp.burden * war_on * (1.0 + took[a])
-        cost[b] = sp.burden * war_on * (1.0 + took[b])
+        cost[[a, b]] = sp.burden * war_on * (1.0 + took[[a, b]])
         cost[self.supporter] = AID_COST * sp.burden * self.strength[self.supporter, None] * self.support[live[self.supporter]]
         harder = took > self.struck + 1e-9
         change = sp.rally * harder * (1.0 - defence) - sp.weariness * traits["cost_sensitivity"] * cost
@@ -137,7 +137,7 @@ class Front:
         # what fighting on costs, as each side expects it: learnt on days of war, not while talks are open
         self.expected = np.where(war_on & ~self.talks, TREND_MEMORY * self.expected + (1 - TREND_MEMORY) * cost, self.expected)
         self.cost += cost
-        return cost, change
+        return change
 
     def bargain(self, turn: int, traits: dict, active: np.ndarray, spoiler) -> np.ndarray:
         """Where both sides would rather settle than fight on and no spoiler intervenes today; ``spoiler()`` gives

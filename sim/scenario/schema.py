@@ -495,10 +495,21 @@ class Settings(Strict):
     )
     accident_rate: Unit = Field(0.005, description="Chance per actor and turn that a chosen step is replaced by one rung higher.", examples=[0.005])
     credibility_erosion: Unit = Field(
-        0.3, description="Share of a red line's credibility lost when it is crossed without the promised response.", examples=[0.3]
+        0.3,
+        description="Share of a red line's credibility, and of its watchers' belief in it, lost when it is crossed (or held over) "
+        "without the promised response.",
+        examples=[0.3],
     )
-    credibility_gain: Unit = Field(0.2, description="Share of the missing credibility regained when a red line is honoured.", examples=[0.2])
-    deterrence: float = Field(2.0, ge=0, le=50, description="Weight of a fully credible red line against crossing it.", examples=[2.5])
+    credibility_gain: Unit = Field(
+        0.2, description="Share of the missing credibility and belief regained when a red line is honoured.", examples=[0.2]
+    )
+    deterrence: float = Field(
+        2.0,
+        ge=0,
+        le=50,
+        description="Weight of a red line against crossing it, times the watcher's belief in it and the danger of its response's rung.",
+        examples=[0.5],
+    )
     restraint: float = Field(
         3.0,
         ge=0,

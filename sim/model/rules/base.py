@@ -56,7 +56,7 @@ class Situation:
     need_by: np.ndarray | None = None  # and of the actor who makes that threat
 
     def losing(self) -> str:
-        """", losing ground (a share of X of the stake since the branch)" in world 0, or ""."""
+        """For a reason, in world 0: ", and losing ground (N% of the stake since the branch)", or nothing."""
         return f", and losing ground ({self.loss[0]:.0%} of the stake since the branch)" if self.loss[0] >= 0.01 else ""
 
     def rung(self, level: float) -> str:

@@ -10,8 +10,8 @@ from escalation.scenario.rulebook import ReciprocalParams
 
 @register
 class Reciprocal(Rule[ReciprocalParams]):
-    """Match the highest adversary posture, in proportion: a rung higher at full resolve and none
-    at zero, more when losing (see ``Rule.firmness``).
+    """Match the highest adversary posture, in proportion: half a rung higher at full resolve,
+    half a rung lower at none, and higher when losing (see ``Rule.firmness``).
 
     Source: Axelrod, *The Evolution of Cooperation* (1984), tit-for-tat; read as
     proportional reciprocity in escalation by Kahn, *On Escalation* (1965).
