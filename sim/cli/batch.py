@@ -12,14 +12,7 @@ def add_arguments(p) -> None:
 def add_engine_options(p) -> None:
     """The options batch and sweep share: execution, scenario changes, output folder."""
     add_execution_options(p)
-    p.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="change a scenario value, e.g. --set actors.russia.risk_tolerance=0.6 (repeatable)",
-    )
+    add_set_option(p)
     p.add_argument("--out", metavar="DIR", help="results folder (default out/<command>-SCENARIO-seedN)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out, running only the missing chunks")
     p.add_argument("--trajectories", action="store_true", help="also keep every run's path in trajectories.parquet (for fan charts)")
@@ -33,6 +26,18 @@ def add_execution_options(p) -> None:
     p.add_argument("--chunk", type=int, metavar="W", help="worlds per model instance, the unit of work and of seeding (default 10,000)")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None, help="no progress bar even on a terminal")
     add_branch_option(p)
+
+
+def add_set_option(p) -> None:
+    """``--set KEY=VALUE``: every command that runs a scenario has it."""
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a scenario value, e.g. --set actors.russia.risk_tolerance=0.6 (repeatable; see `escalation new --set` to keep them)",
+    )
 
 
 def add_branch_option(p) -> None:

@@ -1,8 +1,10 @@
-"""escalation compare SCENARIO_A SCENARIO_B --runs N [--seed N] [--workers N] [--executor ADDRESS] --out DIR"""
+"""escalation compare SCENARIO_A SCENARIO_B --runs N [--seed N] [--workers N] [--executor ADDRESS] [--set KEY=VALUE]... --out DIR
+
+A ``--set`` changes both scenarios alike."""
 
 from __future__ import annotations
 
-from escalation.cli.batch import add_execution_options
+from escalation.cli.batch import add_execution_options, add_set_option
 
 
 def add_arguments(p) -> None:
@@ -10,6 +12,7 @@ def add_arguments(p) -> None:
     p.add_argument("scenario_b", metavar="SCENARIO_B")
     p.add_argument("--runs", type=int, required=True, metavar="N", help="runs of each scenario (the same seeds for both: common random numbers)")
     add_execution_options(p)
+    add_set_option(p)
     p.add_argument("--out", metavar="DIR", help="folder for both batches, compare.csv and compare.png (default out/compare-A-B-seedN)")
 
 

@@ -1,40 +1,55 @@
-"""escalation new NAME --from SCENARIO: start a scenario of your own from a shipped one."""
+"""escalation new NAME --from SCENARIO [--set KEY=VALUE]... [--copy]: start a scenario of your own."""
 
 from __future__ import annotations
+
+from escalation.cli.batch import add_set_option
 
 
 def add_arguments(p) -> None:
     p.add_argument("name", metavar="NAME", help="the new scenario's name: lower-case letters, digits, '-' and '_'")
-    p.add_argument("--from", dest="source", metavar="SCENARIO", required=True, help="the scenario to copy (a shipped name or a path)")
+    p.add_argument("--from", dest="source", metavar="SCENARIO", required=True, help="the scenario it starts from (a shipped name or a path)")
     p.add_argument("--out", metavar="FILE", help="where to write it (default NAME.yaml in the current folder)")
+    p.add_argument("--copy", action="store_true", help="write a full copy of SCENARIO, comments kept, instead of an overlay that extends it")
+    add_set_option(p)
 
 
 def main(args) -> int:
     from pathlib import Path
 
     from escalation.cli import UsageError
-    from escalation.scenario.loading import load_scenario, load_scenario_text, resolve
+    from escalation.scenario.loading import load_scenario_text, resolve
+    from escalation.scenario.overlay import as_yaml, bases, patch_for
+    from escalation.scenario.overrides import check_key, load_with_sets
     from escalation.scenario.paths import shipped_scenarios
-    from escalation.scenario.scaffold import LOCAL_SCHEMA, SCHEMA_FILE, copy_scenario, schema_reference
+    from escalation.scenario.scaffold import LOCAL_SCHEMA, SCHEMA_FILE, copy_scenario, extends_reference, overlay_text, schema_reference
     from escalation.scenario.yamlio import read_text
 
     if args.name in shipped_scenarios():
         raise UsageError(f"'{args.name}' is a shipped scenario's name; choose another, so that `escalation run {args.name}` cannot be taken for your copy")
+    if args.copy and args.sets:
+        raise UsageError("--set with --copy: a copy keeps its source's text as it is; leave out --copy to keep the changes in an overlay")
     out = Path(args.out or f"{args.name}.yaml")
     if out.exists():
         raise UsageError(f"{out} already exists; choose another NAME or --out FILE")
     source = resolve(args.source)
-    load_scenario(source)  # only a valid scenario is copied
-    origin = args.source if shipped_scenarios().get(args.source) == source else str(source)  # as `diff` will accept it
+    shipped = args.source if shipped_scenarios().get(args.source) == source else None
+    origin = shipped or str(source)  # as `diff` will accept it
+    _, doc, changes = load_with_sets(source, args.sets)  # only a valid scenario is a base, and only valid changes are kept
     try:
-        text = copy_scenario(read_text(source, str(source)), args.name, origin, out)
+        if args.copy:  # an overlay's copy is the merged scenario, which stands on its own
+            whole = as_yaml(doc) if bases(doc) else read_text(source, str(source))
+            text = copy_scenario(whole, args.name, origin, out)
+        else:
+            paths = [check_key(doc, key, "--set").path for key in changes]
+            text = overlay_text(args.name, extends_reference(source, out, shipped), origin, out, list(changes.items()), patch_for(doc, paths))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    load_scenario_text(text, str(out))  # the copy must load as it is written
+    load_scenario_text(text, str(out))  # it must load as it is written
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     if schema_reference(out) is None:  # no relative path to the shipped schema: a copy of it beside the scenario
         (out.parent / LOCAL_SCHEMA).write_bytes(SCHEMA_FILE.read_bytes())
-    print(f"wrote {out}: a copy of {origin} named {args.name}, comments kept.")
+    what = "a full copy of" if args.copy else "an overlay of"
+    print(f"wrote {out}: {what} {origin} named {args.name}" + (", comments kept." if args.copy else f", holding {len(changes)} change(s)."))
     print(f"Next: edit it, then `escalation validate {out}`, `escalation diff {origin} {out}` and `escalation run {out}`.")
     return 0

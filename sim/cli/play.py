@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from escalation.cli.batch import add_branch_option
+from escalation.cli.batch import add_branch_option, add_set_option
 from escalation.errors import TabletopError
 
 
@@ -10,6 +10,7 @@ def add_arguments(p) -> None:
     p.add_argument("scenario", metavar="SCENARIO", nargs="?", help="the scenario to play (omit when resuming with --load)")
     p.add_argument("--human", metavar="ACTOR[,ACTOR...]", help="the seats people hold, by actor id (the model plays the others)")
     add_branch_option(p)
+    add_set_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed and moves give the same game")
     p.add_argument("--turns", type=int, metavar="N", help="play N turns from the branch (default: to the scenario's end)")
     p.add_argument("--load", metavar="FILE", help="resume a session saved with the 'save' command")
@@ -21,8 +22,8 @@ def main(args) -> int:
 
     from escalation.cli import UsageError
 
-    if args.load and (args.scenario or args.human or args.turns is not None):
-        raise UsageError("--load resumes a saved game as it was: give no SCENARIO, --human or --turns with it")
+    if args.load and (args.scenario or args.human or args.turns is not None or args.sets):
+        raise UsageError("--load resumes a saved game as it was: give no SCENARIO, --human, --turns or --set with it")
     if not args.load and not args.scenario:
         raise UsageError("give a SCENARIO to play (see `escalation list`), or --load FILE to resume a saved game")
     if not args.load and not args.human:
@@ -45,13 +46,13 @@ def main(args) -> int:
 def new_session(args):
     """The game of SCENARIO with the --human seats, --seed and --turns (also for `escalation serve`)."""
     from escalation.cli import UsageError
-    from escalation.scenario.loading import load_scenario
-    from escalation.scenario.overrides import with_branch
+    from escalation.scenario.overrides import load_with_sets, with_branch
     from escalation.tabletop.session import Session
 
     humans = [h.strip() for h in args.human.split(",") if h.strip()]
-    scenario = with_branch(load_scenario(args.scenario), args.branch)
+    scenario, _, sets = load_with_sets(args.scenario, args.sets)
+    scenario = with_branch(scenario, args.branch)
     try:
-        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario)
+        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario, sets=sets)
     except TabletopError as exc:
         raise UsageError(str(exc)) from None

@@ -1,8 +1,8 @@
-"""escalation run SCENARIO [--seed N] [--out DIR]"""
+"""escalation run SCENARIO [--seed N] [--set KEY=VALUE]... [--branch DATE] [--out DIR]"""
 
 from __future__ import annotations
 
-from escalation.cli.batch import add_branch_option
+from escalation.cli.batch import add_branch_option, add_set_option
 
 
 def add_arguments(p) -> None:
@@ -11,6 +11,7 @@ def add_arguments(p) -> None:
     p.add_argument("--out", metavar="DIR", help="folder for ladder.png and narrative.md (default out/run-SCENARIO-seedN)")
     p.add_argument("--quiet", action="store_true", help="print only the summary, not the turn-by-turn narrative")
     add_branch_option(p)
+    add_set_option(p)
 
 
 def main(args) -> int:
@@ -20,13 +21,11 @@ def main(args) -> int:
     from escalation.disclaimer import DISCLAIMER
     from escalation.model import Crisis
     from escalation.model.narrative import narrative_text, summary_text
-    from escalation.scenario.loading import load_scenario
-
     if args.seed < 0:
         raise UsageError(f"--seed must be a whole number from 0 up, not {args.seed}")
-    from escalation.scenario.overrides import with_branch
+    from escalation.scenario.overrides import load_with_sets, with_branch
 
-    scenario = with_branch(load_scenario(args.scenario), args.branch)
+    scenario = with_branch(load_with_sets(args.scenario, args.sets)[0], args.branch)
     out = Path(args.out or f"out/run-{scenario.name}-seed{args.seed}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; give a folder")

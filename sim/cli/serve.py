@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from escalation.cli.batch import add_branch_option
+from escalation.cli.batch import add_branch_option, add_set_option
 from escalation.errors import TabletopError
 
 
@@ -12,6 +12,7 @@ def add_arguments(p) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for a classroom network)")
     p.add_argument("--human", metavar="ACTOR[,ACTOR...]", help="start a game at once with these seats (otherwise the facilitator sets one up)")
     add_branch_option(p)
+    add_set_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed of the game started with --human (default 0)")
     p.add_argument("--turns", type=int, metavar="N", help="play N turns from the branch in the game started with --human")
     p.add_argument("--load", metavar="FILE", help="resume a saved session")
@@ -35,6 +36,8 @@ def main(args) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, not {args.port}")
+    if args.sets and not args.human:
+        raise UsageError("--set changes the game started with --human; the facilitator's page starts games of the scenarios as written")
     load_scenario(args.scenario)  # a bad scenario is reported now, not in the browser
     from escalation.tabletop.web.hub import HUB
 

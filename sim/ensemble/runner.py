@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import warnings
-from collections.abc import Mapping
 
 import mesa
 import numpy as np
@@ -19,33 +18,18 @@ import pyarrow as pa
 
 from escalation.errors import InputError, NoEffectWarning
 from escalation.model import END_STATES, Crisis
-from escalation.scenario.loading import load_document, resolve, scenario_from_document
-from escalation.scenario.overrides import Factor, apply, check_key, parse_range, parse_value, split_assignment, validated, value_at
+from escalation.scenario.loading import resolve
+from escalation.scenario.overrides import Factor, apply, check_key, load_with_sets, parse_range, split_assignment, validated, value_at
 from escalation.scenario.schema import Scenario
 from escalation.scenario.unread import unread_setting
-from escalation.scenario.yamlio import read_text
 
 
 class ScenarioRunner:
     """Runs chunks of one scenario; ``sets`` are ``--set`` assignments applied first."""
 
     def __init__(self, scenario="nov-2024", sets=()):
-        if isinstance(scenario, Scenario):
-            doc, file = scenario.model_dump(mode="json"), f"<{scenario.name}>"
-            base = scenario
-        else:
-            path = resolve(scenario)
-            file = str(path)
-            doc = load_document(read_text(path, file), file)
-            base = scenario_from_document(doc, file)
-        self.file = file
-        self.sets: dict[str, object] = {}
-        pairs = sets.items() if isinstance(sets, Mapping) else (split_assignment(s, "--set") for s in sets)
-        for key_text, raw in pairs:
-            key = check_key(doc, key_text, "--set")
-            value = parse_value(raw) if isinstance(raw, str) else raw
-            doc, base = validated(doc, file, [(key.path, value)], f"--set {key_text}={raw}")
-            self.sets[key_text] = value
+        base, doc, self.sets = load_with_sets(scenario, sets)
+        self.file = str(resolve(scenario)) if not isinstance(scenario, Scenario) else f"<{scenario.name}>"
         self.scenario = base
         for key_text in self.sets:
             self.warn_if_unread(key_text)

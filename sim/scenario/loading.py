@@ -11,19 +11,18 @@ with several mistakes gets every one of them. Nothing here evaluates user text a
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from escalation.errors import did_you_mean, one_of
-from escalation.scenario import messages
+from escalation.scenario import messages, overlay
 from escalation.scenario.paths import shipped_ladders, shipped_scenarios
 from escalation.scenario.problems import Finding, Problem, ScenarioError
 from escalation.scenario.references import check_references
 from escalation.scenario.schema import Ladder, Scenario
-from escalation.scenario.yamlio import MarkedDict, MarkedList, load_yaml_text, locate, read_text
+from escalation.scenario.yamlio import MarkedDict, MarkedList, load_yaml_text, locate_in, read_text
 
 
 def resolve(name_or_path) -> Path:
@@ -50,13 +49,28 @@ def load_scenario(name_or_path) -> Scenario:
     cannot change what the next call loads.
     """
     path = resolve(name_or_path)
-    stat = path.stat()
-    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size).model_copy(deep=True)
+    hit = _LOADED.get(str(path))
+    if hit is None or any(_stamp(f) != stamp for f, stamp in hit[0]):
+        file = str(path)
+        stamps = _stamp(file)  # before reading: a file changed while it is read is read again next time
+        scenario, doc = load_with_document(read_text(path, file), file)
+        bases = overlay.bases(doc)
+        if len(_LOADED) >= 64:
+            _LOADED.clear()
+        hit = _LOADED[file] = (((file, stamps), *((f, _stamp(f)) for f in bases)), scenario)
+    return hit[1].model_copy(deep=True)
 
 
-@functools.lru_cache(maxsize=64)
-def _load_cached(path: str, _mtime: int, _size: int) -> Scenario:
-    return load_scenario_text(read_text(path, path), path)
+# loaded scenarios by file, with the (mtime, size) of it and of every base it extends
+_LOADED: dict[str, tuple[tuple, Scenario]] = {}
+
+
+def _stamp(file: str) -> tuple[int, int] | None:
+    try:
+        stat = Path(file).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def load_scenario_text(text: str, file: str = "<scenario>") -> Scenario:
@@ -73,17 +87,39 @@ def load_with_document(text: str, file: str = "<scenario>") -> tuple[Scenario, M
         raise exc.with_source(file, text) from None
 
 
-def load_document(text: str, file: str) -> MarkedDict:
-    """Stages 1-2: positioned YAML, then the document checks (it is one mapping)."""
+def load_document(text: str, file: str, chain: tuple = ()) -> MarkedDict:
+    """Stages 1-2: positioned YAML, the document checks (it is one mapping), and an
+    overlay's base merged under it (see :mod:`~escalation.scenario.overlay`)."""
     doc = load_yaml_text(text, file)
     if not isinstance(doc, MarkedDict):
         raise ScenarioError.at(file, 1, 1, f"a scenario must be a mapping of keys to values (name: ..., actors: ...), not {_kind(doc)}")
+    doc, found = overlay.compose(doc, file, _base_document, chain)
+    found.texts[file] = text
+    doc.composed = found
     return doc
+
+
+def _base_document(path: Path, file: str, chain: tuple) -> tuple[MarkedDict, overlay.Overlay]:
+    text = read_text(path, file)
+    try:
+        doc = load_document(text, file, chain)
+    except ScenarioError as exc:
+        raise exc.with_source(file, text) from None
+    return doc, doc.composed or overlay.Overlay()
 
 
 def scenario_from_document(doc: MarkedDict, file: str) -> Scenario:
     """Stages 3-6 on already-parsed data (a MarkedDict keeps the locations)."""
-    return explain(check(resolve_ladder(validate(doc))), file)
+    try:
+        return explain(check(resolve_ladder(validate(doc))), file)
+    except ScenarioError as exc:
+        found = getattr(doc, "composed", None)
+        if found is None:
+            raise
+        exc = ScenarioError(overlay.names_removed(exc.problems, found))
+        for shown, text in found.texts.items():
+            exc = exc.with_source(shown, text)
+        raise exc from None
 
 
 @dataclass(frozen=True)
@@ -165,8 +201,13 @@ def validate_model(model: type[BaseModel], doc, file: str):
 
 
 def located(file: str, doc, findings) -> list[Problem]:
-    """Findings about ``doc`` (a path into it each) as problems located in ``file``."""
-    return [Problem(file, *locate(doc, f.loc, key=f.at_key), f.message, f.help) for f in findings]
+    """Findings about ``doc`` (a path into it each) as problems located in ``file``, or in the
+    base file a part of an overlay's merged document was written in."""
+    problems = []
+    for f in findings:
+        where, line, col = locate_in(doc, f.loc, key=f.at_key)
+        problems.append(Problem(where or file, line, col, f.message, f.help))
+    return problems
 
 
 # --------------------------------------------------------------------------- salvage
@@ -243,23 +284,20 @@ def _replaced(node, path, value=_GONE):
     """A copy of ``node`` with the item at ``path`` set to ``value`` (or removed), keeping all marks."""
     head, rest = path[0], path[1:]
     if isinstance(node, dict):
-        copy = MarkedDict(node)
-        copy.mark = getattr(node, "mark", (1, 1))
-        copy.key_marks, copy.value_marks = dict(getattr(node, "key_marks", {})), dict(getattr(node, "value_marks", {}))
+        copy = MarkedDict.like(node)
         if rest:
             copy[head] = _replaced(node[head], rest, value)
         elif value is _GONE:
-            for part in (copy, copy.key_marks, copy.value_marks):
+            for part in (copy, copy.key_marks, copy.value_marks, copy.key_files):
                 part.pop(head, None)
         else:
             copy[head] = value
         return copy
-    items = MarkedList(node)
-    items.mark, items.marks = getattr(node, "mark", (1, 1)), list(getattr(node, "marks", [(1, 1)] * len(node)))
+    items = MarkedList.like(node)
     if rest:
         items[head] = _replaced(node[head], rest, value)
     elif value is _GONE:
-        del items[head], items.marks[head]
+        del items[head], items.marks[head], items.files[head]
     else:
         items[head] = value
     return items

@@ -200,20 +200,16 @@ def apply(doc, path: tuple, value):
         return value
     head, rest = path[0], path[1:]
     if isinstance(doc, list):
-        items = MarkedList(doc)
-        items.mark, items.marks = getattr(doc, "mark", (1, 1)), list(getattr(doc, "marks", []))
+        items = MarkedList.like(doc)
         items[head] = apply(doc[head], rest, value)
         return items
-    out = MarkedDict(doc if isinstance(doc, dict) else {})
-    out.mark = getattr(doc, "mark", (1, 1))
-    out.key_marks = dict(getattr(doc, "key_marks", {}))
-    out.value_marks = dict(getattr(doc, "value_marks", {}))
+    out = MarkedDict.like(doc if isinstance(doc, dict) else {})
     if head not in out.key_marks:
         out.key_marks[head] = out.value_marks[head] = out.mark
     child = out.get(head)
     if rest and not isinstance(child, (dict, list)):
         child = MarkedDict()
-        child.mark = out.value_marks[head]
+        child.mark, child.file = out.value_marks[head], out.file_of(head)
     out[head] = apply(child, rest, value)
     return out
 
@@ -228,6 +224,32 @@ def validated(doc, file: str, changes: list[tuple[tuple, object]], origin: str):
         return doc, scenario_from_document(doc, file)
     except ScenarioError as exc:
         raise ScenarioError([Problem(p.file, p.line, p.col, f"{p.message} (from {origin})") for p in exc.problems]) from None
+
+
+def load_with_sets(name_or_path, sets=()) -> tuple[Scenario, MarkedDict, dict[str, object]]:
+    """A scenario (a name, a path or a loaded one) with ``--set`` assignments applied in order.
+
+    ``sets`` are ``KEY=VALUE`` strings or a mapping of keys to values. Returns the scenario,
+    its document with the changes in it, and the changes as ``{key: value}``.
+    """
+    from escalation.scenario.loading import load_document, resolve, scenario_from_document
+    from escalation.scenario.yamlio import read_text
+
+    if isinstance(name_or_path, Scenario):
+        doc, file = MarkedDict(name_or_path.model_dump(mode="json")), f"<{name_or_path.name}>"
+        scenario = name_or_path
+    else:
+        file = str(resolve(name_or_path))
+        doc = load_document(read_text(file, file), file)
+        scenario = scenario_from_document(doc, file)
+    applied: dict[str, object] = {}
+    pairs = sets.items() if isinstance(sets, typing.Mapping) else (split_assignment(s, "--set") for s in sets)
+    for key_text, raw in pairs:
+        key = check_key(doc, key_text, "--set")
+        value = parse_value(raw) if isinstance(raw, str) else raw
+        doc, scenario = validated(doc, file, [(key.path, value)], f"--set {key_text}={raw}")
+        applied[key_text] = value
+    return scenario, doc, applied
 
 
 def value_at(scenario, path: tuple):

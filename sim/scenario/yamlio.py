@@ -15,6 +15,7 @@ are booleans (``no`` stays a word), and ``010`` is ten.
 from __future__ import annotations
 
 import re
+import typing
 
 import yaml
 from yaml.composer import Composer
@@ -34,22 +35,60 @@ ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null
 
 
 class MarkedDict(dict):
-    """A dict that knows the (line, col) of each key and value, 1-based."""
+    """A dict that knows the (line, col) of each key and value, 1-based, and the file they are in.
+
+    ``file`` is the file the mapping was written in (``None``: the file being loaded);
+    ``key_files`` names another file for a key merged in from a scenario's base.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.mark = (1, 1)
         self.key_marks: dict = {}
         self.value_marks: dict = {}
+        self.file: str | None = None
+        self.key_files: dict = {}
+        self.composed: typing.Any = None  # on a scenario's top mapping: the overlay.Overlay merging it with its base learnt
+
+    @classmethod
+    def like(cls, node) -> MarkedDict:
+        """A copy of ``node`` (a dict) with all its marks."""
+        out = cls(node)
+        out.mark = getattr(node, "mark", (1, 1))
+        out.key_marks, out.value_marks = dict(getattr(node, "key_marks", {})), dict(getattr(node, "value_marks", {}))
+        out.file, out.key_files = getattr(node, "file", None), dict(getattr(node, "key_files", {}))
+        out.composed = getattr(node, "composed", None)
+        return out
+
+    def file_of(self, key) -> str | None:
+        return self.key_files.get(key, self.file)
 
 
 class MarkedList(list):
-    """A list that knows the (line, col) of each item, 1-based."""
+    """A list that knows the (line, col) of each item, 1-based, and the file it is in.
+
+    ``files`` holds, per item, another file it was merged in from (``None``: this list's ``file``).
+    """
 
     def __init__(self, *args):
         super().__init__(*args)
         self.mark = (1, 1)
         self.marks: list = []
+        self.file: str | None = None
+        self.files: list = []
+
+    @classmethod
+    def like(cls, node) -> MarkedList:
+        """A copy of ``node`` (a list) with all its marks."""
+        out = cls(node)
+        out.mark = getattr(node, "mark", (1, 1))
+        out.marks = list(getattr(node, "marks", [(1, 1)] * len(node)))
+        out.file = getattr(node, "file", None)
+        out.files = list(getattr(node, "files", [])) or [None] * len(node)
+        return out
+
+    def file_of(self, index: int) -> str | None:
+        return (self.files[index] if index < len(self.files) else None) or self.file
 
 
 def _pos(mark) -> tuple[int, int]:
@@ -94,7 +133,8 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):  # type: ignore[misc]  # the parser is chosen at import
     """A safe loader that refuses aliases, tags and merge keys, and locates bad scalars."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, file: str | None = None):
+        self.file = file
         _PARSING[0].__init__(self, stream)  # the first part reads the stream
         for part in _PARSING[1:]:
             part.__init__(self)
@@ -135,7 +175,7 @@ class _Loader(Composer, *_PARSING, SafeConstructor, Resolver):  # type: ignore[m
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
     out = MarkedDict()
-    out.mark = _pos(node.start_mark)
+    out.mark, out.file = _pos(node.start_mark), loader.file
     for key_node, value_node in node.value:
         if key_node.tag == f"{_STANDARD}merge":
             raise _Refused(key_node.start_mark, "the merge key '<<' is not allowed in scenarios; write the keys out")
@@ -153,8 +193,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
     out = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
-    out.mark = _pos(node.start_mark)
+    out.mark, out.file = _pos(node.start_mark), loader.file
     out.marks = [_pos(child.start_mark) for child in node.value]
+    out.files = [None] * len(out)
     return out
 
 
@@ -231,7 +272,11 @@ def load_yaml_text(text: str, file: str):
     try:
         if _flow_too_deep(text):
             raise _TooDeep
-        doc = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text, file)
+        try:
+            doc = loader.get_single_data()
+        finally:
+            loader.dispose()
     except _Refused as exc:
         raise ScenarioError.at(file, *_pos(exc.mark), exc.message) from None
     except yaml.reader.ReaderError as exc:
@@ -273,21 +318,25 @@ def read_text(path, file: str) -> str:
 
 
 def locate(doc, loc: tuple, key: bool = False) -> tuple[int, int]:
-    """Best (line, col) for a path into a loaded document.
+    """Best (line, col) for a path into a loaded document (see :func:`locate_in`)."""
+    return locate_in(doc, loc, key)[1:]
+
+
+def locate_in(doc, loc: tuple, key: bool = False) -> tuple[str | None, int, int]:
+    """The file (``None``: the one being loaded) and best (line, col) for a path into a loaded document.
 
     Walks as far as the path exists; ``key=True`` points at the last key itself
-    rather than its value (used for unknown keys).
+    rather than its value (used for unknown keys). In a scenario merged from an
+    overlay and its base, each part is found in the file it was written in.
     """
-    node, mark = doc, getattr(doc, "mark", (1, 1))
+    node, mark, file = doc, getattr(doc, "mark", (1, 1)), getattr(doc, "file", None)
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(node, MarkedDict) and part in node:
             mark = node.key_marks[part] if (key and last) else node.value_marks[part]
+            file = node.file_of(part)
             node = node[part]
         elif isinstance(node, MarkedList) and isinstance(part, int) and 0 <= part < len(node):
-            mark = node.marks[part]
+            mark, file = node.marks[part], node.file_of(part)
             node = node[part]
-        elif isinstance(node, (MarkedDict, MarkedList)):
-            mark = node.mark if mark is None else mark
-            continue  # a pydantic loc part with no counterpart in the data (a union tag)
-    return mark
+    return (file, *mark)

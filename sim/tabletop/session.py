@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from escalation.disclaimer import DISCLAIMER
-from escalation.errors import TabletopError, did_you_mean
+from escalation.errors import InputError, TabletopError, did_you_mean
 from escalation.model import Crisis, Entry
 from escalation.scenario.problems import ScenarioError
 from escalation.scenario.schema import Scenario
@@ -65,6 +65,7 @@ class SessionFile(_Record):
     humans: list[str] = Field(min_length=1)
     length: int = Field(ge=1, description="Turns the game runs from the branch.")
     branch: dt.date | None = Field(None, description="The branch the game began at, if moved from the scenario's (the turns before it are history).")
+    sets: dict[str, bool | int | float | str] = Field(default_factory=dict, description="The --set changes the game began with, applied in order.")
     played: list[TurnInputs]
     pending: TurnInputs
     ended: bool = False
@@ -89,7 +90,7 @@ class Session:
     the game runs from its first, the branch (default: to the scenario's end).
     """
 
-    def __init__(self, scenario, humans, seed: int = 0, *, length: int | None = None, source: str | None = None):
+    def __init__(self, scenario, humans, seed: int = 0, *, length: int | None = None, source: str | None = None, sets=None):
         if isinstance(scenario, Scenario):
             base = scenario
         else:
@@ -97,6 +98,7 @@ class Session:
 
             base = load_scenario(scenario)
         self.source = source or (base.name if isinstance(scenario, Scenario) else str(scenario))
+        self.sets = dict(sets or {})  # the --set changes already in ``scenario``, kept so that a saved game replays
         humans = list(dict.fromkeys(humans))
         if not humans:
             raise TabletopError("no human seat: name at least one actor, e.g. " + ", ".join(list(base.actors)[:2]))
@@ -349,6 +351,7 @@ class Session:
             humans=self.humans,
             length=self.length,
             branch=self.base.branch,
+            sets=self.sets,
             played=self.played,
             pending=self.pending,
             ended=self.ended,
@@ -410,20 +413,21 @@ class Session:
     def from_record(cls, rec: SessionFile, file: str = "<session>") -> Session:
         """Rebuild a session from its inputs, checking every move and inject as it replays."""
         try:
-            from escalation.scenario.loading import load_scenario
+            from escalation.scenario.overrides import load_with_sets
 
-            base = load_scenario(rec.scenario)
+            base = load_with_sets(rec.scenario, rec.sets)[0]
             if rec.branch != base.branch:  # a branch moved with --branch when the game began
                 base = base.model_copy(update={"branch": rec.branch})
-        except ScenarioError as exc:
-            raise TabletopError(f"{file}:1:1: the session's scenario '{rec.scenario}' cannot be loaded:\n{exc.brief()}") from None
+        except InputError as exc:  # a located problem in the scenario, or a --set it no longer takes
+            why = exc.brief() if isinstance(exc, ScenarioError) else str(exc)
+            raise TabletopError(f"{file}:1:1: the session's scenario '{rec.scenario}' cannot be loaded:\n{why}") from None
         if scenario_hash(base) != rec.scenario_hash:
             raise TabletopError(
                 f"{file}:1:1: this session was played on another version of scenario '{rec.scenario}' "
                 "(its content has changed since), so it cannot be replayed exactly"
             )
         try:
-            session = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario)
+            session = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario, sets=rec.sets)
         except TabletopError as exc:
             raise TabletopError(f"{file}:1:1: damaged session file: {exc}") from None
         session._enter_all(rec.played, file, "")
