@@ -22,7 +22,7 @@ SCHEMA_FILE = ROOT / "scenarios" / "schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 SHIPPED = shipped_scenarios()
 TINY = Path(__file__).resolve().parent / "malformed" / "valid" / "tiny.yaml"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SOURCES = ROOT / "scenarios" / "sources"
 WHAT_IFS = ["nk-expanded", "hungary-veto", "ceasefire-track", "accidental-strike", "air-defence"]
 
 
@@ -100,7 +100,7 @@ def test_documented_events_cite_a_seed_article(name):
     documented = [e for e in [*scenario.events, *scenario.injects] if e.status == "documented"]
     for event in documented:
         assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", event.source.seed), event.id
-        assert not SEEDS.is_dir() or (SEEDS / event.source.seed).is_file(), event.source.seed
+        assert (SOURCES / event.source.seed).is_file(), event.source.seed
 
 
 @pytest.mark.parametrize("name", WHAT_IFS)

@@ -268,3 +268,27 @@ def test_a_game_begun_with_set_is_saved_and_replayed_with_it(tmp_path):
     again = Session.load(saved)
     assert again.base.actors["china"].leverage == 0.3 and again.sets == {"actors.china.leverage": 0.3} and again.turn == game.turn
     assert json.loads(saved.read_text(encoding="utf-8"))["sets"] == {"actors.china.leverage": 0.3}
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def test_the_sources_ship_with_the_package_and_list_the_events_citing_them(capsys):
+    from escalation.scenario.sources import shipped_sources
+
+    articles = shipped_sources()
+    assert len(articles) == 5 and all(a.path.stat().st_size > 1000 and a.title for a in articles.values())
+    assert cli(["list", "sources"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed and a.title in listed for name, a in articles.items())
+    assert cli(["list", "sources", "001_2144309efa135f52.txt"]) == 0
+    assert "oreshnik_dnipro (Oreshnik strike on Dnipro): " in capsys.readouterr().out
+
+
+def test_a_documented_event_may_cite_a_source_kept_beside_its_scenario(tmp_path):
+    text = TINY.read_text(encoding="utf-8").replace("seed: 003_8c7dbb1329846943.txt", "seed: my_article.txt")
+    mine = write(tmp_path, "mine.yaml", text)
+    assert problems_of(mine) == [f"{mine}:34:20: no source file 'my_article.txt'"]
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "my_article.txt").write_text("An article of my own.\n", encoding="utf-8")
+    assert load_scenario(mine).events[0].source.seed == "my_article.txt"

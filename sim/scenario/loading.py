@@ -22,6 +22,7 @@ from escalation.scenario.paths import shipped_ladders, shipped_scenarios
 from escalation.scenario.problems import Finding, Problem, ScenarioError
 from escalation.scenario.references import check_references
 from escalation.scenario.schema import Ladder, Scenario
+from escalation.scenario.sources import check_sources
 from escalation.scenario.yamlio import MarkedDict, MarkedList, load_yaml_text, locate_in, read_text
 
 
@@ -111,7 +112,7 @@ def _base_document(path: Path, file: str, chain: tuple) -> tuple[MarkedDict, ove
 def scenario_from_document(doc: MarkedDict, file: str) -> Scenario:
     """Stages 3-6 on already-parsed data (a MarkedDict keeps the locations)."""
     try:
-        return explain(check(resolve_ladder(validate(doc))), file)
+        return explain(check(resolve_ladder(validate(doc)), file), file)
     except ScenarioError as exc:
         found = getattr(doc, "composed", None)
         if found is None:
@@ -167,11 +168,12 @@ def resolve_ladder(c: Checked) -> Checked:
     return Checked(c.original, c.doc, c.scenario.model_copy(update={"ladder": ladder}), c.masked, c.format)
 
 
-def check(c: Checked) -> Checked:
-    """Stage 5: every actor, rung, rule, red line and threshold named exists."""
+def check(c: Checked, file: str = "<scenario>") -> Checked:
+    """Stage 5: every actor, rung, rule, red line, threshold and source named exists."""
     if c.scenario is None:
         return c
-    found = [f for f in check_references(c.scenario) if not any(f.loc[: len(m)] == m for m in c.masked)]
+    named = [*check_references(c.scenario), *check_sources(c.scenario, c.doc, file)]
+    found = [f for f in named if not any(f.loc[: len(m)] == m for m in c.masked)]
     return Checked(c.original, c.doc, c.scenario, c.masked, c.format, c.references + tuple(found), c.elsewhere)
 
 

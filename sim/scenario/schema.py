@@ -245,7 +245,7 @@ class Actor(Strict):
 class Source(Strict):
     """Where an event comes from: a seed article, or the scenario's own what-if."""
 
-    seed: str | None = Field(None, description="Seed file name in shared/seeds (documented events must give one).", examples=["003_8c7dbb1329846943.txt"])
+    seed: str | None = Field(None, description="The source article's file: a shipped one (`escalation list sources`) or one beside the scenario. Documented events must give one.", examples=["003_8c7dbb1329846943.txt"])
     title: str = Field(min_length=1, description="Article title or gist.", examples=["Escalation Peaks: A Pivotal Week in the Ukraine-Russia Conflict"])
     date: str | None = Field(
         None, description="Date of the event as the source gives it; [brackets] for a widely reported date the article implies.", examples=["[2024-11-19]"]

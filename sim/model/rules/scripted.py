@@ -10,7 +10,7 @@ class Scripted(Bystander):
     """Hold the current posture; scenario events (``set_posture``) move it.
 
     With every actor scripted a scenario replays its timeline exactly.
-    Source: the scenario's own documented timeline (shared/seeds/INDEX.md).
+    Source: the scenario's own documented timeline (its sources: `escalation list sources`).
     """
 
     name = "scripted"
