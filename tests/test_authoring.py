@@ -29,6 +29,8 @@ WHAT_IFS = ["nk-expanded", "hungary-veto", "ceasefire-track", "accidental-strike
 def properties(schema):
     """(where, name, subschema) for every field of every model in the schema."""
     for model, body in [("Scenario", schema), *schema["$defs"].items()]:
+        if model.endswith(".required"):
+            continue  # which keys a complete scenario must have: no fields of its own
         for name, prop in body.get("properties", {}).items():
             yield f"{model}.{name}", prop
 
@@ -115,35 +117,32 @@ def test_what_if_gives_a_reason_for_every_number(name):
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_new_then_validate_then_run(name, tmp_path, capsys):
-    copy = tmp_path / f"my-{name}.yaml"
-    assert cli(["new", f"my-{name}", "--from", name, "--out", str(copy)]) == 0
-    source, text = SHIPPED[name].read_text(encoding="utf-8"), copy.read_text(encoding="utf-8")
-    comments = [c for c in re.findall(r"#.*", source) if not c.startswith(MODELINE)]
-    assert [c for c in comments if c not in text] == []
-    where = text.splitlines()[0][len(MODELINE) :]
-    assert text.splitlines()[0].startswith(MODELINE) and not Path(where).is_absolute()  # nothing of this machine's folders
-    assert (copy.parent / where).resolve() == SCHEMA_FILE.resolve()
-    assert diff_scenarios(load_scenario(SHIPPED[name]), load_scenario(copy)) == [Change("scenario", f"name: {name} -> my-{name}")]
-    assert cli(["validate", str(copy)]) == 0
-    assert cli(["run", str(copy), "--quiet", "--seed", "1", "--out", str(tmp_path / "run")]) == 0
+    """`new` writes an overlay of its source that loads as the source renamed, with a schema of its own beside it."""
+    mine = tmp_path / f"my-{name}.yaml"
+    assert cli(["new", f"my-{name}", "--from", name, "--out", str(mine)]) == 0
+    text = mine.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"{MODELINE}my-{name}.schema.json" and f"extends: {name}\nname: my-{name}\n" in text
+    schema = json.loads((tmp_path / f"my-{name}.schema.json").read_text(encoding="utf-8"))
+    assert sorted(schema["$defs"]["Relations"]["properties"]["adversaries"]["items"]["enum"]) == sorted(load_scenario(name).actors)
+    assert diff_scenarios(load_scenario(SHIPPED[name]), load_scenario(mine)) == [Change("scenario", f"name: {name} -> my-{name}")]
+    assert cli(["validate", str(mine)]) == 0
+    assert cli(["run", str(mine), "--quiet", "--seed", "1", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
-    assert f"{copy}: ok (my-{name}:" in out and "Outcome: " in out and DISCLAIMER in out
+    assert f"{mine}: ok (my-{name}:" in out and "Outcome: " in out and DISCLAIMER in out
     assert (tmp_path / "run" / "ladder.png").stat().st_size > 0
 
 
-def test_new_on_another_drive_points_at_a_schema_beside_the_copy(tmp_path, monkeypatch, capsys):
-    """Where no relative path reaches the shipped schema (Windows: another drive), the copy
-    gets its own schema file beside it, so the pair can move together."""
-    import escalation.scenario.scaffold
-
-    def no_relative_path(path, start):
-        raise ValueError("path is on mount 'D:', start on mount 'C:'")
-
-    monkeypatch.setattr(escalation.scenario.scaffold.os.path, "relpath", no_relative_path)
-    copy = tmp_path / "far.yaml"
-    assert cli(["new", "far", "--from", "nov-2024", "--out", str(copy)]) == 0
-    assert copy.read_text(encoding="utf-8").splitlines()[0] == f"{MODELINE}{escalation.scenario.scaffold.LOCAL_SCHEMA}"
-    assert (tmp_path / escalation.scenario.scaffold.LOCAL_SCHEMA).read_bytes() == SCHEMA_FILE.read_bytes()
+@pytest.mark.parametrize("name", ["nov-2024", "no-atacms"])
+def test_new_copy_keeps_every_comment_of_its_source(name, tmp_path):
+    """A full copy of a scenario keeps its comments; of an overlay, its header's (the merged body's are in the two files)."""
+    copy = tmp_path / f"my-{name}.yaml"
+    assert cli(["new", f"my-{name}", "--from", name, "--copy", "--out", str(copy)]) == 0
+    source, text = SHIPPED[name].read_text(encoding="utf-8"), copy.read_text(encoding="utf-8")
+    if "extends:" in source:
+        source = source[: source.index("extends:")]
+    comments = [c for c in re.findall(r"#.*", source) if not c.startswith(MODELINE)]
+    assert comments and [c for c in comments if c not in text] == [] and "extends:" not in text
+    assert diff_scenarios(load_scenario(SHIPPED[name]), load_scenario(copy)) == [Change("scenario", f"name: {name} -> my-{name}")]
 
 
 def test_new_refuses_to_overwrite_and_refuses_bad_names(tmp_path, capsys):
@@ -151,17 +150,20 @@ def test_new_refuses_to_overwrite_and_refuses_bad_names(tmp_path, capsys):
     taken.write_text("mine\n")
     assert cli(["new", "taken", "--from", "nov-2024", "--out", str(taken)]) == 2
     assert taken.read_text() == "mine\n"
+    (tmp_path / "other.schema.json").write_text("{}")
+    assert cli(["new", "other", "--from", "nov-2024", "--out", str(tmp_path / "other.yaml")]) == 2
     assert cli(["new", "My Scenario", "--from", "nov-2024", "--out", str(tmp_path / "x.yaml")]) == 2
     assert cli(["new", "fine", "--from", "nov-2042", "--out", str(tmp_path / "y.yaml")]) == 2
     err = capsys.readouterr().err
-    assert "already exists" in err and "'My Scenario' is not a valid scenario name" in err
+    assert "taken.yaml already exists" in err and "other.schema.json already exists" in err and "'My Scenario' is not a valid scenario name" in err
     assert "no shipped scenario named 'nov-2042' (did you mean 'nov-2024'?)" in err
-    assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "y.yaml").exists()
+    assert not any((tmp_path / f).exists() for f in ("x.yaml", "y.yaml", "other.yaml", "x.schema.json"))
+    assert (tmp_path / "other.schema.json").read_text() == "{}"
 
 
-def test_new_renames_and_keeps_the_source_header(tmp_path):
+def test_new_copy_renames_and_keeps_the_source_header(tmp_path):
     copy = tmp_path / "mine.yaml"
-    assert cli(["new", "mine", "--from", "nk-expanded", "--out", str(copy)]) == 0
+    assert cli(["new", "mine", "--from", "nk-expanded", "--copy", "--out", str(copy)]) == 0
     lines = copy.read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("# mine: your own scenario, copied from nk-expanded")
     assert any(line.startswith("# Question: what if North Korea's part in the war grows") for line in lines)
@@ -175,13 +177,14 @@ def test_new_refuses_a_shipped_scenarios_name(tmp_path, capsys):
     assert not target.exists()
 
 
-def test_new_from_a_file_of_ones_own_points_diff_at_that_file(tmp_path, capsys):
-    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+def test_new_from_a_file_of_ones_own_extends_it_by_a_relative_path(tmp_path, capsys):
+    (tmp_path / "sub").mkdir()
+    first, second = tmp_path / "first.yaml", tmp_path / "sub" / "second.yaml"
     assert cli(["new", "first", "--from", "nov-2024", "--out", str(first)]) == 0
     assert cli(["new", "second", "--from", str(first), "--out", str(second)]) == 0
     out = capsys.readouterr().out
     assert f"`escalation diff {first} {second}`" in out
-    assert f"# `escalation diff {first} second.yaml`. The header of {first} follows." in second.read_text(encoding="utf-8")
+    assert "extends: ../first.yaml\n" in second.read_text(encoding="utf-8")
     assert cli(["diff", str(first), str(second)]) == 0  # the command it suggests works
     assert capsys.readouterr().out.splitlines()[-1] == "  name: first -> second"
 

@@ -32,7 +32,8 @@ def _names(kind: str) -> list[str]:
     from escalation.scenario.rulebook import RULEBOOK
     from escalation.scenario.sources import shipped_sources
 
-    return sorted({"rules": RULEBOOK, "ladders": shipped_ladders(), "sources": shipped_sources()}[kind])
+    found: dict = {"rules": RULEBOOK, "ladders": shipped_ladders(), "sources": shipped_sources()}[kind]
+    return sorted(found)
 
 
 def scenarios() -> list[str]:
@@ -93,7 +94,8 @@ def ladder(name: str) -> list[str]:
     from escalation.scenario.paths import shipped_ladders
 
     lad = load_ladder_file(shipped_ladders()[name])
-    out = [f"{name}: {lad.name}. {lad.description}".rstrip(), "  level  id (write this)                 kind     category                name; Kahn rung, MID, Goldstein"]
+    columns = "  level  id (write this)                 kind     category                name; Kahn rung, MID, Goldstein"
+    out = [f"{name}: {lad.name}. {lad.description}".rstrip(), columns]
     above = {t.at: t for t in lad.thresholds}
     for r in lad.rungs:
         if r.id in above:

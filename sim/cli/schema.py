@@ -1,9 +1,12 @@
-"""escalation schema [--out FILE]: the JSON Schema of the scenario format."""
+"""escalation schema [--for FILE] [--format json|markdown] [--out FILE]: the scenario format, for editors and for reading."""
 
 from __future__ import annotations
 
 
 def add_arguments(p) -> None:
+    p.add_argument("--for", dest="scenario", metavar="FILE",
+                   help="a schema specialised to this scenario: its actors, rungs, red lines and, for an overlay, its base")
+    p.add_argument("--format", choices=["json", "markdown"], default="json", help="json (for editors, the default) or markdown (a reference to read)")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
 
@@ -12,9 +15,19 @@ def main(args) -> int:
     from pathlib import Path
 
     from escalation.cli import UsageError
-    from escalation.scenario.schema import scenario_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if args.format == "markdown":
+        if args.scenario:
+            raise UsageError("--format markdown documents the format itself; --for FILE writes a JSON Schema for one scenario")
+        from escalation.scenario.reference import markdown_reference
+
+        text = markdown_reference()
+    else:
+        from escalation.scenario.json_schema import scenario_json_schema, schema_for
+        from escalation.scenario.loading import resolve
+
+        schema = schema_for(str(resolve(args.scenario))) if args.scenario else scenario_json_schema()
+        text = json.dumps(schema, indent=2) + "\n"
     if args.out:
         out = Path(args.out)
         if out.is_dir():

@@ -21,31 +21,36 @@ class Params(BaseModel):
 
 
 class ReciprocalParams(Params):
-    offset: float = Field(0.0, ge=-5, le=5, description="Rungs above (+) or below (-) the adversary to aim at.")
+    offset: float = Field(0.0, ge=-5, le=5, description="Rungs above (+) or below (-) the adversary to aim at.", examples=[1.0])
 
 
 class GraduatedParams(Params):
-    step: float = Field(1.0, gt=0, le=3, description="Size of each conciliatory step, in rungs.")
-    floor: str | None = Field(None, description="Lowest rung it steps down to (default: the ladder's bottom).")
-    tolerance: float = Field(0.5, ge=0, le=3, description="Rise in perceived threat (rungs) read as an escalation.")
+    step: float = Field(1.0, gt=0, le=3, description="Size of each conciliatory step, in rungs.", examples=[1.0])
+    floor: str | None = Field(None, description="Lowest rung it steps down to (default: the ladder's bottom).", examples=["political_signalling"])
+    tolerance: float = Field(0.5, ge=0, le=3, description="Rise in perceived threat (rungs) read as an escalation.", examples=[0.5])
 
 
 class BrinkmanshipParams(Params):
-    margin: float = Field(1.0, ge=0, le=5, description="Rungs above the adversary aimed at, at full resolve.")
+    margin: float = Field(1.0, ge=0, le=5, description="Rungs above the adversary aimed at, at full resolve.", examples=[1.5])
 
 
 class RestraintParams(Params):
-    calm: str | None = Field(None, description="Rung it holds when all is calm (default: the ladder's bottom).")
-    signal: str | None = Field(None, description="Rung it takes to press its clients (default: the first posturing rung).")
-    alarm: str | None = Field(None, description="Clients' rung that triggers the signal (default: the strategic-strike threshold's rung).")
+    calm: str | None = Field(None, description="Rung it holds when all is calm (default: the ladder's bottom).", examples=["ceasefire_talks"])
+    signal: str | None = Field(None, description="Rung it takes to press its clients (default: the first posturing rung).", examples=["political_signalling"])
+    alarm: str | None = Field(None, description="Clients' rung that triggers the signal (default: the strategic-strike threshold's rung).",
+                              examples=["nuclear_signalling"])
 
 
 class AllianceParams(Params):
-    offset: float = Field(0.0, ge=-5, le=5, description="Rungs above (+) or below (-) the threat to its allies at which it mirrors that threat.")
-    aid: str | None = Field(None, description="Rung of the aid it gives while an ally or client is being fought (default: none, mirroring only).")
-    ceiling: str | None = Field(None, description="Highest rung its support aims at (default: none; restraint comes from costs and deterrence).")
-    floor: str | None = Field(None, description="Lowest rung its support falls to: a standing commitment (default: the ladder's bottom).")
-    softening: float = Field(4.0, ge=0, le=10, description="Rungs its support drops per unit of resolve below 0.5.")
+    offset: float = Field(0.0, ge=-5, le=5, description="Rungs above (+) or below (-) the threat to its allies at which it mirrors that threat.",
+                          examples=[1.0])
+    aid: str | None = Field(None, description="Rung of the aid it gives while an ally or client is being fought (default: none, mirroring only).",
+                            examples=["expanded_arms_support"])
+    ceiling: str | None = Field(None, description="Highest rung its support aims at (default: none; restraint comes from costs and deterrence).",
+                                examples=["cross_border_strikes"])
+    floor: str | None = Field(None, description="Lowest rung its support falls to: a standing commitment (default: the ladder's bottom).",
+                              examples=["political_signalling"])
+    softening: float = Field(4.0, ge=0, le=10, description="Rungs its support drops per unit of resolve below 0.5.", examples=[4.0])
 
 
 @dataclass(frozen=True)

@@ -17,28 +17,18 @@ from escalation.scenario.paths import SCENARIO_DIR
 
 SCHEMA_FILE = SCENARIO_DIR / "schema.json"
 MODELINE = "# yaml-language-server: $schema="
-# Where a copy's editor finds the schema when no relative path reaches the shipped one (another
-# drive): a file of this name beside the copy, written by `escalation new` (see the README).
-LOCAL_SCHEMA = "escalation.schema.json"
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
-def schema_reference(target: Path) -> str | None:
-    """The shipped schema by a path relative to a scenario written at ``target``.
-
-    Never an absolute path, which would tie the copy to this machine's folders. ``None``
-    where no relative path exists (another drive): the copy then uses :data:`LOCAL_SCHEMA`.
-    """
-    schema, folder = SCHEMA_FILE.resolve(), Path(target).resolve().parent
-    try:
-        return Path(os.path.relpath(schema, folder)).as_posix()
-    except ValueError:
-        return None
+def schema_file(target: Path) -> Path:
+    """Where ``escalation new`` writes the schema specialised to a scenario at ``target``: beside it."""
+    target = Path(target)
+    return target.with_name(f"{target.stem}.schema.json")
 
 
 def modeline(target: Path) -> str:
-    """The editor's schema line for a scenario written at ``target``."""
-    return f"{MODELINE}{schema_reference(target) or LOCAL_SCHEMA}"
+    """The editor's schema line for a scenario written at ``target`` (its own schema, beside it)."""
+    return f"{MODELINE}{schema_file(target).name}"
 
 
 def copy_scenario(text: str, name: str, source: str, target: Path) -> str:
@@ -57,7 +47,9 @@ def copy_scenario(text: str, name: str, source: str, target: Path) -> str:
         modeline(target),
         f"# {name}: your own scenario, copied from {source} with `escalation new`. Say here what you",
         f"# change and why; check it with `escalation validate {target.name}` and compare it with",
-        f"# `escalation diff {source} {target.name}`. The header of {source} follows.",
+        f"# `escalation diff {source} {target.name}`. After adding actors, red lines or events, refresh what",
+        f"# your editor offers with `escalation schema --for {target.name} --out {schema_file(target).name}`.",
+        f"# The header of {source} follows.",
         "#",
     ]
     return "\n".join(intro + header + rest) + "\n"
@@ -79,7 +71,8 @@ def overlay_text(name: str, extends: str, source: str, target: Path, changes: li
         f"# Only what is written here changes; the rest is {source}'s, as it stands (see the whole",
         f"# of it with `escalation show {target.name}`). Say beside each change why you make it;",
         f"# check it with `escalation validate {target.name}`, and see what differs from {source} with",
-        f"# `escalation diff {source} {target.name}`.",
+        f"# `escalation diff {source} {target.name}`. After adding actors, red lines or events, refresh what",
+        f"# your editor offers with `escalation schema --for {target.name} --out {schema_file(target).name}`.",
         "# Question: what if ...? (say what it explores, then the sources and status of what you change)",
         "# Illustrative scenario exploration, not a prediction.",
         f"extends: {_scalar(extends)}",

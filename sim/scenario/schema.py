@@ -9,9 +9,12 @@ are plain strings here; :mod:`escalation.scenario.references` checks them agains
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, get_args
+import re
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="A lower-case name: letters, digits and '_'.")]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -29,6 +32,28 @@ REQUIRED_THRESHOLDS = ("direct_nato_russia_war", "nuclear_threshold")  # their f
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan and .inf are no values for a scenario
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _unquoted_numbers(cls, value, info):
+        """A number written in quotes ("0.8") is text, as editors read it too: refused with the fix, not read as a number."""
+        if isinstance(value, str) and _NUMBER.fullmatch(value.strip()) and info.field_name and _numeric(cls.model_fields[info.field_name].annotation):
+            raise PydanticCustomError("quoted_number", "'{value}' is in quotes, which makes it text; write the number without them: {field}: {value}",
+                                      {"value": value, "field": info.field_name})
+        return value
+
+
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def _numeric(tp) -> bool:
+    """Whether a field takes only numbers (int, float; optional or constrained)."""
+    if get_origin(tp) is Annotated:
+        return _numeric(get_args(tp)[0])
+    if get_origin(tp) in (Union, UnionType):
+        members = [m for m in get_args(tp) if m is not type(None)]
+        return bool(members) and all(_numeric(m) for m in members)
+    return tp in (int, float)
 
 
 # --------------------------------------------------------------------------- ladder
@@ -245,7 +270,11 @@ class Actor(Strict):
 class Source(Strict):
     """Where an event comes from: a seed article, or the scenario's own what-if."""
 
-    seed: str | None = Field(None, description="The source article's file: a shipped one (`escalation list sources`) or one beside the scenario. Documented events must give one.", examples=["003_8c7dbb1329846943.txt"])
+    seed: str | None = Field(
+        None,
+        description="The source article's file: a shipped one (`escalation list sources`) or one beside the scenario. Documented events must give one.",
+        examples=["003_8c7dbb1329846943.txt"],
+    )
     title: str = Field(min_length=1, description="Article title or gist.", examples=["Escalation Peaks: A Pivotal Week in the Ukraine-Russia Conflict"])
     date: str | None = Field(
         None, description="Date of the event as the source gives it; [brackets] for a widely reported date the article implies.", examples=["[2024-11-19]"]
@@ -698,14 +727,3 @@ class Scenario(Strict):
         chosen = set(actors or self.actors)
         new = {k: a.model_copy(update={"rule": rule, "params": {}}) if k in chosen else a for k, a in self.actors.items()}
         return self.model_copy(update={"actors": new})
-
-
-def scenario_json_schema() -> dict:
-    """JSON Schema of the scenario format, generated from the models above."""
-    from escalation.disclaimer import DISCLAIMER
-
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "escalation scenario"
-    schema["description"] = f"{(Scenario.__doc__ or '').strip()} {DISCLAIMER}"
-    return schema
