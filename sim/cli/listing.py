@@ -32,8 +32,8 @@ def _names(kind: str) -> list[str]:
     from escalation.scenario.rulebook import RULEBOOK
     from escalation.scenario.sources import shipped_sources
 
-    found: dict = {"rules": RULEBOOK, "ladders": shipped_ladders(), "sources": shipped_sources()}[kind]
-    return sorted(found)
+    found: dict[str, dict] = {"rules": RULEBOOK, "ladders": shipped_ladders(), "sources": shipped_sources()}
+    return sorted(found[kind])
 
 
 def scenarios() -> list[str]:
