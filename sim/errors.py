@@ -49,14 +49,23 @@ def _keyword(match: re.Match) -> str:
     return KEYWORDS.get(option, option[2:].replace("-", "_"))
 
 
-def did_you_mean(name, choices) -> str:
+CLOSE = 0.75  # how alike a name must be to be suggested: 'ukriane' finds 'ukraine', 'usa' does not find 'russia'
+
+
+def did_you_mean(name, choices, aliases=None) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' if none is close.
 
-    Case is ignored, so 'Russia' finds 'russia'.
+    Case is ignored, so 'Russia' finds 'russia'. ``aliases`` maps other names people
+    use (lower case) to a choice, and perhaps a note: {'usa': 'united_states', 'uk': ('europe', 'Europe stands for ...')}.
     """
     choices = [str(c) for c in choices]
+    said = str(name).lower().strip()
+    if aliases and said in aliases:
+        target, note = aliases[said] if isinstance(aliases[said], tuple) else (aliases[said], "")
+        if target in choices:
+            return f" (did you mean '{target}'?{' ' + note if note else ''})"
     folded = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(str(name).lower(), list(folded), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(said, list(folded), n=1, cutoff=CLOSE)
     return f" (did you mean '{folded[close[0]]}'?)" if close else ""
 
 

@@ -208,7 +208,11 @@ def located(file: str, doc, findings) -> list[Problem]:
     problems = []
     for f in findings:
         where, line, col = locate_in(doc, f.loc, key=f.at_key)
-        problems.append(Problem(where or file, line, col, f.message, f.help))
+        message = f.message
+        if f.first is not None:
+            there, first, _ = locate_in(doc, f.first)
+            message += f" (first given at line {first})" if (there or file) == (where or file) else f" (first given at {there}:{first})"
+        problems.append(Problem(where or file, line, col, message, f.help))
     return problems
 
 

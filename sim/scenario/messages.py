@@ -204,6 +204,8 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", ctx.get("expected", ""))
         return f"{where}: {_shown(value)} is not allowed{did_you_mean(value, choices)}", _join(f"allowed: {one_of(choices)}", about)
+    if kind == "string_pattern_mismatch" and (rung := rung_named(value, data)):
+        return f"{where}: {_shown(value)} is a rung's display name; write its id: {rung}", ""
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         return f"{where}: {_shown(value)} is not a valid name{_try(value, pattern)}", f"allowed: a name of {NAME_RULES.get(pattern, pattern)}"
@@ -238,6 +240,24 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
     message = re.sub(r"^(Value|Assertion) error, ", "", err["msg"])
     message = re.sub(r"^Input should be", "should be", message)
     return (f"{where}: {message}" if where else message), ""
+
+
+def rung_named(value, data) -> str | None:
+    """The id of the rung whose display name is ``value`` (any case), in the shipped ladders or one written in ``data``."""
+    if not isinstance(value, str):
+        return None
+    from escalation.scenario.paths import shipped_ladders
+    from escalation.scenario.yamlio import load_yaml_text, read_text
+
+    ladders = [load_yaml_text(read_text(p, str(p)), str(p)) for p in shipped_ladders().values()]
+    if isinstance(data, dict) and isinstance(data.get("ladder"), dict):
+        ladders.insert(0, data["ladder"])
+    said = " ".join(value.split()).lower()
+    for ladder in ladders:
+        for rung in ladder.get("rungs") or [] if isinstance(ladder, dict) else []:
+            if isinstance(rung, dict) and isinstance(rung.get("name"), str) and rung["name"].lower() == said and isinstance(rung.get("id"), str):
+                return rung["id"]
+    return None
 
 
 def _about(model, path) -> str:

@@ -54,6 +54,7 @@ class Finding(typing.NamedTuple):
     message: str
     at_key: bool = False  # point at the key itself rather than its value
     help: str = ""
+    first: tuple | None = None  # for a name given twice: where it was first given (the message says where)
 
 
 class ScenarioError(InputError):

@@ -18,6 +18,18 @@ from escalation.scenario.problems import Finding
 from escalation.scenario.rulebook import RULEBOOK, RuleSpec
 from escalation.scenario.schema import REQUIRED_THRESHOLDS, Actor, Scenario
 
+# Other names students give the actors of the shipped scenarios, and what to write instead
+ALIASES = {
+    **dict.fromkeys(["usa", "us", "u.s.", "america", "united states", "washington", "unitedstates", "united-states"], "united_states"),
+    **dict.fromkeys(["uk", "britain", "united_kingdom", "france", "germany", "poland", "eu", "nato", "european_union"],
+                    ("europe", "'europe' stands for the European NATO members and the EU together")),
+    **dict.fromkeys(["prc", "beijing"], "china"),
+    **dict.fromkeys(["dprk", "nk", "north korea", "northkorea", "pyongyang"], "north_korea"),
+    **dict.fromkeys(["rf", "moscow", "kremlin", "russian_federation"], "russia"),
+    **dict.fromkeys(["kyiv", "kiev"], "ukraine"),
+    **dict.fromkeys(["tehran", "persia"], "iran"),
+    **dict.fromkeys(["budapest", "orban"], "hungary"),
+}
 ROLES = {"adversaries": "adversary", "allies": "ally", "patrons": "patron", "restrainers": "restrainer", "veto_players": "veto player"}
 
 
@@ -59,7 +71,7 @@ class Names:
     def actor(self, loc, value, allow=()) -> None:
         if value not in self.actors and value not in allow and not self._full():
             note = self.actor_note + (f", or {one_of(allow)}" if allow else "")
-            self.add(Finding(loc, f"unknown actor '{value}'{did_you_mean(value, self.actors + list(allow))}", help=note))
+            self.add(Finding(loc, f"unknown actor '{value}'{did_you_mean(value, self.actors + list(allow), ALIASES)}", help=note))
 
     def red_line(self, loc, holder, value) -> None:
         if holder in self.red_lines and value not in self.red_lines[holder] and not self._full():
@@ -128,12 +140,12 @@ def check_actor(key: str, a: Actor, names: Names) -> None:
     check_rule(base, a, names)
     check_capabilities(base, a, names)
     check_relations(base, key, a, names)
-    seen = set()
+    seen: dict[str, tuple] = {}
     for i, rl in enumerate(a.red_lines):
         check_red_line(rl, (*base, "red_lines", i), names)
         if rl.id in seen:
-            names.add(Finding((*base, "red_lines", i, "id"), f"red line id '{rl.id}' is used twice by {a.name}"))
-        seen.add(rl.id)
+            names.add(Finding((*base, "red_lines", i, "id"), f"red line id '{rl.id}' is used twice by {a.name}", first=seen[rl.id]))
+        seen.setdefault(rl.id, (*base, "red_lines", i, "id"))
 
 
 def check_rule(base: tuple, a: Actor, names: Names) -> None:
@@ -183,12 +195,12 @@ def check_red_line(rl, loc: tuple, names: Names) -> None:
 
 def check_happenings(sc: Scenario, names: Names) -> None:
     """Events and injects: unique ids, their actor, timing, conditions and effects."""
-    ids: set[str] = set()
+    ids: dict[str, tuple] = {}
     happenings = [(("events", i), ev) for i, ev in enumerate(sc.events)] + [(("injects", i), ev) for i, ev in enumerate(sc.injects)]
     for base, ev in happenings:
         if ev.id in ids:
-            names.add(Finding((*base, "id"), f"id '{ev.id}' is used twice among events and injects; each needs its own"))
-        ids.add(ev.id)
+            names.add(Finding((*base, "id"), f"id '{ev.id}' is used twice among events and injects; each needs its own", first=ids[ev.id]))
+        ids.setdefault(ev.id, (*base, "id"))
         if ev.actor is not None:
             names.actor((*base, "actor"), ev.actor)
         check_timing(sc, base, ev, names)

@@ -245,21 +245,94 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+# characters a word processor puts where YAML needs plain ones
+TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "}
+_NAMES = {'"': "typographic double quotes (\u201c \u201d)", "'": "typographic single quotes (\u2018 \u2019)", "-": "a typographic dash (\u2013 or \u2014)",
+          " ": "a non-breaking space"}
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[tuple[int, int], str]:
-    """Where a YAML syntax error is, and what it means, in a student's words."""
+    """Where a YAML syntax error is, and what it means, in a student's words: on the line where the mistake is."""
     mark = exc.problem_mark or exc.context_mark
     where = _pos(mark) if mark else (1, 1)
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return (where[0], lines[mark.line].index("\t") + 1), "a tab character; YAML indents with spaces only"
+    typographic = _typographic(lines, [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None])
+    if typographic:
+        return typographic
     said = f"{exc.context or ''} {exc.problem or ''}"
     if "expected node content" in said or "expected the node content" in said:
         found = lines[mark.line][mark.column : mark.column + 1] if mark is not None and mark.line < len(lines) else ""
         return where, f"an unmatched '{found}'" if found in ("]", "}") else "a value was expected here"
+    if "could not find expected ':'" in said and exc.context_mark is not None:  # the key began a line or more above
+        start = _pos(exc.context_mark)
+        written = lines[start[0] - 1][start[1] - 1 :].split("#")[0].strip() if start[0] <= len(lines) else ""
+        key, _, rest = written.partition(" ")
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key) and rest and ":" not in written:
+            return start, f"a missing ':' after '{key}' (write {key}: {rest.strip()})"
+        return start, "a line that is neither 'key: value' nor '- item' (a missing ':' or an unclosed quote?)"
     for pattern, meaning, at_start in _SYNTAX:
         if pattern in said:
+            if meaning.startswith("this line's indentation") and mark is not None:
+                culprit = _out_of_line(lines, mark.line)
+                if culprit:
+                    return culprit
             return (_pos(exc.context_mark) if at_start and exc.context_mark else where), meaning
     return where, exc.problem or exc.context or "invalid YAML"
+
+
+def _typographic(lines: list[str], near: list[int]) -> tuple[tuple[int, int], str] | None:
+    """A typographic quote, dash or space on a line the parser stumbled on: named, with the plain character to use."""
+    for index in sorted(set(near)):
+        if 0 <= index < len(lines):
+            for col, char in enumerate(lines[index]):
+                if char in TYPOGRAPHIC:
+                    plain = TYPOGRAPHIC[char]
+                    return (index + 1, col + 1), (f"{_NAMES[plain]}, pasted from a word processor; YAML needs plain ones: write "
+                                                  f"{plain!r} instead (or leave the text unquoted)" if plain != " " else
+                                                  f"{_NAMES[plain]}, pasted from a word processor; write an ordinary space")
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
+def _out_of_line(lines: list[str], at: int) -> tuple[tuple[int, int], str] | None:
+    """Where an indentation mistake is, rather than where the parser noticed it (line ``at``, 0-based).
+
+    A key moved to the left breaks the block it belonged to, and the parser only notices
+    at the next line indented as the block was. That key is the line above ``at`` indented
+    less than ``at`` with children indented more, and either an earlier line is indented
+    like ``at`` (its siblings) or the key just above it opens a block it leaves empty.
+    """
+    if at >= len(lines):
+        return None
+    indent = _indent(lines[at])
+    content = [i for i in range(at) if _content(lines[i])]
+    broke = next((i for i in reversed(content) if _indent(lines[i]) < indent), None)
+    if broke is None or not lines[broke].split("#")[0].rstrip().endswith(":"):
+        return None
+    children = next((i for i in content if i > broke), None)
+    if children is None or _indent(lines[children]) <= indent:
+        return None
+    before = [i for i in content if i < broke]
+    siblings = any(_indent(lines[i]) == indent for i in before)
+    opener = before[-1] if before else None
+    emptied = opener is not None and lines[opener].split("#")[0].rstrip().endswith(":") and _indent(lines[opener]) >= _indent(lines[broke])
+    if not (siblings or emptied):
+        return None
+    key = lines[broke].strip().split(":")[0]
+    why = (f"so '{lines[opener].strip().split(':')[0]}' above it is left empty" if emptied and not siblings
+           else f"where the lines before and after are indented {indent}")
+    return (broke + 1, _indent(lines[broke]) + 1), (
+        f"this line's indentation does not match the lines around it: '{key}' is indented {_indent(lines[broke])} spaces, {why}"
+    )
 
 
 def load_yaml_text(text: str, file: str):
@@ -314,7 +387,35 @@ def read_text(path, file: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
-        raise ScenarioError.at(file, line, col, "this is not UTF-8 text (is it a binary file?)") from None
+        encoding = _encoding(raw)
+        if encoding is None:
+            raise ScenarioError.at(file, line, col, "this is not UTF-8 text (is it a binary file?)") from None
+        if encoding.startswith("UTF-16"):
+            line, col = 1, 1
+        resave = f"how: in your editor, Save As (or Reopen with Encoding) and choose UTF-8; or `iconv -f {ICONV[encoding]} -t UTF-8 old.yaml > new.yaml`"
+        raise ScenarioError.at(file, line, col, f"this file is {encoding} text, not UTF-8; save it again as UTF-8", help=resave) from None
+
+
+ICONV = {"UTF-16": "UTF-16", "Windows-1252 (cp1252)": "CP1252", "Latin-1 (ISO-8859-1)": "LATIN1"}
+
+
+def _encoding(raw: bytes) -> str | None:
+    """The likely encoding of text that is not UTF-8: UTF-16, Windows-1252 or Latin-1; ``None`` for binary data."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 3 and raw[1:40:2].count(0) > 15) or (len(raw) > 3 and raw[0:40:2].count(0) > 15):
+        return "UTF-16"
+    if b"\x00" in raw or re.search(rb"[\x01-\x08\x0e-\x1f]", raw):
+        return None
+    if re.search(rb"[\x80-\x9f]", raw) and _decodes(raw, "cp1252"):
+        return "Windows-1252 (cp1252)"
+    return "Latin-1 (ISO-8859-1)"
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def locate(doc, loc: tuple, key: bool = False) -> tuple[int, int]:
