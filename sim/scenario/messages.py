@@ -27,6 +27,19 @@ NAME_RULES = {
     r"^[a-z][a-z0-9_-]*$": "lower-case letters, digits, '-' and '_', starting with a letter",
 }
 LIMIT = 100  # validation errors worded per file
+# Other names students give the actors of the shipped scenarios, and what to write instead
+ALIASES = {
+    **dict.fromkeys(["usa", "us", "u.s.", "america", "united states", "washington", "unitedstates", "united-states"], "united_states"),
+    **dict.fromkeys(["uk", "britain", "united_kingdom", "france", "germany", "poland", "eu", "nato", "european_union"],
+                    ("europe", "'europe' stands for the European NATO members and the EU together")),
+    **dict.fromkeys(["prc", "beijing"], "china"),
+    **dict.fromkeys(["dprk", "nk", "north korea", "northkorea", "pyongyang"], "north_korea"),
+    **dict.fromkeys(["rf", "moscow", "kremlin", "russian_federation"], "russia"),
+    **dict.fromkeys(["kyiv", "kiev"], "ukraine"),
+    **dict.fromkeys(["tehran", "persia"], "iran"),
+    **dict.fromkeys(["budapest", "orban"], "hungary"),
+}
+
 _TYPE_ERRORS = ("_type", "_parsing")
 _DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type")
 
@@ -208,7 +221,9 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
         return f"{where}: {_shown(value)} is a rung's display name; write its id: {rung}", ""
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
-        return f"{where}: {_shown(value)} is not a valid name{_try(value, pattern)}", f"allowed: a name of {NAME_RULES.get(pattern, pattern)}"
+        actors = [a for a in data.get("actors", {})] if isinstance(data, dict) and isinstance(data.get("actors"), dict) else []
+        known = did_you_mean(value, actors, ALIASES) if actors else ""  # 'US' for united_states
+        return f"{where}: {_shown(value)} is not a valid name{known or _try(value, pattern)}", f"allowed: a name of {NAME_RULES.get(pattern, pattern)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = _num(next(iter(ctx.values())))
         said = {

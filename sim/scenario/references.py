@@ -14,22 +14,11 @@ from pydantic import ValidationError
 
 from escalation.errors import did_you_mean, one_of
 from escalation.scenario import messages
+from escalation.scenario.messages import ALIASES
 from escalation.scenario.problems import Finding
 from escalation.scenario.rulebook import RULEBOOK, RuleSpec
 from escalation.scenario.schema import REQUIRED_THRESHOLDS, Actor, Scenario
 
-# Other names students give the actors of the shipped scenarios, and what to write instead
-ALIASES = {
-    **dict.fromkeys(["usa", "us", "u.s.", "america", "united states", "washington", "unitedstates", "united-states"], "united_states"),
-    **dict.fromkeys(["uk", "britain", "united_kingdom", "france", "germany", "poland", "eu", "nato", "european_union"],
-                    ("europe", "'europe' stands for the European NATO members and the EU together")),
-    **dict.fromkeys(["prc", "beijing"], "china"),
-    **dict.fromkeys(["dprk", "nk", "north korea", "northkorea", "pyongyang"], "north_korea"),
-    **dict.fromkeys(["rf", "moscow", "kremlin", "russian_federation"], "russia"),
-    **dict.fromkeys(["kyiv", "kiev"], "ukraine"),
-    **dict.fromkeys(["tehran", "persia"], "iran"),
-    **dict.fromkeys(["budapest", "orban"], "hungary"),
-}
 ROLES = {"adversaries": "adversary", "allies": "ally", "patrons": "patron", "restrainers": "restrainer", "veto_players": "veto player"}
 
 
