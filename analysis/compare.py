@@ -58,10 +58,44 @@ def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.nda
     return out
 
 
-def compare_results(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
-    """Each outcome in A and B, B minus A, and the 95% paired-bootstrap interval of the difference."""
+def _actor_measures(a: Results, b: Results) -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:
+    """(actor id, measure, label, per-run values in A, in B) for each actor both share: its peak and final rung, and its
+    days on each rung it stands on in either (the same ladder only)."""
+    ra, rb = a.runs.sort_values("run"), b.runs.sort_values("run")
+    same_ladder = [r["id"] for r in a.model["rungs"]] == [r["id"] for r in b.model["rungs"]]
+    out = []
+    for key, name in a.actors.items():
+        if key not in b.actors:
+            continue
+        for column, label in ((f"peak_{key}", "peak rung (level)"), (f"final_{key}", "final rung (level)")):
+            if same_ladder and column in ra and column in rb:
+                out.append((key, "actor mean", f"{name}: {label}", ra[column].to_numpy(float), rb[column].to_numpy(float)))
+        for rung in a.model["rungs"] if same_ladder else []:
+            column = f"days_{key}_on_{rung['id']}"
+            if column in ra and column in rb and (ra[column].any() or rb[column].any()):
+                out.append((key, "actor days", f"{name}: days on {rung['name']}", ra[column].to_numpy(float), rb[column].to_numpy(float)))
+    return out
+
+
+def compare_actors(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
+    """Each actor's peak, final rung and days on each rung in A and B, B minus A, and its 95% paired interval."""
+    _paired(a, b)
+    rng = np.random.default_rng([seed, 1])
+    rows = []
+    for key, kind, label, ya, yb in _actor_measures(a, b):
+        lo, hi = paired_bootstrap(yb - ya, rng)
+        rows.append({"actor": key, "measure": kind, "what": label, "a": ya.mean(), "b": yb.mean(), "difference": yb.mean() - ya.mean(), "lo": lo, "hi": hi})
+    return pd.DataFrame(rows, columns=["actor", "measure", "what", "a", "b", "difference", "lo", "hi"])
+
+
+def _paired(a: Results, b: Results) -> None:
     if len(a.runs) != len(b.runs) or a.manifest["seed"] != b.manifest["seed"] or a.manifest["chunk"] != b.manifest["chunk"]:
         raise ResultsError("the two batches must have the same runs, seed and chunk to be paired run by run")
+
+
+def compare_results(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
+    """Each outcome in A and B, B minus A, and the 95% paired-bootstrap interval of the difference."""
+    _paired(a, b)
     rng = np.random.default_rng(seed)
     rows = []
     for kind, label, ya, yb in _measures(a, b):
@@ -70,12 +104,18 @@ def compare_results(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def format_table(table: pd.DataFrame) -> str:
-    """The comparison as aligned text: shares in percent, the mean peak in rungs."""
+def format_table(table: pd.DataFrame, actors: pd.DataFrame | None = None) -> str:
+    """The comparison as aligned text: shares in percent, means in rungs or days; then each actor's,
+    an asterisk marking a difference whose interval excludes zero."""
     lines = [f"{'measure':<16}{'outcome':<40}{'A':>9}{'B':>9}{'B - A':>10}  95% interval"]
     for r in table.itertuples():
         f = (lambda v: f"{v:.2f}") if r.measure == "mean" else (lambda v: f"{v:.1%}")
         lines.append(f"{r.measure:<16}{r.what[:39]:<40}{f(r.a):>9}{f(r.b):>9}{f(r.difference):>10}  [{f(r.lo)}, {f(r.hi)}]")
+    if actors is not None and len(actors):
+        lines += ["", f"{'each actor':<16}{'outcome (* the interval excludes 0)':<60}{'A':>9}{'B':>9}{'B - A':>10}  95% interval"]
+        for r in actors.itertuples():
+            mark = "*" if r.lo > 0 or r.hi < 0 else " "
+            lines.append(f"{r.measure:<16}{r.what[:59]:<60}{r.a:>9.2f}{r.b:>9.2f}{r.difference:>+10.2f}{mark} [{r.lo:.2f}, {r.hi:.2f}]")
     return "\n".join(lines)
 
 
@@ -104,13 +144,62 @@ def draw_compare(a: Results, b: Results, table: pd.DataFrame):
     return fig
 
 
-def compare_folders(a_folder, b_folder, out) -> tuple[pd.DataFrame, list[str]]:
-    """Compare two finished batches; write compare.csv and compare.png into ``out``."""
+def draw_actors(a: Results, b: Results, actors: pd.DataFrame):
+    """Each actor: its mean peak rung in A and B with the paired interval of the difference, and the
+    difference in days on each rung (B - A), a dot where the interval excludes zero."""
+    plt = pyplot()
+    keys = [k for k in a.actors if k in set(actors["actor"])]
+    names = [a.actors[k] for k in keys]
+    rungs = [r for r in a.model["rungs"]]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(15, max(4.5, 0.45 * len(keys) + 2.5)), gridspec_kw={"width_ratios": [1, 2.2]})
+    fig.subplots_adjust(left=0.11, right=0.93, top=0.84, bottom=0.28, wspace=0.32)
+    y = np.arange(len(keys))[::-1]
+    peaks = actors[actors["what"].str.endswith(": peak rung (level)")].set_index("actor").reindex(keys)
+    left.barh(y + 0.2, peaks["a"], height=0.4, color="#9ecae1", edgecolor="#08519c", label=f"A: {a.name}")
+    left.barh(y - 0.2, peaks["b"], height=0.4, color="#fdae6b", edgecolor="#a63603", label=f"B: {b.name}")
+    err = np.clip(np.vstack([peaks["difference"] - peaks["lo"], peaks["hi"] - peaks["difference"]]), 0, None)
+    left.errorbar(peaks["b"], y - 0.2, xerr=err, fmt="none", ecolor="#333", capsize=2)
+    left.set_yticks(y, names, fontsize=9)
+    left.set_xlim(0, len(rungs) - 1)
+    left.set_xlabel("mean peak rung (level; bars on B: 95% paired interval of B - A)")
+    left.legend(loc="lower right", fontsize=8)
+    days = actors[actors["measure"] == "actor days"]
+    grid = np.zeros((len(keys), len(rungs)))
+    sure = np.zeros_like(grid, dtype=bool)
+    for r in days.itertuples():
+        i, j = keys.index(r.actor), next(n for n, rung in enumerate(rungs) if r.what.endswith(f"days on {rung['name']}"))
+        grid[i, j], sure[i, j] = r.difference, r.lo > 0 or r.hi < 0
+    span = max(float(np.abs(grid).max()), 0.5)
+    image = right.imshow(grid, cmap="RdBu_r", vmin=-span, vmax=span, aspect="auto")
+    for i, j in zip(*np.nonzero(np.abs(grid) >= 0.05)):
+        right.text(j, i, f"{grid[i, j]:+.1f}{'' if sure[i, j] else '?'}", ha="center", va="center", fontsize=7, color="#111")
+    right.set_yticks(range(len(keys)), names, fontsize=9)
+    right.set_xticks(range(len(rungs)), [r["name"] for r in rungs], rotation=40, ha="right", fontsize=8)
+    right.set_title("days on each rung, B - A (mean per run; ? : the 95% paired interval includes 0)", fontsize=10)
+    fig.colorbar(image, ax=right, fraction=0.03, pad=0.02, label="days, B - A")
+    fig.suptitle(f"Each actor in {a.name} (A) and {b.name} (B), common random numbers", fontsize=13)
+    stamp(fig, f"A {a.name}, B {b.name}, {a.manifest['runs']:,} runs each, seed {a.manifest['seed']}")
+    return fig
+
+
+def compare_folders(a_folder, b_folder, out) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Compare two finished batches; write compare.csv, compare-actors.csv, compare.png and compare-actors.png into ``out``."""
     a, b = load_results(a_folder), load_results(b_folder)
     table = compare_results(a, b, seed=a.manifest["seed"])
+    actors = compare_actors(a, b, seed=a.manifest["seed"])
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    csv = out / "compare.csv"
+    csv, actors_csv = out / "compare.csv", out / "compare-actors.csv"
     table.round(CSV_DECIMALS).to_csv(csv, index=False)
+    actors.round(CSV_DECIMALS).to_csv(actors_csv, index=False)
     chart = save(draw_compare(a, b, table), out / "compare.png")
-    return table, [str(csv), chart]
+    files = [str(csv), str(actors_csv), chart]
+    if len(actors):
+        files.append(save(draw_actors(a, b, actors), out / "compare-actors.png"))
+    return table, actors, files
+
+
+def is_compare_folder(folder) -> bool:
+    """Whether ``folder`` was written by `escalation compare`: a batch under a/ and one under b/."""
+    folder = Path(folder)
+    return (folder / "a" / "manifest.json").is_file() and (folder / "b" / "manifest.json").is_file()

@@ -86,3 +86,29 @@ def test_paired_bootstrap_matches_resampling_pairs():
     means = np.array([differences[plain.integers(0, 400, 400)].mean() for _ in range(20_000)])
     assert abs(lo - np.percentile(means, 2.5)) < 0.006 and abs(hi - np.percentile(means, 97.5)) < 0.006
     assert lo < differences.mean() < hi
+
+
+def test_compare_shows_each_actors_peak_and_days_on_each_rung(tmp_path):
+    """An overlay that changes one actor: the change shows in that actor's rows, matching the runs themselves."""
+    from escalation.cli import main as cli
+
+    mine = tmp_path / "firm-europe.yaml"
+    mine.write_text("extends: nov-2024\nname: firm-europe\nactors:\n  europe:\n    risk_tolerance: 0.9  # bolder allies\n", encoding="utf-8")
+    out = tmp_path / "cmp"
+    done = compare(tmp_path, "nov-2024", mine, out)
+    actors = pd.read_csv(out / "compare-actors.csv")
+    a = pq.read_table(out / "a" / "runs.parquet").to_pandas().sort_values("run")
+    b = pq.read_table(out / "b" / "runs.parquet").to_pandas().sort_values("run")
+    peak = actors[(actors["actor"] == "europe") & (actors["what"] == "Europe (NATO allies): peak rung (level)")].iloc[0]
+    assert peak["a"] == approx(round(a["peak_europe"].mean(), 4)) and peak["b"] == approx(round(b["peak_europe"].mean(), 4))
+    assert peak["lo"] <= peak["difference"] <= peak["hi"] and peak["difference"] != 0
+    days = actors[actors["measure"] == "actor days"]
+    assert len(days) > 10 and set(days["actor"]) >= {"russia", "europe"}
+    rung_days = [c for c in a.columns if c.startswith("days_europe_on_")]
+    assert len(rung_days) == 12 and (a[rung_days].sum(axis=1) == a[[c for c in a.columns if c.startswith("days_europe_") and "_on_" not in c]].sum(axis=1)).all()
+    assert "Europe (NATO allies): peak rung (level)" in done.stdout and "each actor" in done.stdout
+    assert (out / "compare-actors.png").read_bytes().startswith(b"\x89PNG")
+    (out / "compare-actors.png").unlink()
+    assert cli(["plot", str(out)]) == 0  # a compare folder is drawn again whole
+    assert (out / "compare-actors.png").is_file()
+    assert cli(["plot", str(out), "--kind", "fan"]) == 2

@@ -28,9 +28,9 @@ def main(args) -> int:
     common = dict(seed=args.seed, workers=args.workers, executor=args.executor, chunk=args.chunk, progress=args.progress, command=command_line(),
                   resume=True, sets=branch_sets(args))
     folders = [run_batch(scenario, args.runs, out=out / side, **common) for side, scenario in (("a", args.scenario_a), ("b", args.scenario_b))]
-    table, files = compare_folders(folders[0], folders[1], out)
+    table, actors, files = compare_folders(folders[0], folders[1], out)
     for side, scenario in (("A", args.scenario_a), ("B", args.scenario_b)):
         print(f"{side}: {scenario}")
-    print(format_table(table))
+    print(format_table(table, actors))
     print(f"\n{', '.join(str(f) for f in files)}\n{DISCLAIMER}")
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 def add_arguments(p) -> None:
     from escalation.analysis.kinds import KINDS
 
-    p.add_argument("results", metavar="RESULTS_DIR", help="a folder written by `escalation batch` or `escalation sweep`")
+    p.add_argument("results", metavar="RESULTS_DIR", help="a folder written by `escalation batch`, `escalation sweep` or `escalation compare`")
     p.add_argument("--kind", default="report", metavar="KIND", help="; ".join(f"{k}: {v}" for k, v in KINDS.items()).replace("%", "%%") + " (default report)")
     p.add_argument("--out", metavar="FILE", help="a .png, .svg or .pdf file (.html for the report); default RESULTS_DIR/KIND.png")
     p.add_argument(
@@ -19,10 +19,24 @@ def add_arguments(p) -> None:
 
 
 def main(args) -> int:
+    from escalation.analysis.compare import compare_folders, format_table, is_compare_folder
     from escalation.analysis.render import plot
     from escalation.analysis.results import load_results
     from escalation.disclaimer import DISCLAIMER
 
+    if is_compare_folder(args.results):  # `escalation compare` wrote it: its table and charts, drawn again
+        from pathlib import Path
+
+        from escalation.cli import UsageError
+
+        if args.kind != "report" or args.metric or args.out:
+            raise UsageError("a compare folder is drawn as a whole (compare.png, compare-actors.png); --kind, --metric and --out are for one batch: "
+                             f"give {Path(args.results) / 'a'} or {Path(args.results) / 'b'} for those")
+        folder = Path(args.results)
+        table, actors, files = compare_folders(folder / "a", folder / "b", folder)
+        print(format_table(table, actors))
+        print(f"\n{', '.join(files)}\n{DISCLAIMER}")
+        return 0
     results = load_results(args.results)
     path = plot(results, args.kind, args.out, metric=args.metric)
     print(f"{args.kind}: {path}\n{DISCLAIMER}")

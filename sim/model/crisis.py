@@ -120,7 +120,7 @@ class Crisis(mesa.Model):
         self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)  # facts after the branch
         self.system_path = np.zeros((t, w), dtype=np.int8)
         self.intensity_path = np.zeros((t, w), dtype=np.int16)
-        self.days = np.zeros((n, len(self.ladder.categories), w), dtype=np.int16)  # closed runs of days on each kind of rung
+        self.days = np.zeros((n, len(self.ladder.ids), w), dtype=np.int16)  # closed runs of days on each rung
         self._was = self._standing()  # the standing postures at the last record, to see who enters a band
         self._branch_state()
         self.record = self.explain if trajectories is None else bool(trajectories)
@@ -207,7 +207,7 @@ class Crisis(mesa.Model):
             self.front.mark_branch()
         # days on each kind of rung run from the branch: each actor's kind now (-1: not taking part), since
         # when, and the postures it was read from
-        self._kind = np.append(self.ladder.category_index, -1)[self.branch_standing]
+        self._kind = self.branch_standing.copy()  # the rung each actor stands on (-1: not taking part)
         self._since = np.full(self._kind.shape, self.branch, dtype=np.int64)
         self._last = self.branch_standing
 
@@ -642,11 +642,11 @@ class Crisis(mesa.Model):
                 self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
 
     def _count_days(self, turn: int, live: np.ndarray) -> None:
-        """Days on each kind of rung, kept as runs: a run is added up when the kind changes (rarely), the
+        """Days on each rung, kept as runs: a run is added up when the actor moves (rarely), the
         open ones when outcomes are read (see ``_days``)."""
-        actors, worlds = np.nonzero(live != self._last)  # only a move can change the kind of rung
+        actors, worlds = np.nonzero(live != self._last)  # only a move can change the rung
         self._last = live
-        kind = np.append(self.ladder.category_index, -1)[live[actors, worlds]]  # -1: not taking part
+        kind = live[actors, worlds].astype(self._kind.dtype)  # -1: not taking part
         changed = kind != self._kind[actors, worlds]
         actors, worlds, kind = actors[changed], worlds[changed], kind[changed]
         if len(actors):
@@ -660,7 +660,7 @@ class Crisis(mesa.Model):
         days[actors[counted], old[counted], worlds[counted]] += (turn - self._since[actors, worlds])[counted].astype(days.dtype)
 
     def _days(self) -> np.ndarray:
-        """Days on each kind of rung from the branch to the last turn played: (actors, kinds, W)."""
+        """Days on each rung from the branch to the last turn played: (actors, rungs, W)."""
         days = self.days.copy()
         if self.turn > self.branch:
             actors, worlds = np.indices(self._kind.shape).reshape(2, -1)
@@ -698,8 +698,8 @@ class Crisis(mesa.Model):
         """Per-world outcomes: the end state; the first turn of each threshold's fact after the branch (-1: never);
         the escalation intensity at the branch, at the end (standing postures), its peak and mean over the days
         played from the branch; the peak rung (the highest anyone stood on) and the final one; each actor's peak,
-        final standing posture (-1: not taking part) and days on each kind of rung from the branch on
-        (``days_<actor>_<category>``); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
+        final standing posture (-1: not taking part) and days on each rung and each kind of rung from the branch on
+        (``days_<actor>_on_<rung>``, ``days_<actor>_<category>``); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
         played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
         end, days = self._standing(), self._days()
         out = {
@@ -718,8 +718,10 @@ class Crisis(mesa.Model):
         for a in self.order:
             out[f"peak_{a.key}"] = a.peak.copy()
             out[f"final_{a.key}"] = end[a.index].copy()
+            for level, rung in enumerate(self.ladder.ids):
+                out[f"days_{a.key}_on_{rung}"] = days[a.index, level].astype(np.int64)
             for c, category in enumerate(self.ladder.categories):
-                out[f"days_{a.key}_{category}"] = days[a.index, c].astype(np.int64)
+                out[f"days_{a.key}_{category}"] = days[a.index, self.ladder.category_index == c].sum(axis=0, dtype=np.int64)
         for i, level in enumerate(self.ladder.action_levels):  # one-off actions taken, by any actor
             out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out
