@@ -150,7 +150,7 @@ def draw_actors(a: Results, b: Results, actors: pd.DataFrame):
     plt = pyplot()
     keys = [k for k in a.actors if k in set(actors["actor"])]
     names = [a.actors[k] for k in keys]
-    rungs = [r for r in a.model["rungs"]]
+    rungs = list(a.model["rungs"])
     fig, (left, right) = plt.subplots(1, 2, figsize=(15, max(4.5, 0.45 * len(keys) + 2.5)), gridspec_kw={"width_ratios": [1, 2.2]})
     fig.subplots_adjust(left=0.11, right=0.93, top=0.84, bottom=0.28, wspace=0.32)
     y = np.arange(len(keys))[::-1]

@@ -54,7 +54,10 @@ def test_a_line_indented_wrongly_itself_is_still_reported_where_it_is():
 
 @pytest.mark.parametrize(
     "typed, shown",
-    [("\u201cEscalation Peaks: A Pivotal Week\u201d", "typographic double quotes"), ("\u2018Escalation Peaks: A Pivotal Week\u2019", "typographic single quotes")],
+    [
+        ("\u201cEscalation Peaks: A Pivotal Week\u201d", "typographic double quotes"),
+        ("\u2018Escalation Peaks: A Pivotal Week\u2019", "typographic single quotes"),
+    ],
 )
 def test_typographic_quotes_are_named_with_the_fix(typed, shown):
     at = line_of(BASELINE, "  - id: oreshnik_dnipro")

@@ -10,7 +10,8 @@ import sys
 
 def add_arguments(p) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="scenario files (or shipped scenario names)")
-    p.add_argument("--explain", metavar="CODE", help="what a kind of problem means and how to fix it (the codes follow each list of problems; 'all' for every kind)")
+    p.add_argument("--explain", metavar="CODE",
+                   help="what a kind of problem means and how to fix it (the codes follow each list of problems; 'all' for every kind)")
 
 
 def main(args) -> int:

@@ -221,7 +221,7 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
         return f"{where}: {_shown(value)} is a rung's display name; write its id: {rung}", ""
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
-        actors = [a for a in data.get("actors", {})] if isinstance(data, dict) and isinstance(data.get("actors"), dict) else []
+        actors = list(data.get("actors", {})) if isinstance(data, dict) and isinstance(data.get("actors"), dict) else []
         known = did_you_mean(value, actors, ALIASES) if actors else ""  # 'US' for united_states
         return f"{where}: {_shown(value)} is not a valid name{known or _try(value, pattern)}", f"allowed: a name of {NAME_RULES.get(pattern, pattern)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
