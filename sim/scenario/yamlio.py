@@ -328,8 +328,10 @@ def _out_of_line(lines: list[str], at: int) -> tuple[tuple[int, int], str] | Non
     if not (siblings or emptied):
         return None
     key = lines[broke].strip().split(":")[0]
-    why = (f"so '{lines[opener].strip().split(':')[0]}' above it is left empty" if emptied and not siblings
-           else f"where the lines before and after are indented {indent}")
+    if emptied and not siblings and opener is not None:
+        why = f"so '{lines[opener].strip().split(':')[0]}' above it is left empty"
+    else:
+        why = f"where the lines before and after are indented {indent}"
     return (broke + 1, _indent(lines[broke]) + 1), (
         f"this line's indentation does not match the lines around it: '{key}' is indented {_indent(lines[broke])} spaces, {why}"
     )
