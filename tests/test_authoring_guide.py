@@ -95,7 +95,7 @@ MISTAKES = re.findall(r"\n### (\d+)\. ", section("Ten common mistakes"))
 
 def test_the_worked_example_runs_and_prints_what_the_guide_shows(tmp_path):
     results = replay(section("A worked example"), tmp_path)
-    assert [r[0].split()[1] for r in results] == ["new", "validate", "diff", "run", "run"]
+    assert [r[0].split()[1] for r in results] == ["new", "validate", "diff", "run", "run", "compare"]
     for command, status, printed, expected in results:
         assert status == 0, command
         assert printed == expected, command

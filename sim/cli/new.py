@@ -57,7 +57,8 @@ def main(args) -> int:
     schema = schema_file(out)  # what the editor offers: this scenario's actors, rungs and red lines (and its base's)
     schema.write_text(json.dumps(schema_for(str(out)), indent=2) + "\n", encoding="utf-8")
     what = "a full copy of" if args.copy else "an overlay of"
-    print(f"wrote {out}: {what} {origin} named {args.name}" + (", comments kept." if args.copy else f", holding {len(changes)} change(s)."))
+    held = "no changes yet" if not changes else "1 change" if len(changes) == 1 else f"{len(changes)} changes"
+    print(f"wrote {out}: {what} {origin} named {args.name}" + (", comments kept." if args.copy else f", holding {held}."))
     print(f"Your editor checks it with {schema} (see its first line).")
     print(f"Next: edit it, then `escalation validate {out}`, `escalation diff {origin} {out}` and `escalation run {out}`.")
     return 0

@@ -36,7 +36,7 @@ REQUIRED = ".required"  # the suffix of the definitions that only say which keys
 
 # Which kind of name each field refers to ("Model.field"); the loader checks the same (references.py).
 REFERS = {
-    "Actor.rule": "rule", "Actor.posture": "rung", "Actor.stocks": "rung",
+    "Actor.rule": "rule", "Actor.posture": "rung", "Actor.stocks": "action", "Scenario.ladder": "ladder",
     "Capabilities.min_rung": "rung", "Capabilities.max_rung": "rung", "Capabilities.rungs": "rung",
     "Relations.adversaries": "actor", "Relations.allies": "actor", "Relations.patrons": "actor",
     "Relations.restrainers": "actor", "Relations.veto_players": "actor",
@@ -58,8 +58,10 @@ class Names(typing.NamedTuple):
 
     rule: list[str]
     rung: list[str]
+    action: list[str]  # the rungs that are one-off actions (what stocks count)
     threshold: list[str]
     source: list[str]
+    ladder: list[str]
     actor: list[str] | None = None
     red_line: list[str] | None = None
 
@@ -76,7 +78,8 @@ def default_names() -> Names:
     from escalation.scenario.sources import shipped_sources
 
     ladder = load_ladder_file(shipped_ladders()["default"])
-    return Names(sorted(RULEBOOK), [r.id for r in ladder.rungs], [t.id for t in ladder.thresholds], sorted(shipped_sources()))
+    return Names(sorted(RULEBOOK), [r.id for r in ladder.rungs], [r.id for r in ladder.rungs if r.kind == "action"], [t.id for t in ladder.thresholds],
+                 sorted(shipped_sources()), sorted(shipped_ladders()))
 
 
 def scenario_json_schema(names: Names | None = None) -> dict:
@@ -121,6 +124,8 @@ def _refine(name: str, body: dict, names: Names) -> None:
         if kind:
             _choices(prop, names.of(kind))
         _walk(prop)
+    if name == "War":
+        body["properties"]["sides"]["uniqueItems"] = True
     if name == "Scenario":
         body["properties"]["actors"]["propertyNames"] = {"pattern": ID, "maxLength": 60, "description": "An actor's id: lower-case letters, digits and '_'."}
     if name == "Effect":
@@ -308,25 +313,34 @@ def schema_for(file: str) -> dict:
     Read from the document, not the validated scenario, so that a file with mistakes still gets it.
     """
     from escalation.scenario.loading import load_document
+    from escalation.scenario.problems import ScenarioError
     from escalation.scenario.sources import local_sources
-    from escalation.scenario.yamlio import read_text
+    from escalation.scenario.yamlio import load_yaml_text, read_text
 
-    doc = load_document(read_text(file, file), file)
+    text = read_text(file, file)
+    own = load_yaml_text(text, file)  # a syntax error is reported as such: there is no document to describe
+    try:
+        doc = load_document(text, file)
+    except ScenarioError:  # an overlay whose merge fails (a removal of what the base lacks): its base still names what it may use
+        if not (isinstance(own, dict) and EXTENDS in own):
+            raise
+        doc = dict(_base_document(own, file))
+        doc["actors"] = {**(doc.get("actors") or {}), **(own.get("actors") if isinstance(own.get("actors"), dict) else {})}
     names = _document_names(doc, default_names(), sorted(local_sources(file)))
     schema = scenario_json_schema(names)
-    own = _own_keys(file)
-    if EXTENDS not in own:
+    merged = doc.get("actors") if isinstance(doc.get("actors"), dict) else {}
+    own_actors = {k: _own_actor(k, a, names) for k, a in merged.items() if isinstance(a, dict)}
+    if not (isinstance(own, dict) and EXTENDS in own):
+        schema["properties"]["actors"]["properties"] = {k: {"allOf": [{"$ref": "#/$defs/Actor"}, extra]} for k, extra in own_actors.items()}
         return schema
-    from escalation.scenario.overlay import bases
-
-    below = load_document(read_text(bases(doc)[0], bases(doc)[0]), bases(doc)[0])
+    below = _base_document(own, file)
     props = schema["properties"]
     actors = {}
     for actor_id, actor in (below.get("actors") or {}).items():
         rule = actor.get("rule") if isinstance(actor, dict) else None
-        item: dict = {"$ref": "#/$defs/Actor"}
+        item: dict = {"allOf": [{"$ref": "#/$defs/Actor"}, *([own_actors[actor_id]] if actor_id in own_actors else [])]}
         if rule in RULEBOOK:
-            item = {"allOf": [item], "if": {"not": {"required": ["rule"]}}, "then": {"properties": {"params": {"$ref": f"#/$defs/params.{rule}"}}}}
+            item.update({"if": {"not": {"required": ["rule"]}}, "then": {"properties": {"params": {"$ref": f"#/$defs/params.{rule}"}}}})
         actors[actor_id] = item
     props["actors"]["properties"] = actors
     props["actors"]["additionalProperties"] = {"allOf": [{"$ref": "#/$defs/Actor"}, {"$ref": f"#/$defs/Actor{REQUIRED}"}]}
@@ -345,11 +359,14 @@ def schema_for(file: str) -> dict:
     return schema
 
 
-def _own_keys(file: str) -> set:
-    from escalation.scenario.yamlio import load_yaml_text, read_text
+def _base_document(own: dict, file: str):
+    """The merged document of an overlay's base."""
+    from escalation.scenario.loading import load_document
+    from escalation.scenario.overlay import base_of
+    from escalation.scenario.yamlio import read_text
 
-    own = load_yaml_text(read_text(file, file), file)
-    return set(own) if isinstance(own, dict) else set()
+    path, shown = base_of(own, file)
+    return load_document(read_text(path, shown), shown)
 
 
 def _document_names(doc, default: Names, local: list[str]) -> Names:
@@ -369,12 +386,37 @@ def _document_names(doc, default: Names, local: list[str]) -> Names:
             added = effect.get("add_red_line") if isinstance(effect, dict) else None
             if isinstance(added, dict) and isinstance(added.get("red_line"), dict) and isinstance(added["red_line"].get("id"), str):
                 red_lines.add(added["red_line"]["id"])
-    rungs, thresholds = default.rung, default.threshold
+    rungs, actions, thresholds = default.rung, default.action, default.threshold
     ladder = doc.get("ladder", "default")
     if isinstance(ladder, dict):
-        rungs = [r["id"] for r in ladder.get("rungs") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)] or rungs
+        written = [r for r in ladder.get("rungs") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        rungs = [r["id"] for r in written] or rungs
+        actions = [r["id"] for r in written if r.get("kind") == "action"] if written else actions
         thresholds = [t["id"] for t in ladder.get("thresholds") or [] if isinstance(t, dict) and isinstance(t.get("id"), str)] or thresholds
     elif isinstance(ladder, str) and ladder in shipped_ladders() and ladder != "default":
         shipped = load_ladder_file(shipped_ladders()[ladder])
-        rungs, thresholds = [r.id for r in shipped.rungs], [t.id for t in shipped.thresholds]
-    return Names(default.rule, rungs, thresholds, sorted({*default.source, *local}), actor_ids or None, sorted(red_lines) or None)
+        rungs, actions, thresholds = [r.id for r in shipped.rungs], [r.id for r in shipped.rungs if r.kind == "action"], [t.id for t in shipped.thresholds]
+    return Names(default.rule, rungs, actions, thresholds, sorted({*default.source, *local}), default.ladder, actor_ids or None, sorted(red_lines) or None)
+
+
+def _reach(actor: dict, rungs: list[str]) -> list[str]:
+    """The rungs an actor's capabilities let it stand on, as written in its document (all of them if unclear)."""
+    caps = actor.get("capabilities") if isinstance(actor.get("capabilities"), dict) else {}
+    listed = caps.get("rungs")
+    if isinstance(listed, list) and all(r in rungs for r in listed):
+        return list(listed)
+    low, high = caps.get("min_rung"), caps.get("max_rung")
+    lo = rungs.index(low) if low in rungs else 0
+    hi = rungs.index(high) if high in rungs else len(rungs) - 1
+    return rungs[lo : hi + 1]
+
+
+def _own_actor(actor_id: str, actor: dict, names: Names) -> dict:
+    """What --for adds for one actor: its posture within its capabilities, and never itself among its relations."""
+    not_self = {"items": {"not": {"const": actor_id}}}
+    return {
+        "properties": {
+            "posture": {"enum": _reach(actor, names.rung)},
+            "relations": {"properties": {role: not_self for role in ("adversaries", "allies", "patrons", "restrainers", "veto_players")}},
+        }
+    }

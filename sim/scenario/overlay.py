@@ -62,7 +62,7 @@ def compose(doc: MarkedDict, file: str, read: Callable[[Path, str, tuple], tuple
         if REMOVE in doc:
             raise _error(doc, (REMOVE,), "'remove' takes things from a base: add 'extends: SCENARIO' to say which", key=True)
         return doc, found
-    base_path, shown = _base_of(doc, file)
+    base_path, shown = base_of(doc, file)
     here = str(Path(file).resolve()) if not file.startswith("<") else file
     if str(base_path.resolve()) in (*chain, here):
         circle = " -> ".join(Path(f).name for f in (*chain, here, str(base_path.resolve())))
@@ -83,7 +83,7 @@ def compose(doc: MarkedDict, file: str, read: Callable[[Path, str, tuple], tuple
     return _merged(base, body, (), found), found
 
 
-def _base_of(doc: MarkedDict, file: str) -> tuple[Path, str]:
+def base_of(doc: MarkedDict, file: str) -> tuple[Path, str]:
     """The base's file, and how to name it in messages."""
     name = doc[EXTENDS]
     if not isinstance(name, str) or not name.strip():

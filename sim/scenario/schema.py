@@ -37,9 +37,13 @@ class Strict(BaseModel):
     @classmethod
     def _unquoted_numbers(cls, value, info):
         """A number written in quotes ("0.8") is text, as editors read it too: refused with the fix, not read as a number."""
-        if isinstance(value, str) and _NUMBER.fullmatch(value.strip()) and info.field_name and _numeric(cls.model_fields[info.field_name].annotation):
-            raise PydanticCustomError("quoted_number", "'{value}' is in quotes, which makes it text; write the number without them: {field}: {value}",
-                                      {"value": value, "field": info.field_name})
+        if isinstance(value, str) and info.field_name:
+            annotation = cls.model_fields[info.field_name].annotation
+            if _NUMBER.fullmatch(value.strip()) and _numeric(annotation):
+                raise PydanticCustomError("quoted_number", "'{value}' is in quotes, which makes it text; write the number without them: {field}: {value}",
+                                          {"value": value, "field": info.field_name})
+            if annotation is bool:  # pydantic would read 'yes', 'on' or '1' as true; an editor reads them as text
+                raise PydanticCustomError("bool_text", "'{value}' is text; write true or false", {"value": value})
         return value
 
 
