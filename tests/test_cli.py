@@ -137,6 +137,7 @@ def test_validate_says_a_folder_or_a_device_is_not_a_scenario_file(tmp_path):
     assert done.stderr.splitlines() == [
         f"{tmp_path}:1:1: this is a folder; give a scenario file (.yaml) or a shipped scenario's name",
         "/dev/null:1:1: this is not a regular file; give a scenario file (.yaml) or a shipped scenario's name",
+        "  (what these mean: `escalation validate --explain CODE` for no-file)",
     ]
 
 

@@ -85,10 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except ScenarioError as exc:
-        from escalation.scenario.explain import footer
-
         print(str(exc), file=sys.stderr)
-        print(footer([p.message for p in exc.problems]), file=sys.stderr)
         return 2
     except InputError as exc:
         print(f"escalation {args.command}: {exc.worded('cli')}", file=sys.stderr)

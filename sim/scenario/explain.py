@@ -123,7 +123,10 @@ KINDS: list[Kind] = [
     Kind("documented", "A documented event without its source", r"documented event must cite",
          "An event marked documented must say which source article reports it (source.seed); a what-if is 'hypothetical'."),
     # overlays
-    Kind("extends", "An overlay's base that cannot be found", r"^extends:|^no shipped scenario named|^no such file|this is a folder|not a regular file",
+    Kind("no-file", "No such scenario", r"^no shipped scenario named|^no such file|this is a folder|not a regular file|^cannot read file",
+         "A scenario is named by a path to its file (.yaml) or by a shipped scenario's name (`escalation list scenarios`). The message "
+         "suggests the nearest shipped name."),
+    Kind("extends", "An overlay's base that cannot be found", r"^extends:",
          "`extends:` names a shipped scenario (`escalation list scenarios`) or a path from the overlay's own folder. A base cannot "
          "extend the overlay back.", "extends: nov-2025", "extends: nov-2024"),
     Kind("remove", "Removing what the base lacks", r"^remove|takes things from a base",

@@ -417,6 +417,6 @@ def _own_actor(actor_id: str, actor: dict, names: Names) -> dict:
     return {
         "properties": {
             "posture": {"enum": _reach(actor, names.rung)},
-            "relations": {"properties": {role: not_self for role in ("adversaries", "allies", "patrons", "restrainers", "veto_players")}},
+            "relations": {"properties": dict.fromkeys(("adversaries", "allies", "patrons", "restrainers", "veto_players"), not_self)},
         }
     }

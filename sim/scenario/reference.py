@@ -72,10 +72,10 @@ def _section(anchor: str, heading: str, model: type[BaseModel], where: str) -> l
     return [*out, ""]
 
 
-NAMED = {"rung": "rung id", "actor": "actor id", "actor_or_system": "actor id or `system`", "rule": "rule's name", "threshold": "threshold id",
-         "red_line": "red line's id", "source": "source file"}
-SEE = {"rung": " ([the ladder](#default-ladder))", "threshold": " ([the ladder](#default-ladder))", "rule": " ([rules](#rules))",
-       "source": " (`escalation list sources`)"}
+NAMED = {"rung": "rung id", "action": "one-off action's rung id", "actor": "actor id", "actor_or_system": "actor id or `system`", "rule": "rule's name",
+         "threshold": "threshold id", "red_line": "red line's id", "source": "source file", "ladder": "shipped ladder's name"}
+SEE = {"rung": " ([the ladder](#default-ladder))", "action": " ([the ladder](#default-ladder))", "threshold": " ([the ladder](#default-ladder))",
+       "rule": " ([rules](#rules))", "source": " (`escalation list sources`)", "ladder": " (`escalation list ladders`), or a [ladder written out](#ladder)"}
 LINKS = {model: anchor for anchor, _, model, _ in SECTIONS}
 
 
@@ -89,9 +89,10 @@ def _takes(model, key: str, info) -> str:
     if kind:
         shape = typing.get_origin(inner[0])
         name, see = NAMED[kind], SEE.get(kind, "")
+        one = f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
         if shape is list:
             return f"a list of {name}s{see}"
-        return f"a mapping keyed by {name}{see}" if shape is dict else f"{'an' if name[0] in 'aeiou' else 'a'} {name}{see}"
+        return f"a mapping keyed by {one}{see}" if shape is dict else f"{one}{see}"
     for tp in [info.annotation, *inner, *(typing.get_args(a)[-1] for a in inner if typing.get_args(a))]:
         if tp in LINKS:
             shape = "a list of" if typing.get_origin(info.annotation) is list else "a mapping:"

@@ -23,7 +23,7 @@ from escalation.scenario.loading import load_scenario_text
 from escalation.scenario.paths import shipped_scenarios
 from escalation.scenario.problems import ScenarioError
 from escalation.scenario.scaffold import MODELINE, SCHEMA_FILE
-from tests.editor.mistakes import MISTAKES, Mistake, text_of
+from tests.editor.mistakes import MISTAKES, text_of
 
 SHIPPED = shipped_scenarios()
 SEVERE = (1, 2)  # LSP DiagnosticSeverity Error and Warning
@@ -46,7 +46,8 @@ class _Yaml12(yaml.SafeLoader):
 
 
 _Yaml12.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(("timestamp", "bool"))] for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(("timestamp", "bool"))]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Yaml12.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
