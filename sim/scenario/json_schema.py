@@ -319,16 +319,19 @@ def schema_for(file: str) -> dict:
 
     text = read_text(file, file)
     own = load_yaml_text(text, file)  # a syntax error is reported as such: there is no document to describe
+    doc: dict
     try:
         doc = load_document(text, file)
     except ScenarioError:  # an overlay whose merge fails (a removal of what the base lacks): its base still names what it may use
         if not (isinstance(own, dict) and EXTENDS in own):
             raise
         doc = dict(_base_document(own, file))
-        doc["actors"] = {**(doc.get("actors") or {}), **(own.get("actors") if isinstance(own.get("actors"), dict) else {})}
+        written = own.get("actors")
+        doc["actors"] = {**(doc.get("actors") or {}), **(written if isinstance(written, dict) else {})}
     names = _document_names(doc, default_names(), sorted(local_sources(file)))
     schema = scenario_json_schema(names)
-    merged = doc.get("actors") if isinstance(doc.get("actors"), dict) else {}
+    merged = doc.get("actors")
+    merged = merged if isinstance(merged, dict) else {}
     own_actors = {k: _own_actor(k, a, names) for k, a in merged.items() if isinstance(a, dict)}
     if not (isinstance(own, dict) and EXTENDS in own):
         schema["properties"]["actors"]["properties"] = {k: {"allOf": [{"$ref": "#/$defs/Actor"}, extra]} for k, extra in own_actors.items()}
@@ -359,7 +362,7 @@ def schema_for(file: str) -> dict:
     return schema
 
 
-def _base_document(own: dict, file: str):
+def _base_document(own, file: str):
     """The merged document of an overlay's base."""
     from escalation.scenario.loading import load_document
     from escalation.scenario.overlay import base_of
@@ -401,7 +404,8 @@ def _document_names(doc, default: Names, local: list[str]) -> Names:
 
 def _reach(actor: dict, rungs: list[str]) -> list[str]:
     """The rungs an actor's capabilities let it stand on, as written in its document (all of them if unclear)."""
-    caps = actor.get("capabilities") if isinstance(actor.get("capabilities"), dict) else {}
+    found = actor.get("capabilities")
+    caps: dict = found if isinstance(found, dict) else {}
     listed = caps.get("rungs")
     if isinstance(listed, list) and all(r in rungs for r in listed):
         return list(listed)
