@@ -21,6 +21,7 @@ whole check.
 from __future__ import annotations
 
 import copy
+import functools
 import typing
 
 from escalation.disclaimer import DISCLAIMER
@@ -85,6 +86,12 @@ def default_names() -> Names:
 def scenario_json_schema(names: Names | None = None) -> dict:
     """The JSON Schema of the scenario format (``scenarios/schema.json``), overlays included."""
     names = names or default_names()
+    frozen = Names(*(None if v is None else tuple(v) for v in names))  # type: ignore[arg-type]  # tuples: hashable, to cache
+    return copy.deepcopy(_schema(frozen))
+
+
+@functools.lru_cache(maxsize=16)
+def _schema(names: Names) -> dict:
     raw = Scenario.model_json_schema()
     defs = raw.pop("$defs")
     root = {k: v for k, v in raw.items() if k not in ("title", "description")}

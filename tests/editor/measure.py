@@ -41,7 +41,7 @@ def rejected_by_cli(text: str, file: str) -> bool:
     return False
 
 
-class _Yaml12(yaml.SafeLoader):
+class _Yaml12(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's parser where PyYAML has it
     """YAML as an editor reads it (1.2): dates are text, 'yes' is text."""
 
 
@@ -52,13 +52,18 @@ _Yaml12.yaml_implicit_resolvers = {
 _Yaml12.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-def caught_by_jsonschema(text: str, schema: dict | None) -> bool:
-    """A second validator, as an editor reads the file (YAML 1.2: dates are text); a file it cannot parse counts as caught."""
-    if schema is None:
-        return True
+def as_editor_reads(text: str):
+    """The document as an editor reads it (YAML 1.2: dates are text); ``None`` if it cannot be parsed."""
     try:
-        doc = yaml.load(text, Loader=_Yaml12)
+        return yaml.load(text, Loader=_Yaml12)
     except yaml.YAMLError:
+        return None
+
+
+def caught_by_jsonschema(text: str, schema: dict | None, doc=None) -> bool:
+    """A second validator on the document; a file it cannot parse counts as caught (the editor shows the syntax error)."""
+    doc = as_editor_reads(text) if doc is None else doc
+    if schema is None or doc is None:
         return True
     return any(True for _ in Draft202012Validator(schema).iter_errors(doc))
 
@@ -88,8 +93,9 @@ def measure(editor=None) -> list[dict]:
             except ScenarioError as exc:  # `schema --for` refuses: a syntax error (the editor reports it), or a base it cannot find
                 own = None if "YAML syntax error" in str(exc) or "YAML" in str(exc) else general
             (here / f"m{i:03d}.schema.json").write_text(json.dumps(own or general), encoding="utf-8")
+            doc = as_editor_reads(text)
             row = {"mistake": mistake.name, "base": mistake.base, "cli": rejected_by_cli(text, str(path)),
-                   "schema": caught_by_jsonschema(text, general), "schema_for": caught_by_jsonschema(text, own)}
+                   "schema": caught_by_jsonschema(text, general, doc), "schema_for": caught_by_jsonschema(text, own, doc)}
             if editor is not None:
                 row["lsp"] = lsp_flags(editor, path, with_schema(text, "schema.json"))
                 row["lsp_for"] = lsp_flags(editor, here / f"f{i:03d}.yaml", with_schema(text, f"m{i:03d}.schema.json"))

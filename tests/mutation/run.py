@@ -50,6 +50,8 @@ MUTANTS = [
     ('events.py', 'if enact or body.binding or agent.rule.name == "scripted":', 'if enact or body.binding:', 'a scripted actor ignores its timeline'),
     ('events.py', 'if enact or body.binding or agent.rule.name == "scripted":', 'if body.binding or agent.rule.name == "scripted":', 'history is not enacted for actors that decide'),
     ('crisis.py', 'return turn < self.branch', 'return turn <= self.branch', 'history lasts one turn into the branch'),
+    ('crisis.py', 'changed = kind != self._kind[actors, worlds]', 'changed = kind > self._kind[actors, worlds]', 'a step down leaves the days counted on the rung above'),
+    ('crisis.py', 'days[a.index, self.ladder.category_index == c].sum(axis=0, dtype=np.int64)', 'days[a.index, self.ladder.category_index != c].sum(axis=0, dtype=np.int64)', "a kind of rung's days are the other kinds'"),
     ('crisis.py', 'if not history and self._a_choice(ev.spec):', 'if False:', 'after the branch a documented choice is made for the actor and told as news'),
     ('crisis.py', 'there = actor.posture == level if self.ladder.action[level] else actor.posture >= level', 'there = actor.posture >= level', 'a documented one-off action counts as made by standing higher'),
     ('crisis.py', 'apply_effects(self, ev.spec.effects, mask & happened)', 'apply_effects(self, ev.spec.effects, mask)', "a documented choice's effects apply where it did not happen"),
