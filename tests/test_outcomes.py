@@ -236,3 +236,16 @@ def test_an_actor_out_of_the_crisis_adds_nothing_to_the_intensity():
     out = model.outcomes()
     assert out["intensity_branch"][0] == RIVERA_SCORE["posturing"]  # B, not yet in, counts for nothing
     assert model.intensity_path[2, 0] == RIVERA_SCORE["posturing"] and model.intensity_path[3, 0] == RIVERA_SCORE["posturing"] + RIVERA_SCORE["de-escalation"]
+
+
+def test_days_on_each_rung_are_the_days_the_path_shows_it_there():
+    """Every world, every actor, every rung: the days counted equal the days its recorded path stands there."""
+    model = Crisis("nov-2024", worlds=60, rng=5, trajectories=True).run()
+    out = model.outcomes()
+    played = model.path[model.branch : model.turn]
+    moved = 0
+    for a in model.order:
+        for level, rung in enumerate(model.ladder.ids):
+            assert np.array_equal(out[f"days_{a.key}_on_{rung}"], (played[:, a.index, :] == level).sum(axis=0)), (a.key, rung)
+        moved += int((np.diff(played[:, a.index, :], axis=0) < 0).sum())
+    assert moved > 50  # steps down happen, and are counted where they lead
