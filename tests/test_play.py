@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import json
 import subprocess
 import sys
 
@@ -124,3 +125,14 @@ def test_an_inject_number_outside_the_deck_gets_a_hint(tmp_path):
     r = play(GAME, [f"inject {len(deck) + 1}", "inject 2", "quit"], tmp_path)
     assert f"? the deck has cards 1 to {len(deck)}: type 'inject' to list them" in r.stdout
     assert f"Inject '{deck[1].id}' will take effect when this turn is played." in r.stdout
+
+
+def test_a_game_begun_with_set_on_an_overlay_saves_and_resumes_with_it(tmp_path):
+    begun = play(["weak-china-restraint", "--human", "ukraine", "--turns", "3", "--set", "actors.china.leverage=0.3"], ["1", "save g.json", "quit"], tmp_path)
+    assert begun.returncode == 0, begun.stderr
+    saved = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert saved["scenario"] == "weak-china-restraint" and saved["sets"] == {"actors.china.leverage": 0.3}
+    resumed = play(["--load", "g.json"], ["quit"], tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    refused = play(["--load", "g.json", "--set", "settings.noise=0.4"], ["quit"], tmp_path)
+    assert refused.returncode == 2 and "--load resumes a saved game as it was" in refused.stderr
