@@ -292,3 +292,8 @@ def test_a_documented_event_may_cite_a_source_kept_beside_its_scenario(tmp_path)
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "my_article.txt").write_text("An article of my own.\n", encoding="utf-8")
     assert load_scenario(mine).events[0].source.seed == "my_article.txt"
+
+
+def test_an_events_time_is_replaced_whole_so_a_turn_can_take_the_place_of_a_date(tmp_path):
+    sc = overlay(tmp_path, "events:\n  - id: atacms_authorised\n    at: {turn: 3}\ninjects: []\n")
+    assert sc.events[0].at.turn == 3 and sc.events[0].at.date is None and sc.injects == []

@@ -205,7 +205,7 @@ def _word(model, data, err, path, at_key) -> tuple[str, str]:
     allowed = f"allowed: {describe(tp, meta)}" if tp is not None else ""
     about = _about(model, path)
     if kind == "extra_forbidden":
-        keys = fields_of(model, path[:-1])
+        keys = fields_of(model, path[:-1]) + (["extends", "remove"] if not path[:-1] and model.__name__ == "Scenario" else [])  # an overlay's keys
         inside = f" in {_dotted(path[:-1])}" if path[:-1] else ""
         return f"unknown key '{path[-1]}'{inside}{did_you_mean(path[-1], keys)}", f"allowed keys here: {one_of(keys)}" if keys else ""
     if kind == "missing":

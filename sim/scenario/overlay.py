@@ -5,7 +5,8 @@ overlay's own folder) and writes only the keys it changes. Merging is by key for
 mappings, and by ``id`` for lists whose items all have one (events, injects, red
 lines, a ladder's rungs): an item with a base item's id changes that item, key by
 key; an item with a new id is added at the end. Any other list (``watch``,
-``adversaries``, an event's ``effects``) and any single value is replaced whole.
+``adversaries``, an event's ``effects``), an empty list, an event's ``at`` (a time is a
+turn or a date: writing one replaces the other) and any single value is replaced whole.
 
 ``remove:`` takes things away from the base first, each under the dotted path of
 the section that holds them (the keys ``--set`` uses)::
@@ -34,6 +35,7 @@ from escalation.scenario.problems import Problem, ScenarioError
 from escalation.scenario.yamlio import MarkedDict, MarkedList, locate_in
 
 EXTENDS, REMOVE = "extends", "remove"
+WHOLE = {"at"}  # mappings written whole: an event's time is a turn or a date, and writing one replaces the other
 MAX_DEPTH = 8  # bases of bases: far more than anyone layers
 
 
@@ -193,7 +195,7 @@ def _merged(base, over, path: tuple, found: Overlay):
         mapping.key_files = {k: base.file_of(k) if isinstance(base, MarkedDict) else None for k in base}
         for key, value in over.items():
             _refuse_removed(found, path, key, over, (key,))
-            mapping[key] = _merged(base[key], value, (*path, key), found) if key in base else value
+            mapping[key] = _merged(base[key], value, (*path, key), found) if key in base and key not in WHOLE else value
             mapping.key_marks[key], mapping.value_marks[key] = over.key_marks[key], over.value_marks[key]
             mapping.key_files[key] = over.file_of(key)
         return mapping

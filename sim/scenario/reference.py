@@ -123,7 +123,7 @@ def _overlays() -> list[str]:
         "A scenario with `extends: BASE` (a shipped scenario's name, or a path from its own folder) is an overlay:",
         "it writes only what it changes, and needs its own `name`. Mappings merge key by key; lists whose items have",
         "an `id` (events, injects, red lines, rungs) merge by id (an item with a new id is added at the end); any",
-        "other list, an event's `at`, and any single value are replaced whole. `remove:` takes things away from the",
+        "other list, an empty list, an event's `at`, and any single value are replaced whole. `remove:` takes things away from the",
         "base first: under the dotted path of each section, the names (keys, or ids) to remove, for example",
         "`remove: {events: [tusk_warns], actors: [hungary], actors.russia.red_lines: [strike_the_suppliers]}`.",
         "`escalation show FILE` prints the merged scenario.",
