@@ -106,9 +106,11 @@ def test_every_deciding_rule_reads_its_resolve_and_its_stake(name, reading):
     r, field = rule(name), "resolve" if reading == "resolve" else STAKE.get(name, "loss")
     found = []
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)  # the same examples every run: an existence test must not be flaky
     @given(s=situations())
     def probe(s):
+        if found:
+            return  # one example is all it takes
         other = dict(vars(s))
         other[field] = np.clip(s.__dict__[field] + (0.6 if field != "watched" else 3.0), 0, 1 if field == "resolve" else TOP)
         if not np.array_equal(r.aim(s), r.aim(Situation(**other))):
