@@ -1,12 +1,14 @@
 """Load a scenario by name or path, as one pipeline read top to bottom.
 
-    text -> positioned YAML -> document checks -> pydantic validation
-         -> ladder resolution -> reference checks -> a Scenario, or a ScenarioError
+    text -> positioned YAML -> document checks -> an overlay's base merged under it
+         -> pydantic validation -> ladder resolution -> reference and source checks
+         -> a Scenario, or a ScenarioError
 
 Each stage is a function of the previous stage's output. The checks collect
 :class:`~escalation.scenario.problems.Finding` objects, paths into the document;
-the last stage, :func:`explain`, locates and words them all at once, so a file
-with several mistakes gets every one of them. Nothing here evaluates user text as code.
+the last stage, :func:`explain`, locates and words them all at once (each in the
+file it is written in, for an overlay and its base), so a file with several
+mistakes gets every one of them. Nothing here evaluates user text as code.
 """
 
 from __future__ import annotations
