@@ -249,3 +249,11 @@ def test_days_on_each_rung_are_the_days_the_path_shows_it_there():
             assert np.array_equal(out[f"days_{a.key}_on_{rung}"], (played[:, a.index, :] == level).sum(axis=0)), (a.key, rung)
         moved += int((np.diff(played[:, a.index, :], axis=0) < 0).sum())
     assert moved > 50  # steps down happen, and are counted where they lead
+
+
+def test_a_climb_the_day_after_a_one_off_action_is_measured_from_the_standing_posture():
+    """Standing on nuclear signalling, a nuclear demonstration one day, a clash the next: the clash is a new fact,
+    since the day after an action the actor stands where it stood, below the clash."""
+    sc = two([moved("a", "nuclear_signalling", 2), moved("a", "demonstrative_nuclear_use", 3), moved("a", "direct_nato_russia_clash", 4)], actions=True)
+    out = Crisis(sc, rng=0).run().outcomes()
+    assert out["first_nuclear_threshold"][0] == 3 and out["first_direct_nato_russia_war"][0] == 4

@@ -77,7 +77,7 @@ MUTANTS = [
     ('crisis.py', 'a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)', 'a.peak = np.maximum(a.peak, a.posture)', "an absent actor's peak updates"),
     ('crisis.py', 'new_first = (self.first_crossing < 0) & entered(', 'new_first = entered(', "a threshold's first turn is overwritten"),
     ('crisis.py', '        if turn >= self.branch:\n            new_first', '        if True:\n            new_first', "the history's moves count as facts"),
-    ('crisis.py', '        self._was = self._standing()\n        self.system_peak', '        self._was = live\n        self.system_peak', 'coming back from a one-off action counts as a fact'),
+    ('crisis.py', '        self._was = self._standing()\n        self.system_peak', '        self._was = live\n        self.system_peak', 'the day after a one-off action a climb is measured from the action, and a clash above the standing posture is missed'),
     ('crisis.py', '        if turn == self.branch and turn > 0:\n            self._branch_state()\n', '\n', 'the branch is judged from the start, not from where the history left it'),
     ('crisis.py', '            a.episodes[:] = 0\n', '            pass\n', 'episodes in the history are counted'),
     ('crisis.py', '            legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)', '            pass', 'a promised strike below the standing posture cannot be taken'),
