@@ -25,7 +25,7 @@ from escalation.scenario.problems import Finding, Problem, ScenarioError
 from escalation.scenario.references import check_references
 from escalation.scenario.schema import Ladder, Scenario
 from escalation.scenario.sources import check_sources
-from escalation.scenario.yamlio import MarkedDict, MarkedList, load_yaml_text, locate_in, read_text
+from escalation.scenario.yamlio import MarkedDict, load_yaml_text, locate_in, read_text, replaced
 
 
 def resolve(name_or_path) -> Path:
@@ -249,11 +249,11 @@ def _salvage(doc, exc: ValidationError, rounds: int = 3):
             else:
                 return None, doc, masked
         for path, value in stand_ins.items():
-            doc = _replaced(doc, path, value)
+            doc = replaced(doc, path, value)
         masked |= set(stand_ins)
         for cut in sorted(cuts, key=_order, reverse=True):  # later list items first: indices stay valid
             if not any(other != cut and cut[: len(other)] == other for other in cuts):
-                doc = _replaced(doc, cut)
+                doc = replaced(doc, cut)
                 masked = {_after_cut(m, cut) for m in masked}
         try:
             return Scenario.model_validate(doc), doc, masked
@@ -283,32 +283,6 @@ def _after_cut(path, cut):
 
 def _order(path) -> tuple:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in path)
-
-
-_GONE = object()
-
-
-def _replaced(node, path, value=_GONE):
-    """A copy of ``node`` with the item at ``path`` set to ``value`` (or removed), keeping all marks."""
-    head, rest = path[0], path[1:]
-    if isinstance(node, dict):
-        copy = MarkedDict.like(node)
-        if rest:
-            copy[head] = _replaced(node[head], rest, value)
-        elif value is _GONE:
-            for part in (copy, copy.key_marks, copy.value_marks, copy.key_files):
-                part.pop(head, None)
-        else:
-            copy[head] = value
-        return copy
-    items = MarkedList.like(node)
-    if rest:
-        items[head] = _replaced(node[head], rest, value)
-    elif value is _GONE:
-        del items[head], items.marks[head], items.files[head]
-    else:
-        items[head] = value
-    return items
 
 
 def _kind(value) -> str:

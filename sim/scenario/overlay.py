@@ -32,7 +32,7 @@ import yaml
 from escalation.errors import did_you_mean, one_of
 from escalation.scenario.paths import shipped_scenarios
 from escalation.scenario.problems import Problem, ScenarioError
-from escalation.scenario.yamlio import MarkedDict, MarkedList, locate_in
+from escalation.scenario.yamlio import MarkedDict, MarkedList, locate_in, replaced
 
 EXTENDS, REMOVE = "extends", "remove"
 WHOLE = {"at"}  # mappings written whole: an event's time is a turn or a date, and writing one replaces the other
@@ -120,8 +120,8 @@ def _removed(base: MarkedDict, doc: MarkedDict, found: Overlay) -> MarkedDict:
                 hint = did_you_mean(name, have) or (f"; it has: {one_of(have)}" if have else " (it is empty)")
                 raise _error(doc, (*where, i), f"remove: the base has no '{name}' in {section}{hint}")
             found.removed[(path, name)] = _where(doc, (*where, i))
-            node = _without(node, name)
-        base = _put(base, path, node)
+            node = replaced(node, (name if isinstance(node, dict) else have.index(name),))
+        base = replaced(base, path, node)
     return base
 
 
@@ -149,27 +149,6 @@ def _names(node) -> list:
     if isinstance(node, dict):
         return list(node)
     return [item.get("id") for item in node if isinstance(item, dict)] if isinstance(node, list) else []
-
-
-def _without(node, name):
-    if isinstance(node, dict):
-        mapping = MarkedDict.like(node)
-        for part in (mapping, mapping.key_marks, mapping.value_marks, mapping.key_files):
-            part.pop(name, None)
-        return mapping
-    index = _names(node).index(name)
-    items = MarkedList.like(node)
-    del items[index], items.marks[index], items.files[index]
-    return items
-
-
-def _put(node, path: tuple, value):
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    out: typing.Any = MarkedDict.like(node) if isinstance(node, dict) else MarkedList.like(node)
-    out[head] = _put(node[head], rest, value)
-    return out
 
 
 def _example(base, section: str) -> str:

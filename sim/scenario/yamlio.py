@@ -443,3 +443,29 @@ def locate_in(doc, loc: tuple, key: bool = False) -> tuple[str | None, int, int]
             mark, file = node.marks[part], node.file_of(part)
             node = node[part]
     return (file, *mark)
+
+
+GONE = object()
+
+
+def replaced(node, path, value=GONE):
+    """A copy of ``node`` with the item at ``path`` set to ``value`` (or removed), keeping all marks."""
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        copy = MarkedDict.like(node)
+        if rest:
+            copy[head] = replaced(node[head], rest, value)
+        elif value is GONE:
+            for part in (copy, copy.key_marks, copy.value_marks, copy.key_files):
+                part.pop(head, None)
+        else:
+            copy[head] = value
+        return copy
+    items = MarkedList.like(node)
+    if rest:
+        items[head] = replaced(node[head], rest, value)
+    elif value is GONE:
+        del items[head], items.marks[head], items.files[head]
+    else:
+        items[head] = value
+    return items
