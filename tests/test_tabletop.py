@@ -229,7 +229,7 @@ def damage(text: str, how: str) -> str:
     elif how == "seat":
         data["humans"] = ["ukraine", "atlantis"]
     elif how == "version":
-        data["version"] = 2
+        data["version"] = 3
     elif how == "seed":
         data["seed"] = "seven"
     elif how == "turns":
@@ -245,7 +245,7 @@ def damage(text: str, how: str) -> str:
         ("history", "damaged session file: turn 1: before the branch nobody moves"),
         ("hash", "another version of scenario 'nov-2024'"),
         ("seat", "damaged session file: unknown seat 'atlantis'"),
-        ("version", "damaged session file: version: Input should be 1"),
+        ("version", "damaged session file: version: Input should be 1 or 2"),
         ("seed", "damaged session file: seed:"),
         ("turns", "the game is over"),
     ],

@@ -34,7 +34,7 @@ import numpy as np
 
 from escalation.errors import did_you_mean
 from escalation.model.actor import ActorAgent
-from escalation.model.events import CompiledEvent, apply_effects
+from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
 from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state, entered, intensity, pairs_at_war, settled
 from escalation.model.redlines import RedLineState
@@ -519,8 +519,11 @@ class Crisis(mesa.Model):
             self._tell(ev.spec, aside="" if history else self._decides_itself(ev.spec))
         everywhere = np.ones(self.worlds, dtype=bool)
         for card in self.queued:  # injects played since the last turn, after the scheduled events
+            before = [effect_state(self, fx) for fx in card.effects] if self.explain else []
             apply_effects(self, card.effects, everywhere)
-            self._tell(card, inject=True, aside=self._decides_itself(card))
+            # the news says what the card changed, and what it did not
+            changed = changes_text(before, [effect_state(self, fx) for fx in card.effects]) if before else ""
+            self._tell(card, inject=True, aside=self._decides_itself(card), changed=changed)
         self.queued = []
 
     def play_inject(self, inject_id: str) -> None:
@@ -563,11 +566,11 @@ class Crisis(mesa.Model):
             for sp in self._own_moves(spec)
         )
 
-    def _tell(self, spec, inject: bool = False, history: bool = False, aside: str = "") -> None:
+    def _tell(self, spec, inject: bool = False, history: bool = False, aside: str = "", changed: str = "") -> None:
         if self.explain:
             src = spec.source
             cite = ", ".join(x for x in (src.seed, f'"{src.title}"', src.date) if x)
-            said = spec.title + (f": {spec.text}" if spec.text else "") + (f" ({aside})" if aside else "")
+            said = spec.title + (f": {spec.text}" if spec.text else "") + (f" ({aside})" if aside else "") + (f" (what changed: {changed})" if changed else "")
             self._say(
                 "history" if history else "event",
                 f"In history on {self.date:%d %b %Y}: {said}" if history else said,

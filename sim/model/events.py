@@ -120,3 +120,51 @@ def apply_effects(model: World, effects, mask: np.ndarray, enact: bool = False) 
             model.red_line(body.actor, body.red_line.id).declare(mask)
         elif kind == "remove_red_line":
             model.red_line(body.actor, body.red_line).withdraw(mask)
+
+
+def effect_text(fx, ladder: CompiledLadder, label) -> str:
+    """What one effect changes, in words (``label`` maps an actor id to its name): for the inject deck."""
+    kind, body = fx.kind, getattr(fx, fx.kind)
+    if kind == "add_actor":
+        return f"{label(body)} joins the crisis"
+    if kind == "remove_actor":
+        return f"{label(body)} leaves the crisis"
+    who = label(body.actor)
+    if kind == "set_posture":
+        how = "" if body.binding else " (if the model plays it: a seat that decides for itself may not follow)"
+        return f"{who} moves to '{ladder.names[ladder.level[body.rung]]}'{how}"
+    if kind == "set_trait":
+        return f"{who}'s {body.trait.replace('_', ' ')} " + (f"becomes {body.value:g}" if body.value is not None else f"changes by {body.by:+g}")
+    if kind == "set_capability":
+        parts = [f"down to '{ladder.names[ladder.level[body.min_rung]]}'" if body.min_rung else "", f"up to '{ladder.names[ladder.level[body.max_rung]]}'" if body.max_rung else ""]
+        return f"{who} may reach " + " and ".join(p for p in parts if p)
+    if kind == "add_red_line":
+        rl = body.red_line
+        return f"{who} declares the red line '{rl.id}': crossed at '{ladder.names[ladder.level[rl.at]]}', answered by '{ladder.names[ladder.level[rl.response]]}'"
+    return f"{who} withdraws the red line '{body.red_line}'"
+
+
+def effect_state(model: World, fx) -> tuple[str, str]:
+    """(what, its value in world 0) for the part of the world one effect touches: compared before and after a card is played."""
+    kind, body = fx.kind, getattr(fx, fx.kind)
+    if kind in ("add_actor", "remove_actor"):
+        agent = model.actors[body]
+        return agent.label, "in the crisis" if agent.active[0] else "out of the crisis"
+    agent = model.actors[body.actor]
+    if kind == "set_posture":
+        return f"{agent.label}'s posture", f"'{model.ladder.names[int(agent.posture[0])]}'"
+    if kind == "set_trait":
+        return f"{agent.label}'s {body.trait.replace('_', ' ')}", f"{agent.traits[body.trait][0]:.2f}"
+    if kind == "set_capability":
+        names = model.ladder.names
+        return f"{agent.label}'s reach", f"'{names[int(agent.min_level[0])]}' to '{names[int(agent.max_level[0])]}'"
+    rid = body.red_line.id if kind == "add_red_line" else body.red_line
+    return f"{agent.label}'s red line '{rid}'", "declared" if model.red_line(body.actor, rid).active[0] else "not in force"
+
+
+def changes_text(before: list[tuple[str, str]], after: list[tuple[str, str]]) -> str:
+    """What an inject changed in world 0, in words: each value before and after, or that it stayed."""
+    said = []
+    for (what, old), (_, new) in dict.fromkeys(zip(before, after)):
+        said.append(f"{what} {old} -> {new}" if old != new else f"{what} stays {new}")
+    return "; ".join(said)

@@ -135,6 +135,12 @@ def check_actor(key: str, a: Actor, names: Names) -> None:
         if rl.id in seen:
             names.add(Finding((*base, "red_lines", i, "id"), f"red line id '{rl.id}' is used twice by {a.name}", first=seen[rl.id]))
         seen.setdefault(rl.id, (*base, "red_lines", i, "id"))
+    aims: dict[str, tuple] = {}
+    for i, aim in enumerate(a.objectives):
+        check_conditions((*base, "objectives", i), aim.when, names)
+        if aim.id in aims:
+            names.add(Finding((*base, "objectives", i, "id"), f"objective id '{aim.id}' is used twice by {a.name}", first=aims[aim.id]))
+        aims.setdefault(aim.id, (*base, "objectives", i, "id"))
 
 
 def check_rule(base: tuple, a: Actor, names: Names) -> None:

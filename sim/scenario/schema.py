@@ -266,6 +266,20 @@ class Actor(Strict):
             ]
         ],
     )
+    objectives: list[Objective] = Field(
+        default_factory=list,
+        description="What a team holding this seat sets out to achieve: shown on its briefing sheet and scored in the after-action report.",
+        examples=[
+            [
+                {
+                    "id": "no_nuclear_use",
+                    "text": "Keep the crisis below nuclear use.",
+                    "judged": "throughout",
+                    "when": [{"actor": "system", "metric": "posture", "op": "<", "value": "demonstrative_nuclear_use"}],
+                }
+            ]
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- events
@@ -316,6 +330,22 @@ class Condition(Strict):
     op: Literal[">=", ">", "<=", "<", "==", "!="] = Field(description="How the metric is compared with the value.", examples=[">="])
     value: float | str = Field(description="A number, or a rung id for posture and peak.", examples=["strategic_conventional_strike"])
     red_line: Id | None = Field(None, description="For metric 'credibility': which of the actor's red lines.", examples=["western_missiles_inside_russia"])
+
+
+class Objective(Strict):
+    """A team's aim for the game, judged on the world from the branch to the end (never code)."""
+
+    id: Id = Field(description="Its name, unique among the actor's objectives.", examples=["no_nuclear_use"])
+    text: str = Field(min_length=1, description="The aim in one sentence, as the briefing sheet and the report show it.", examples=["Keep the crisis below nuclear use."])
+    when: list[Condition] = Field(
+        min_length=1,
+        description="What must hold (all of it), as conditions on the state.",
+        examples=[[{"actor": "system", "metric": "posture", "op": "<", "value": "demonstrative_nuclear_use"}]],
+    )
+    judged: Literal["end", "throughout", "ever"] = Field(
+        "end", description="When: at the end of the game, on every turn from the branch, or on at least one turn.", examples=["throughout"]
+    )
+    points: int = Field(1, ge=1, le=10, description="What it is worth in the report's score.", examples=[1])
 
 
 class SetPosture(Strict):
@@ -593,6 +623,9 @@ class Settings(Strict):
         "(Rivera et al. scores: one actor moving between talks and political signalling is 6).",
         examples=[6.0],
     )
+
+
+Actor.model_rebuild(force=True)  # its objectives are conditions, defined with the events below
 
 
 class Scenario(Strict):

@@ -1,13 +1,18 @@
 """A classroom tabletop session: people hold some actors' seats, the model plays the rest.
 
-One world (W = 1). Each turn the human seats choose among their legal moves, the
-facilitator may play injects from the scenario's deck, and advancing plays the
-turn: the bots decide (each with its one-sentence reason), everyone moves at
-once, events and injects fire, red lines and thresholds are checked.
+One world (W = 1). Each turn the human seats choose among their legal moves (each
+with the team's rationale, if it gives one), teams send messages, the facilitator
+may play injects from the scenario's deck (or one written on the spot), and
+advancing plays the turn: the bots decide (each with its one-sentence reason),
+everyone moves at once, events and injects fire, red lines and thresholds are
+checked. A game turn may span several of the scenario's days (``days_per_turn``):
+the model still steps day by day, and a seat holds the move it chose for the
+whole game turn.
 
 A session is kept as its *inputs*: the scenario (name and content hash), the
-seed, the human seats and, per turn, the moves people chose and the injects
-played. The model is deterministic for a seed, so every earlier state is a
+seed, the human seats, the days per turn, the injects written on the spot and,
+per day, the moves people chose, their rationales, their messages and the
+injects played. The model is deterministic for a seed, so every earlier state is a
 replay of those inputs: rewinding and branching are replays, and a saved file
 (JSON of the inputs, validated on load) continues exactly as if the session had
 not stopped. A request that cannot be carried out raises :class:`TabletopError`
@@ -29,21 +34,36 @@ from escalation.disclaimer import DISCLAIMER
 from escalation.errors import InputError, TabletopError, did_you_mean
 from escalation.model import Crisis, Entry
 from escalation.scenario.problems import ScenarioError
-from escalation.scenario.schema import Scenario
+from escalation.scenario.schema import Inject, Scenario
 
 FORMAT = "escalation-tabletop-session"
 MAX_FILE_BYTES = 5_000_000  # a 2,000-turn game with every seat human is far below this
+PUBLIC = ("event", "history", "war")  # narrative kinds every seat hears: the rest is what an actor did or owes
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MAX_TEXT = 500  # characters of a message or a rationale: a few sentences, not an essay
+
+
+class Message(_Record):
+    """A team's message: a public communique (``to`` None) or private to one seat; the facilitator sees all."""
+
+    sender: str
+    to: str | None = None
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
 class TurnInputs(_Record):
-    """What people decided in one turn: human seats' moves (rung ids) and injects played."""
+    """What people decided in one turn: human seats' moves (rung ids) with their rationales,
+    the injects played and the messages sent."""
 
     moves: dict[str, str] = Field(default_factory=dict)
     injects: list[str] = Field(default_factory=list)
+    rationales: dict[str, str] = Field(default_factory=dict)
+    messages: list[Message] = Field(default_factory=list)
 
 
 class Branch(_Record):
@@ -57,13 +77,15 @@ class SessionFile(_Record):
     """A saved session: its inputs, enough to replay it exactly."""
 
     format: Literal["escalation-tabletop-session"]
-    version: Literal[1]
+    version: Literal[1, 2] = Field(description="1: before days per turn, rationales, messages and written injects (read as their defaults).")
     disclaimer: str
     scenario: str = Field(min_length=1, description="Shipped scenario name or path, as given when the session began.")
     scenario_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     seed: int = Field(ge=0)
     humans: list[str] = Field(min_length=1)
-    length: int = Field(ge=1, description="Turns the game runs from the branch.")
+    length: int = Field(ge=1, description="Game turns the game runs from the branch.")
+    days_per_turn: int = Field(1, ge=1, le=365, description="The scenario's days (model steps) in one game turn.")
+    written: list[dict] = Field(default_factory=list, description="Inject cards the facilitator wrote during the game, as their YAML mappings.")
     branch: dt.date | None = Field(None, description="The branch the game began at, if moved from the scenario's (the turns before it are history).")
     sets: dict[str, bool | int | float | str] = Field(default_factory=dict, description="The --set changes the game began with, applied in order.")
     played: list[TurnInputs]
@@ -86,11 +108,13 @@ class Session:
     """A tabletop game in progress; see the module docstring.
 
     ``scenario`` is a loaded scenario, a shipped scenario's name or a path;
-    ``humans`` the actor ids whose seats people hold; ``length`` is how many turns
-    the game runs from its first, the branch (default: to the scenario's end).
+    ``humans`` the actor ids whose seats people hold; ``length`` is how many game
+    turns the game runs from its first, the branch (default: to the scenario's
+    end); ``days_per_turn`` how many of the scenario's days one game turn spans.
+    Turn numbers (``turn``, :meth:`rewind`) count the scenario's days.
     """
 
-    def __init__(self, scenario, humans, seed: int = 0, *, length: int | None = None, source: str | None = None, sets=None):
+    def __init__(self, scenario, humans, seed: int = 0, *, length: int | None = None, source: str | None = None, sets=None, days_per_turn: int = 1):
         if isinstance(scenario, Scenario):
             base = scenario
         else:
@@ -108,14 +132,21 @@ class Session:
             raise TabletopError(f"the seed must be a whole number from 0 up, not {seed!r}")
         self.start = base.branch_turn  # the game begins at the branch: the turns before it are history
         most = base.turns - self.start
-        length = most if length is None else length
-        if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= most:
-            raise TabletopError(f"the game can last 1 to {most} turns from the branch ({base.branch_date:%d %b %Y}), not {length!r}")
+        step = days_per_turn
+        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= most:
+            raise TabletopError(f"a game turn can span 1 to {most} days of the scenario, not {step!r}")
+        longest = -(-most // step)
+        length = longest if length is None else length
+        if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= longest:
+            per = f" of {step} days" if step > 1 else ""
+            raise TabletopError(f"the game can last 1 to {longest} turns{per} from the branch ({base.branch_date:%d %b %Y}), not {length!r}")
         self.digest = scenario_hash(base)
-        self.end_turn = self.start + length  # the turns of the scenario the game covers, history included
+        self.days_per_turn = step
+        self.end_turn = self.start + min(length * step, most)  # the days of the scenario the game covers, history included
         self.base = shortened(base, self.end_turn)  # every seat played by the model: the ensemble's scenario
         self.scenario = self.base.with_rules("human", humans)
         self.seed, self.humans, self.length = seed, humans, length
+        self.written: list[Inject] = []  # cards the facilitator wrote during the game
         self.pending = TurnInputs()
         self.ended = False
         self.branches: list[Branch] = []
@@ -127,11 +158,14 @@ class Session:
         """Rebuild the model from the seed and play ``turns`` (inputs already checked)."""
         self.model = Crisis(self.scenario, worlds=1, rng=self.seed, human=self._human_move)
         self.played: list[TurnInputs] = []
-        self.log: list[list[dict]] = []  # per played turn: every actor's decision and why
+        self.log: list[list[dict]] = []  # per played day: every actor's decision and why
+        self.seen: dict[int, dict[str, dict[str, int | None]]] = {}  # per game turn: what each human seat saw when it chose
+        self.held: dict[str, dict[str, list[bool]]] = {k: {o.id: [] for o in a.objectives} for k, a in self.scenario.actors.items()}
         for inputs in turns:
             self._play(inputs)
         while len(self.played) < self.start:  # the history, played for every game alike: nobody decides in it
             self._play(TurnInputs())
+        self._look()
 
     def _play(self, inputs: TurnInputs) -> None:
         for card in inputs.injects:
@@ -140,6 +174,21 @@ class Session:
         self.model.step()
         self.played.append(inputs)
         self.log.append([{**d, "human": d["actor"] in self.humans} for d in self.model.decisions])
+        if self.model.turn > self.start:  # objectives are judged on the game, from the branch
+            self._judge()
+        self._look()
+
+    def _look(self) -> None:
+        """Record what each human seat sees at the start of a game turn (the report shows it beside the truth)."""
+        if self.turn in self.turn_starts() and self.turn not in self.seen:
+            self.seen[self.turn] = {seat: self.perceived(seat) for seat in self.humans}
+
+    def _judge(self) -> None:
+        from escalation.model.events import condition_mask
+
+        for key, actor in self.scenario.actors.items():
+            for aim in actor.objectives:
+                self.held[key][aim.id].append(all(bool(condition_mask(self.model, c)[0]) for c in aim.when))
 
     def _human_move(self, model: Crisis, actor: str, legal: list[str]) -> str:
         """The ``human`` rule's callback: the seat's chosen rung, or its posture held."""
@@ -147,18 +196,18 @@ class Session:
 
     def replay_line(self, turns: list[TurnInputs]) -> Crisis:
         """A fresh model with ``turns`` played (for a branch set aside); the session is untouched."""
-        keep = (self.model, self.played, self.log)
+        keep = (self.model, self.played, self.log, self.seen, self.held)
         try:
             self._replay(turns)
             return self.model
         finally:
-            self.model, self.played, self.log = keep
+            self.model, self.played, self.log, self.seen, self.held = keep
 
     # ------------------------------------------------------------------ state
 
     @property
     def turn(self) -> int:
-        """The turn about to be played (= turns played so far)."""
+        """The day of the scenario about to be played (= days played so far)."""
         return self.model.turn
 
     @property
@@ -168,6 +217,23 @@ class Session:
     @property
     def finished(self) -> bool:
         return self.ended or self.turn >= self.end_turn
+
+    def turn_starts(self) -> list[int]:
+        """The days on which the game's turns begin: the branch, then every ``days_per_turn`` days."""
+        return list(range(self.start, self.end_turn, self.days_per_turn))
+
+    @property
+    def game_turn(self) -> int:
+        """The game turn about to be played, from 1 at the branch (one past the last when the game is over)."""
+        return -(-(self.turn - self.start) // self.days_per_turn) + 1
+
+    @property
+    def game_turns(self) -> int:
+        return len(self.turn_starts())
+
+    def turn_days(self) -> int:
+        """The days the next game turn spans (the last may be shorter)."""
+        return min(self.days_per_turn, self.end_turn - self.turn)
 
     def seats(self) -> list[str]:
         return list(self.scenario.actors)
@@ -192,8 +258,8 @@ class Session:
             raise TabletopError(f"{self.label(seat)} is not in the crisis at the moment")
         return [self.model.ladder.ids[lv] for lv in self.model.actors[seat].legal_levels(0)]
 
-    def deck(self) -> list:
-        """The scenario's inject cards."""
+    def deck(self) -> list[Inject]:
+        """The scenario's inject cards, then those written during the game."""
         return list(self.scenario.injects)
 
     def playable(self, card) -> bool:
@@ -205,21 +271,68 @@ class Session:
         last = self.scenario.turn_at(w.end, self.end_turn - 1)
         return first <= self.turn <= last
 
+    def card_status(self, card) -> str:
+        """Where a card stands: played this turn, played on an earlier day, playable, or when it can be."""
+        if card.id in self.pending.injects:
+            return "played this turn"
+        days = [t for t, inputs in enumerate(self.played) if card.id in inputs.injects]
+        if days:
+            return "played on " + ", ".join(f"{self.scenario.date_of(t):%d %b}" for t in days) + ("; playable again" if self.playable(card) else "")
+        return "playable" if self.playable(card) else f"not playable now: {_window_text(card.window)}"
+
+    def card_effects(self, card) -> list[str]:
+        """What a card changes, in words."""
+        from escalation.model.events import effect_text
+
+        return [effect_text(fx, self.model.ladder, self.label) for fx in card.effects] or ["nothing: it is only news"]
+
     def briefing(self) -> list[Entry]:
         """The history to the branch: what happened before the game began (empty when it begins at the start)."""
         return [e for e in self.model.narrative if e.turn < self.start]
 
+    def turn_of_day(self, day: int) -> int:
+        """The first day of the game turn that contains ``day`` (before the branch: the day itself)."""
+        return day if day < self.start else self.start + (day - self.start) // self.days_per_turn * self.days_per_turn
+
+    def last_turn(self) -> range:
+        """The days of the game turn played last (empty before the first)."""
+        if self.turn <= self.start:
+            return range(0)
+        first = self.turn_of_day(self.turn - 1)
+        return range(first, self.turn)
+
     def news(self, seat: str | None = None, turn: int | None = None) -> list[Entry]:
-        """What happened in one played turn (default: the last), as one seat would hear it.
+        """What happened on one played day (default: the last), as one seat would hear it.
 
         A seat hears the public events and injects and its own moves and red lines;
         everyone else's posture it knows only as it perceives it (:meth:`perceived`).
+        ``seat="public"`` is what everyone hears: the projector's public mode.
         """
         turn = self.turn - 1 if turn is None else turn
         entries = [e for e in self.model.narrative if e.turn == turn]
         if seat is None:
             return entries
-        return [e for e in entries if e.kind in ("event", "history", "war") or (e.actor == seat and e.kind in ("move", "red_line"))]
+        return [e for e in entries if e.kind in PUBLIC or (e.actor == seat and e.kind in ("move", "red_line"))]
+
+    def bot_moves(self) -> list[dict]:
+        """The model's moves in the game turn played last, each with its reason: per day a bot
+        changed posture, and once for a bot that held all turn."""
+        lad, shown, moved = self.model.ladder, [], set()
+        days = self.last_turn()
+        for day in days:
+            for d in self.log[day]:
+                if not d["human"] and d["to"] != d["from"]:
+                    moved.add(d["actor"])
+                    shown.append({**d, "day": day, "label": self.label(d["actor"]), "rung": lad.names[d["to"]], "was": lad.names[d["from"]]})
+        if days:
+            for d in self.log[days[0]]:
+                if not d["human"] and d["actor"] not in moved:
+                    shown.append({**d, "day": days[0], "label": self.label(d["actor"]), "rung": lad.names[d["to"]], "was": lad.names[d["from"]]})
+        return shown
+
+    def fog(self) -> bool:
+        """Whether the fog of war applies: seats read others' postures through noise."""
+        return self.scenario.settings.noise > 0
 
     def perceived(self, seat: str) -> dict[str, int | None]:
         """Every actor's posture as ``seat`` sees it this turn: its own exactly, the others'
@@ -246,11 +359,18 @@ class Session:
 
     def board(self, seat: str | None = None) -> list[tuple[int, str, list[str], str | None]]:
         """The ladder from the top: (level, rung name, actors on it, name of the threshold
-        just below it or None); as ``seat`` perceives it when one is given."""
+        just below it or None); as ``seat`` perceives it when one is given. ``seat="public"``:
+        what is public, so under the fog of war no actor is placed after the branch."""
         lad = self.model.ladder
-        where = self.perceived(seat) if seat else {k: self.level(k) if self.active(k) else None for k in self.seats()}
+        if seat == "public":
+            where = {k: None for k in self.seats()} if self.fog() else self._true()
+        else:
+            where = self.perceived(seat) if seat else self._true()
         below = {int(lv): name for lv, name in zip(lad.threshold_levels, lad.threshold_names)}
         return [(lv, lad.names[lv], [k for k, at in where.items() if at == lv], below.get(lv)) for lv in range(lad.n - 1, -1, -1)]
+
+    def _true(self) -> dict[str, int | None]:
+        return {k: self.level(k) if self.active(k) else None for k in self.seats()}
 
     def red_lines(self, seat: str) -> list[dict]:
         """The declared red lines that concern ``seat``, as public knowledge: those it holds
@@ -270,16 +390,58 @@ class Session:
             if rl.active[0] and (rl.holder == me or me in rl.watch)
         ]
 
+    def objectives(self, seat: str) -> list[dict]:
+        """A seat's objectives and how they stand so far: met, missed, or still open (None)."""
+        _known_seat(seat, self.scenario.actors)
+        out = []
+        for aim in self.scenario.actors[seat].objectives:
+            days = self.held[seat][aim.id]
+            if aim.judged == "end":
+                met = days[-1] if self.finished and days else None
+            elif aim.judged == "throughout":
+                met = False if not all(days) else (True if self.finished and days else None)
+            else:
+                met = True if any(days) else (False if self.finished else None)
+            out.append({"id": aim.id, "text": aim.text, "judged": aim.judged, "points": aim.points, "met": met, "now": days[-1] if days else None})
+        return out
+
+    def messages(self, seat: str | None = None) -> list[tuple[int, Message]]:
+        """(day, message) for every message so far, the turn in progress included: all for the
+        facilitator (``seat`` None), else the public ones and those the seat sent or received."""
+        sent = [(t, m) for t, inputs in enumerate([*self.played, self.pending]) for m in inputs.messages]
+        return [(t, m) for t, m in sent if seat is None or m.to is None or seat in (m.to, m.sender)]
+
     # ------------------------------------------------------------------ players and facilitator
 
-    def choose(self, seat: str, rung: str) -> None:
-        """Record a human seat's move for this turn (a rung id among its legal moves)."""
+    def choose(self, seat: str, rung: str, rationale: str | None = None) -> None:
+        """Record a human seat's move for this turn (a rung id among its legal moves), with the team's reason if given."""
         self._open()
         legal = self.legal_moves(seat)
         if rung not in legal:
             names = ", ".join(legal)
             raise TabletopError(f"{self.label(seat)} cannot move to '{rung}' now{did_you_mean(rung, legal)}; legal moves: {names}")
-        self.pending = self.pending.model_copy(update={"moves": {**self.pending.moves, seat: rung}})
+        update: dict = {"moves": {**self.pending.moves, seat: rung}}
+        if rationale is not None:
+            update["rationales"] = {**self.pending.rationales, seat: _text(rationale, "a rationale")}
+        self.pending = self.pending.model_copy(update=update)
+
+    def explain_move(self, seat: str, rationale: str) -> None:
+        """The team's reason for its move this turn (it may be given before or after the move)."""
+        self._open()
+        self._human_seat(seat)
+        self.pending = self.pending.model_copy(update={"rationales": {**self.pending.rationales, seat: _text(rationale, "a rationale")}})
+
+    def send(self, sender: str, text: str, to: str | None = None) -> None:
+        """A message from a human seat (or the facilitator, ``sender="facilitator"``): public, or private to one seat."""
+        self._open()
+        if sender != "facilitator":
+            self._human_seat(sender)
+        if to is not None:
+            _known_seat(to, self.scenario.actors)
+            if to == sender:
+                raise TabletopError("a team cannot send a private message to itself")
+        message = Message(sender=sender, to=to, text=_text(text, "a message"))
+        self.pending = self.pending.model_copy(update={"messages": [*self.pending.messages, message]})
 
     def inject(self, card_id: str) -> None:
         """Play an inject card: it takes effect when this turn is played."""
@@ -294,14 +456,47 @@ class Session:
             raise TabletopError(f"inject '{card_id}' is already played this turn")
         self.pending = self.pending.model_copy(update={"injects": [*self.pending.injects, card_id]})
 
-    def advance(self) -> None:
-        """Play the turn: seats that have not chosen hold their posture."""
+    def write_inject(self, text: str, file: str = "<inject>") -> Inject:
+        """Add a card written on the spot (one inject as YAML, as in a scenario's ``injects``) to the deck.
+
+        It is checked with the scenario loader's own messages (a ScenarioError, located in
+        ``text``, if it is wrong); playing it is then like playing any card of the deck.
+        """
+        from escalation.tabletop.written import checked_inject
+
+        card = checked_inject(text, file, self.scenario)
+        self._add_cards([card])
+        return card
+
+    def _add_cards(self, cards: list[Inject]) -> None:
+        """Put written cards in the deck; the game so far is replayed on it (an unplayed card changes no world)."""
+        self.written = [*self.written, *cards]
+        for name in ("base", "scenario"):
+            sc = getattr(self, name)
+            setattr(self, name, sc.model_copy(update={"injects": [*sc.injects, *cards]}))
+        pending = self.pending
+        self._replay(self.played)
+        self.pending = pending
+
+    def advance(self, turns: int = 1, at: int | None = None) -> int:
+        """Play ``turns`` game turns (seats that have not chosen hold, and every seat holds in the
+        turns after the first); return how many were played. ``at``: play only if the game is
+        still at that day, so that a second click on the same turn's button plays nothing."""
+        if at is not None and at != self.turn:
+            return 0
         self._open()
-        self._play(self.pending)
-        self.pending = TurnInputs()
+        if isinstance(turns, bool) or not isinstance(turns, int) or turns < 1:
+            raise TabletopError(f"play 1 turn or more at once, not {turns!r}")
+        played = 0
+        while played < turns and not self.finished:
+            inputs, self.pending = self.pending, TurnInputs()
+            for day in range(self.turn_days()):
+                self._play(inputs if day == 0 else TurnInputs())
+            played += 1
+        return played
 
     def rewind(self, turn: int) -> None:
-        """Go back to the start of ``turn`` (0 = the beginning); later turns are discarded."""
+        """Go back to the start of ``turn`` (the day a game turn begins); later turns are discarded."""
         self._check_turn(turn)
         self._replay(self.played[:turn])
         self.pending = TurnInputs()
@@ -334,22 +529,28 @@ class Session:
             raise TabletopError(f"{self.label(seat)} is played by the model; human seats: {', '.join(self.humans)}")
 
     def _check_turn(self, turn) -> None:
+        starts = [t for t in [*self.turn_starts(), self.end_turn] if t <= len(self.played)]
         if isinstance(turn, bool) or not isinstance(turn, int) or not self.start <= turn <= len(self.played):
             before = f" (the game begins at the branch, {self.scenario.date_of(self.start):%d %b %Y}; before it is history)" if self.start else ""
             raise TabletopError(f"rewind to a turn from {self.start} to {len(self.played)}, not {turn!r}{before}")
+        if turn not in starts:
+            shown = ", ".join(map(str, starts[:8])) + (", ..." if len(starts) > 8 else "")
+            raise TabletopError(f"with {self.days_per_turn} days a turn, the game's turns begin on days {shown}; not on {turn}")
 
     # ------------------------------------------------------------------ save and load
 
     def record(self) -> SessionFile:
         return SessionFile(
             format=FORMAT,
-            version=1,
+            version=2,
             disclaimer=DISCLAIMER,
             scenario=self.source,
             scenario_hash=self.digest,
             seed=self.seed,
             humans=self.humans,
             length=self.length,
+            days_per_turn=self.days_per_turn,
+            written=[card.model_dump(mode="json", exclude_defaults=True) for card in self.written],
             branch=self.base.branch,
             sets=self.sets,
             played=self.played,
@@ -426,15 +627,20 @@ class Session:
                 f"{file}:1:1: this session was played on another version of scenario '{rec.scenario}' "
                 "(its content has changed since), so it cannot be replayed exactly"
             )
-        try:
-            session = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario, sets=rec.sets)
-        except TabletopError as exc:
-            raise TabletopError(f"{file}:1:1: damaged session file: {exc}") from None
+        def fresh() -> Session:
+            try:
+                game = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario, sets=rec.sets, days_per_turn=rec.days_per_turn)
+            except TabletopError as exc:
+                raise TabletopError(f"{file}:1:1: damaged session file: {exc}") from None
+            game._add_cards(cards)
+            return game
+
+        cards = written_cards(rec.written, base, file)
+        session = fresh()
         session._enter_all(rec.played, file, "")
         session._enter(rec.pending, file, "the turn in progress", play=False)
         for branch in rec.branches:
-            line = cls(base, rec.humans, rec.seed, length=rec.length, source=rec.scenario)
-            line._enter_all(branch.turns, file, f"branch '{branch.name}', ")
+            fresh()._enter_all(branch.turns, file, f"branch '{branch.name}', ")
         if len({b.name for b in rec.branches}) < len(rec.branches):
             raise TabletopError(f"{file}:1:1: damaged session file: two branches have the same name")
         session.branches = list(rec.branches)
@@ -442,24 +648,47 @@ class Session:
         return session
 
     def _enter_all(self, played: list[TurnInputs], file: str, line: str) -> None:
-        """Replay saved turns: the history by itself (nobody moved in it), then the game's turns through the checks."""
-        for turn, inputs in enumerate(played[: self.start]):
-            if inputs != TurnInputs():
-                raise TabletopError(f"{file}:1:1: damaged session file: {line}turn {turn}: before the branch nobody moves and no inject is played")
-        for turn, inputs in enumerate(played[self.start :], start=self.start):
-            self._enter(inputs, file, f"{line}turn {turn}", play=True)
+        """Replay saved days: the history by itself (nobody moved in it), then the game's turns through the
+        checks (the later days of a game turn, when nobody decides, carry nothing)."""
+        starts = set(self.turn_starts())
+        for turn, inputs in enumerate(played):
+            if turn in starts or turn >= max(self.end_turn, self.start):  # past the end: refused as the game being over
+                self._enter(inputs, file, f"{line}turn {turn}", play=True)
+            elif inputs != TurnInputs():
+                why = "before the branch nobody moves and no inject is played" if turn < self.start else "nobody decides between the game's turns"
+                raise TabletopError(f"{file}:1:1: damaged session file: {line}turn {turn}: {why}")
+        if len(played) != len(self.played):
+            raise TabletopError(f"{file}:1:1: damaged session file: {line}{len(played)} days played, but the game's turns end on day {len(self.played)}")
 
     def _enter(self, inputs: TurnInputs, file: str, where: str, play: bool) -> None:
         """Enter one turn's inputs through the same checks as a player's (and play it)."""
         try:
             for seat, rung in inputs.moves.items():
                 self.choose(seat, rung)
+            for seat, why in inputs.rationales.items():
+                self.explain_move(seat, why)
+            for message in inputs.messages:
+                self.send(message.sender, message.text, message.to)
             for card in inputs.injects:
                 self.inject(card)
             if play:
                 self.advance()
         except TabletopError as exc:
             raise TabletopError(f"{file}:1:1: damaged session file: {where}: {exc}") from None
+
+
+def written_cards(written: list[dict], scenario: Scenario, file: str) -> list[Inject]:
+    """A saved session's written injects, checked again against its scenario."""
+    from escalation.scenario.problems import ScenarioError
+    from escalation.tabletop.written import checked_inject, as_yaml
+
+    cards: list[Inject] = []
+    for i, raw in enumerate(written):
+        try:
+            cards.append(checked_inject(as_yaml(raw), f"{file}: written inject {i + 1}", scenario.model_copy(update={"injects": [*scenario.injects, *cards]})))
+        except ScenarioError as exc:
+            raise TabletopError(f"{file}:1:1: damaged session file: written inject {i + 1}: {exc.problems[0].message}") from None
+    return cards
 
 
 def _known_seat(seat: str, actors) -> None:
@@ -476,3 +705,12 @@ def _window_text(window) -> str:
     if window.start is not None:
         return f"it may be played from {show(window.start)}"
     return f"it may be played until {show(window.end)}"
+
+
+def _text(text, what: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise TabletopError(f"{what} needs some text")
+    text = " ".join(text.split())
+    if len(text) > MAX_TEXT:
+        raise TabletopError(f"{what} has at most {MAX_TEXT} characters, not {len(text)}")
+    return text
