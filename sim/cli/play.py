@@ -13,6 +13,7 @@ def add_arguments(p) -> None:
     add_set_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed and moves give the same game")
     p.add_argument("--turns", type=int, metavar="N", help="play N turns from the branch (default: to the scenario's end)")
+    add_days_option(p)
     p.add_argument("--load", metavar="FILE", help="resume a session saved with the 'save' command")
     p.add_argument("--out", metavar="DIR", help="folder for the after-action report (default out/tabletop-SCENARIO-seedN)")
 
@@ -22,8 +23,8 @@ def main(args) -> int:
 
     from escalation.cli import UsageError
 
-    if args.load and (args.scenario or args.human or args.turns is not None or args.sets):
-        raise UsageError("--load resumes a saved game as it was: give no SCENARIO, --human, --turns or --set with it")
+    if args.load and (args.scenario or args.human or args.turns is not None or args.sets or args.days_per_turn is not None):
+        raise UsageError("--load resumes a saved game as it was: give no SCENARIO, --human, --turns, --days-per-turn or --set with it")
     if not args.load and not args.scenario:
         raise UsageError("give a SCENARIO to play (see `escalation list`), or --load FILE to resume a saved game")
     if not args.load and not args.human:
@@ -53,6 +54,13 @@ def new_session(args):
     scenario, _, sets = load_with_sets(args.scenario, args.sets)
     scenario = with_branch(scenario, args.branch)
     try:
-        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario, sets=sets)
+        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario, sets=sets, days_per_turn=1 if args.days_per_turn is None else args.days_per_turn)
     except TabletopError as exc:
         raise UsageError(str(exc)) from None
+
+
+def add_days_option(p) -> None:
+    p.add_argument(
+        "--days-per-turn", type=int, metavar="D",
+        help="days of the scenario in one game turn (default 1; 7 plays a week a turn, the model still deciding day by day)",
+    )

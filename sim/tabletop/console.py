@@ -1,10 +1,13 @@
 """The terminal tabletop: a session played line by line on a shared screen.
 
 Each turn shows the date, what happened since the last turn as short news
-items, the ladder with every actor's posture, and for each human seat a
-numbered menu of its legal moves. At any prompt the facilitator may type a
-command instead (``help`` lists them). Input may be piped, so a class can be
-replayed from a file; a wrong entry gets a short hint, never a crash.
+items, every move the model made with its reason, the ladder with every actor's
+posture, and for each human seat a numbered menu of its legal moves. The seats'
+moves are typed hidden (no echo on a terminal) and revealed together once every
+seat has chosen, so that no team sees another's choice first. At any prompt the
+facilitator may type a command instead (``help`` lists them). Input may be
+piped, so a class can be replayed from a file; a wrong entry gets a short hint,
+never a crash.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from escalation.model.narrative import MARK, summary_text
 from escalation.tabletop.session import Session
 
 HELP = """Commands (at any prompt):
-  1, 2, ...        choose that move for the seat being asked
-  next             play the turn now (seats that have not chosen hold)
+  1, 2, ...        choose that move for the seat being asked (typed hidden, revealed with the others')
+  why TEXT         the seat's reason for its move (shown in the report)
+  say TEXT         a public communique from the seat being asked (or the facilitator)
+  tell SEAT TEXT   a private message to one seat
+  next [N]         play the turn now, or N turns (seats that have not chosen hold)
   inject           list the inject deck;  inject ID (or number): play a card this turn
   rewind N         go back to the start of turn N (later turns are discarded)
   branch N [NAME]  set this line of play aside for the debrief, then go back to turn N
@@ -29,6 +35,9 @@ HELP = """Commands (at any prompt):
   report [DIR]     write the after-action report (HTML) and the ladder chart (PNG)
   end              end the game here;  quit: leave the program
   help             this list"""
+
+
+SEATED = ("why", "say", "tell")  # commands spoken by the seat being asked
 
 
 class Console:
@@ -53,8 +62,11 @@ class Console:
         self.say(f"{s.scenario.title} ({s.source}, seed {s.seed})")
         self.say(DISCLAIMER)
         self.say("Human seats: " + ", ".join(s.label(k) for k in s.humans) + "; the model plays the others. Type 'help' for commands.")
+        if s.days_per_turn > 1:
+            self.say(f"Each turn spans {s.days_per_turn} days: a seat holds its move for all of them, while the model decides day by day.")
         summarised = False
         while not self.quit:
+            s = self.session  # 'load' replaces the game being driven
             if s.finished:
                 if not summarised:
                     self.say("\nThe game is over." if not s.ended else "\nThe game has been ended.")
@@ -68,28 +80,44 @@ class Console:
             summarised = False
             waiting = s.waiting_for()
             if not waiting and s.pending.moves:
+                self.reveal()
                 s.advance()  # every human seat has chosen
                 continue
             seat = waiting[0] if waiting else None
             self.show(seat)
-            line = self.ask(seat or "facilitator")
+            line = self.ask(seat or "facilitator", hidden=seat is not None)
             if line is not None:
                 self.command(line, seat)
+        s = self.session
         self.say(f"Left after {s.turn} of {s.end_turn} turns. {DISCLAIMER}")
         return 0
 
-    def ask(self, prompt: str) -> str | None:
+    def ask(self, prompt: str, hidden: bool = False) -> str | None:
+        """One line of input; ``hidden``: a seat's entry, not echoed (the next team is watching the screen)."""
         self.stdout.write(f"{prompt}> ")
         self.stdout.flush()
-        line = self.stdin.readline()
+        unseen = hidden and _is_tty(self.stdin)
+        line = _read_hidden(self.stdin) if unseen else self.stdin.readline()
         if not line:
             self.say("(end of input)")
             self.quit = True
             return None
         line = line.strip()
-        if self.echo:
-            self.say(line)
+        if unseen or self.echo:  # a move stays hidden; a command is shown, as typed
+            self.say("(entered)" if hidden and self._is_move(line) else line)
         return line
+
+    def _is_move(self, line: str) -> bool:
+        word = line.split()[0].lower() if line.split() else ""
+        return word.isdigit() or word in self.session.model.ladder.level
+
+    def reveal(self) -> None:
+        """Every seat's move, shown together once all have chosen, with the reasons the teams gave."""
+        s, lad = self.session, self.session.model.ladder
+        self.say("Moves revealed together:")
+        for seat, rung in s.pending.moves.items():
+            why = s.pending.rationales.get(seat)
+            self.say(f"  {s.label(seat)}: {lad.names[lad.level[rung]]}" + (f" (its reason: {why})" if why else ""))
 
     # ------------------------------------------------------------------ screens
 
@@ -101,7 +129,8 @@ class Console:
                 self.shown = (s.turn, seat)
             return
         self.shown = (s.turn, seat)
-        self.say(f"\n=== Turn {s.turn} of {s.end_turn} - {s.date:%a %d %b %Y} ===")
+        span = f" ({s.turn_days()} days: game turn {s.game_turn} of {s.game_turns})" if s.days_per_turn > 1 else ""
+        self.say(f"\n=== Turn {s.turn} of {s.end_turn} - {s.date:%a %d %b %Y}{span} ===")
         news = s.news() if s.turn else []
         if s.start and s.turn == s.start:  # the opening briefing: the history to the branch
             self.say(f"The history to the branch ({s.date:%d %b %Y}); nobody decided before it:")
@@ -109,10 +138,19 @@ class Console:
                 self.say(f"  {date:%a %d %b}")
                 for e in entries:
                     self.say(f"    {MARK[e.kind]} {e.text}")
-        elif news:
-            self.say("Since the last turn:")
-            for e in news:
-                self.say(f"  {MARK[e.kind]} {'Inject: ' if e.extra.get('inject') else ''}{e.text}")
+        elif s.turn > s.start:
+            days = s.last_turn()
+            news = [e for day in days for e in s.news(turn=day) if e.kind != "move" or e.actor in s.humans]
+            if news:
+                self.say("Since the last turn:")
+                for e in news:
+                    when = f"{e.date:%d %b} " if len(days) > 1 else ""
+                    self.say(f"  {MARK[e.kind]} {when}{'Inject: ' if e.extra.get('inject') else ''}{e.text}")
+            self.say("The model's moves, and why:")
+            for d in s.bot_moves():
+                when = f"{s.scenario.date_of(d['day']):%d %b} " if len(days) > 1 else ""
+                what = f"holds on '{d['rung']}'" if d["to"] == d["from"] else f"'{d['was']}' -> '{d['rung']}'"
+                self.say(f"  {when}{d['label']} {what}: {d['why']}")
         self.ladder()
         if s.pending.injects:
             self.say("Injects to take effect this turn: " + ", ".join(s.pending.injects))
@@ -156,6 +194,8 @@ class Console:
                 self.move(seat, verb)
             elif handler is None:
                 self.hint(line, seat)
+            elif verb in SEATED:
+                handler(rest, seat)
             else:
                 handler(rest)
         except TabletopError as exc:
@@ -185,7 +225,30 @@ class Console:
         self.say(HELP)
 
     def do_next(self, rest) -> None:
-        self.session.advance()
+        if rest and not (rest[0].isdigit() and int(rest[0]) >= 1):
+            self.say("? next takes a number of turns to play, e.g. next 3")
+            return
+        if self.session.pending.moves:
+            self.reveal()
+        self.session.advance(int(rest[0]) if rest else 1)
+
+    def do_why(self, rest, seat=None) -> None:
+        if seat is None:
+            self.say("? 'why' gives the reason of the seat being asked for its move; no seat is choosing now")
+            return
+        self.session.explain_move(seat, " ".join(rest))
+        self.say(f"Noted {self.session.label(seat)}'s reason.")
+
+    def do_say(self, rest, seat=None) -> None:
+        self.session.send(seat or "facilitator", " ".join(rest))
+        self.say(f"Communique from {self.session.label(seat) if seat else 'the facilitator'} to all.")
+
+    def do_tell(self, rest, seat=None) -> None:
+        if len(rest) < 2:
+            self.say("? tell takes a seat and a message, e.g. tell russia We propose talks")
+            return
+        self.session.send(seat or "facilitator", " ".join(rest[1:]), to=rest[0])
+        self.say(f"Message to {self.session.label(rest[0])} recorded (the facilitator sees every message).")
 
     def do_inject(self, rest) -> None:
         s = self.session
@@ -258,6 +321,21 @@ class Console:
             self.say(f"? {verb} takes a turn number from 0 to {len(self.session.played)}, e.g. {verb} 2")
             return None
         return int(rest[0])
+
+
+def _read_hidden(stream) -> str:
+    """A line from a terminal with its echo off (what getpass does, but on the console's own stream)."""
+    import termios
+
+    fd = stream.fileno()
+    old = termios.tcgetattr(fd)
+    new = termios.tcgetattr(fd)
+    new[3] &= ~termios.ECHO
+    try:
+        termios.tcsetattr(fd, termios.TCSADRAIN, new)
+        return stream.readline()
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
 def _is_tty(stream) -> bool:
