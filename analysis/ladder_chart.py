@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escalation.analysis.style import pyplot, save, stamp
+from escalation.analysis.style import actor_colour, pyplot, save, stamp
 
 DOCUMENTED, HYPOTHETICAL = "#1f4e79", "#c0620a"
 WIDTH, HEIGHT = 16.0, 9.0  # inches
@@ -53,7 +53,7 @@ def ladder_figure(model, world: int = 0):
     strip = fig.add_axes(_rect(MAIN[0], MAIN[1] + MAIN[3], MAIN[2], STRIP), sharex=ax, label="events")
     key = fig.add_axes(_rect(KEY_LEFT, MAIN[1], WIDTH - KEY_LEFT - 0.2, MAIN[3] + STRIP), label="key")
 
-    _postures(ax, model, world, days, plt.get_cmap("tab10"))
+    _postures(ax, model, world, days)
     _ladder(ax, lad)
     events = _fired(model) if world == 0 else []
     for e in events:
@@ -90,7 +90,7 @@ def _colour(e: Fired) -> str:
     return DOCUMENTED if e.documented else HYPOTHETICAL
 
 
-def _postures(ax, model, world: int, days, cmap) -> None:
+def _postures(ax, model, world: int, days) -> None:
     """One step line per actor; actors on the same rung are drawn slightly apart."""
     n = len(model.order)
     if model.turn:  # postures after each turn played, -1 where the actor took no part
@@ -102,7 +102,7 @@ def _postures(ax, model, world: int, days, cmap) -> None:
         if np.isnan(y).all():
             continue
         y = np.append(y, y[-1]) + (i - (n - 1) / 2) * 0.065
-        ax.step(days, y, where="post", lw=2.2, color=cmap(i % 10), label=a.label, zorder=3, solid_capstyle="butt")
+        ax.step(days, y, where="post", lw=2.2, color=actor_colour(i), label=a.label, zorder=3, solid_capstyle="butt")
 
 
 def _ladder(ax, lad) -> None:

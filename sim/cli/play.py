@@ -54,7 +54,8 @@ def new_session(args):
     scenario, _, sets = load_with_sets(args.scenario, args.sets)
     scenario = with_branch(scenario, args.branch)
     try:
-        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario, sets=sets, days_per_turn=1 if args.days_per_turn is None else args.days_per_turn)
+        days = 1 if args.days_per_turn is None else args.days_per_turn
+        return Session(scenario, humans, args.seed, length=args.turns, source=args.scenario, sets=sets, days_per_turn=days)
     except TabletopError as exc:
         raise UsageError(str(exc)) from None
 

@@ -1,8 +1,11 @@
-"""escalation serve [SCENARIO] [--port N] [--host H]: the web tabletop."""
+"""escalation serve [SCENARIO] [--port N] [--host H]: the web tabletop, for one class or several."""
 
 from __future__ import annotations
 
+import re
+
 from escalation.cli.batch import add_branch_option, add_set_option
+from escalation.cli.play import add_days_option
 from escalation.errors import TabletopError
 
 
@@ -15,9 +18,12 @@ def add_arguments(p) -> None:
     add_set_option(p)
     p.add_argument("--seed", type=int, default=0, help="random seed of the game started with --human (default 0)")
     p.add_argument("--turns", type=int, metavar="N", help="play N turns from the branch in the game started with --human")
+    add_days_option(p)
     p.add_argument("--load", metavar="FILE", help="resume a saved session")
-    p.add_argument("--key", help="the facilitator's key (default: a random one, printed at start)")
-    p.add_argument("--out", metavar="DIR", default="out/tabletop-web", help="folder for after-action reports (default out/tabletop-web)")
+    p.add_argument("--resume", action="store_true", help="continue the latest game saved in the output folder (each class's), with its links")
+    p.add_argument("--classes", metavar="NAME[,NAME...]", help="hold several classes, each with its own key, seats and folder (OUT/NAME)")
+    p.add_argument("--key", help="the facilitator's key (default: a random one, printed at start; with --classes, NAME is added to it)")
+    p.add_argument("--out", metavar="DIR", default="out/tabletop-web", help="folder for games, saves and reports (default out/tabletop-web)")
 
 
 def main(args) -> int:
@@ -38,18 +44,38 @@ def main(args) -> int:
         raise UsageError(f"--port must be from 0 to 65535, not {args.port}")
     if args.sets and not args.human:
         raise UsageError("--set changes the game started with --human; the facilitator's page starts games of the scenarios as written")
+    if args.resume and (args.load or args.human):
+        raise UsageError("--resume continues the saved games as they were: give no --load or --human with it")
+    names = [n.strip() for n in (args.classes or "").split(",") if n.strip()]
+    if args.classes is not None and not names:
+        raise UsageError("--classes takes class names, e.g. --classes 9a,9b")
+    for n in names:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", n):
+            raise UsageError(f"a class name has letters, digits, '-' and '_' (at most 40), not '{n}'")
+    if len(set(names)) < len(names):
+        raise UsageError("each class needs its own name")
     load_scenario(args.scenario)  # a bad scenario is reported now, not in the browser
-    from escalation.tabletop.web.hub import HUB
+    from escalation.tabletop.web import hub as hubs
 
-    HUB.scenario, HUB.out_dir, HUB.key = args.scenario, Path(args.out), args.key or secrets.token_urlsafe(9)
-    if args.load:
-        try:
-            HUB.replace(Session.load(args.load))
-        except TabletopError as exc:
-            print(str(exc), file=sys.stderr)  # already located: FILE:LINE:COL: message
-            return 2
-    elif args.human:
-        HUB.replace(new_session(args))
+    hubs.HUBS.clear()
+    for name in names or [""]:
+        key = (f"{args.key}-{name}" if name else args.key) if args.key else ("" if args.resume else secrets.token_urlsafe(9))
+        hub = hubs.Hub(args.scenario, Path(args.out) / name if name else Path(args.out), key, name)
+        if args.resume:  # with the key it had, unless --key gives another
+            problem = hub.resume()
+            if problem:
+                print(f"escalation serve: {problem}", file=sys.stderr)
+                return 2
+        elif args.load:
+            try:
+                hub.replace(Session.load(args.load))
+            except TabletopError as exc:
+                print(str(exc), file=sys.stderr)  # already located: FILE:LINE:COL: message
+                return 2
+        elif args.human:
+            hub.replace(new_session(args))
+        hub.key = hub.key or secrets.token_urlsafe(9)
+        hubs.HUBS[name] = hub
     try:
         sock = socket.create_server((args.host, args.port))
     except OSError as exc:
@@ -70,13 +96,31 @@ def main(args) -> int:
     import uvicorn
 
     server = uvicorn.Server(uvicorn.Config("solara.server.starlette:app", log_level="warning", access_log=False))
-    base = f"http://{args.host}:{port}" if ":" not in args.host else f"http://[{args.host}]:{port}"
-    seats = HUB.session.humans if HUB.session else []
+    shown = reachable(args.host)
+    base = f"http://{shown}:{port}" if ":" not in shown else f"http://[{shown}]:{port}"
+    from escalation.tabletop.web.app import BASE
+
+    BASE["url"] = base
     print(f"escalation tabletop on {base}  ({DISCLAIMER})")
-    print(f"  projector:    {base}/")
-    for seat in seats:
-        print(f"  seat {seat}: {base}/?seat={seat}")
-    print(f"  facilitator:  {base}/facilitator?key={HUB.key}")
+    for name, hub in hubs.HUBS.items():
+        if name:
+            print(f"class {name} (games saved in {hub.out_dir}):")
+        for page, url in hub.links(base).items():
+            print(f"  {page + ':':<13} {url}")
     print("Stop with Ctrl-C.", flush=True)
     server.run(sockets=[sock])
     return 0
+
+
+def reachable(host: str) -> str:
+    """The address to print in links: the host given, or for 0.0.0.0 this machine's address on its network."""
+    import socket
+
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # a documentation address: nothing is sent, the system only picks a route
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()

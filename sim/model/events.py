@@ -136,11 +136,13 @@ def effect_text(fx, ladder: CompiledLadder, label) -> str:
     if kind == "set_trait":
         return f"{who}'s {body.trait.replace('_', ' ')} " + (f"becomes {body.value:g}" if body.value is not None else f"changes by {body.by:+g}")
     if kind == "set_capability":
-        parts = [f"down to '{ladder.names[ladder.level[body.min_rung]]}'" if body.min_rung else "", f"up to '{ladder.names[ladder.level[body.max_rung]]}'" if body.max_rung else ""]
+        name = {r: ladder.names[ladder.level[r]] for r in (body.min_rung, body.max_rung) if r}
+        parts = [f"down to '{name[body.min_rung]}'" if body.min_rung else "", f"up to '{name[body.max_rung]}'" if body.max_rung else ""]
         return f"{who} may reach " + " and ".join(p for p in parts if p)
     if kind == "add_red_line":
         rl = body.red_line
-        return f"{who} declares the red line '{rl.id}': crossed at '{ladder.names[ladder.level[rl.at]]}', answered by '{ladder.names[ladder.level[rl.response]]}'"
+        at, response = ladder.names[ladder.level[rl.at]], ladder.names[ladder.level[rl.response]]
+        return f"{who} declares the red line '{rl.id}': crossed at '{at}', answered by '{response}'"
     return f"{who} withdraws the red line '{body.red_line}'"
 
 

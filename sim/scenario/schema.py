@@ -336,7 +336,9 @@ class Objective(Strict):
     """A team's aim for the game, judged on the world from the branch to the end (never code)."""
 
     id: Id = Field(description="Its name, unique among the actor's objectives.", examples=["no_nuclear_use"])
-    text: str = Field(min_length=1, description="The aim in one sentence, as the briefing sheet and the report show it.", examples=["Keep the crisis below nuclear use."])
+    text: str = Field(
+        min_length=1, description="The aim in one sentence, as the briefing sheet and the report show it.", examples=["Keep the crisis below nuclear use."]
+    )
     when: list[Condition] = Field(
         min_length=1,
         description="What must hold (all of it), as conditions on the state.",

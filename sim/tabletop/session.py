@@ -363,7 +363,7 @@ class Session:
         what is public, so under the fog of war no actor is placed after the branch."""
         lad = self.model.ladder
         if seat == "public":
-            where = {k: None for k in self.seats()} if self.fog() else self._true()
+            where = dict.fromkeys(self.seats()) if self.fog() else self._true()
         else:
             where = self.perceived(seat) if seat else self._true()
         below = {int(lv): name for lv, name in zip(lad.threshold_levels, lad.threshold_names)}
@@ -680,7 +680,7 @@ class Session:
 def written_cards(written: list[dict], scenario: Scenario, file: str) -> list[Inject]:
     """A saved session's written injects, checked again against its scenario."""
     from escalation.scenario.problems import ScenarioError
-    from escalation.tabletop.written import checked_inject, as_yaml
+    from escalation.tabletop.written import as_yaml, checked_inject
 
     cards: list[Inject] = []
     for i, raw in enumerate(written):

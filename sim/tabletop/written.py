@@ -38,7 +38,8 @@ def checked_inject(text: str, file: str, scenario: Scenario) -> Inject:
         if card.status == "documented":  # a documented card cites a seed article; one typed in class is a what-if
             raise ScenarioError(located(file, doc, [Finding(("status",), "an inject written during a game is hypothetical: write status: hypothetical")]))
         at = ("injects", len(scenario.injects))
-        found = [f._replace(loc=f.loc[2:], first=None) for f in check_references(scenario.model_copy(update={"injects": [*scenario.injects, card]})) if f.loc[:2] == at]
+        with_card = scenario.model_copy(update={"injects": [*scenario.injects, card]})
+        found = [f._replace(loc=f.loc[2:], first=None) for f in check_references(with_card) if f.loc[:2] == at]
         if found:
             raise ScenarioError(located(file, doc, found))
     except ScenarioError as exc:

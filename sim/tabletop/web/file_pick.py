@@ -1,0 +1,43 @@
+"""A saved session chosen with a file picker or dropped onto the page.
+
+Solara's ``FileDrop`` only takes a drop, which a touch screen or a keyboard user
+cannot do; this is the same upload (ipyvuetify's ``FileInput`` protocol) behind
+a template that offers both.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import solara
+import traitlets
+from ipyvue import Template
+from ipyvuetify.extra import FileInput
+from ipywidgets import widget_serialization
+
+
+class FilePickZone(FileInput):
+    template = traitlets.Instance(Template).tag(sync=True, **widget_serialization)  # type: ignore[assignment]
+    template_file = (__file__, "file_pick.vue")
+    label = traitlets.Unicode().tag(sync=True)
+    multiple = traitlets.Bool(False).tag(sync=True)
+
+
+@solara.component
+def FilePick(label: str, on_file: typing.Callable[[str, bytes], None]):
+    """Call ``on_file(name, content)`` with the file chosen or dropped."""
+    file_info, set_file_info = solara.use_state(None)
+    zone = FilePickZone.element(label=label, on_file_info=set_file_info)  # type: ignore[attr-defined]
+
+    def read():
+        if not file_info:
+            return
+        real = typing.cast(FilePickZone, solara.get_widget(zone))
+        real.version += 1  # as Solara's FileDrop does: re-arm the widget's upload for this file
+        real.reset_stats()
+        files = real.get_files()
+        if files:
+            on_file(files[0]["name"], files[0]["file_obj"].read())
+
+    solara.use_thread(read, [file_info])
+    return zone
