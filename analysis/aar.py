@@ -1,7 +1,10 @@
 """The after-action report of a tabletop session: one self-contained, printable HTML page.
 
-It tells what happened and why: the timeline of moves by people and by the model
-(each bot move with its reason), injects, thresholds crossed, the documented
+It tells what happened and why: each team's objectives and how they were met,
+the timeline of moves by people (with the reasons the teams gave) and by the
+model (each bot move with its reason), injects (those written in class too),
+thresholds crossed, the messages the teams sent, what each team saw of the
+others beside what was true, the documented
 history of 17-26 November 2024 beside the class's game, and where the class's
 outcome sits among the model's own runs of the same scenario (an ensemble with
 every seat played by the model, cut to the same number of turns). Charts are
@@ -68,8 +71,12 @@ def write_report(session, out_dir, runs: int = RUNS) -> Report:
     parts = [_header(session), _outcome(session, outcome), _comparison(session, outcome, dist, runs, spread)]
     parts += [
         f'<section><h2>The ladder, day by day</h2><img src="{_data_uri(chart)}" alt="ladder chart of the game"></section>',
+        _objectives(session),
         _history(session),
         _timeline(session),
+        _seen(session),
+        _messages(session),
+        _written(session),
         _branches(session),
         _questions(),
     ]
@@ -88,7 +95,8 @@ def _header(s) -> str:
         f"<tr><td>{_e(m.actors[k].label)}</td><td>{'the class' if k in s.humans else 'the model: ' + _e(s.base.actors[k].rule)}</td></tr>"
         for k in s.seats()
     )
-    played = f"{s.turn - s.start} of {s.length} turns, {sc.date_of(s.start):%d %b %Y} to {sc.date_of(s.turn - 1):%d %b %Y}"
+    per = f" of {s.days_per_turn} days" if s.days_per_turn > 1 else ""
+    played = f"{s.game_turn - 1} of {s.game_turns} turns{per}, {sc.date_of(s.start):%d %b %Y} to {sc.date_of(s.turn - 1):%d %b %Y}"
     if s.start:
         played += f", after the history from {sc.start:%d %b %Y}"
     return (
@@ -195,7 +203,9 @@ def _timeline(s) -> str:
             label = _e(m.actors[d["actor"]].label)
             if d["human"]:
                 verb = "holds at" if d["to"] == d["from"] else "moves to"
-                items.append(f'<li class="class"><b>{label}</b> (the class) {verb} <b>{_e(lad.names[d["to"]])}</b>.</li>')
+                why = s.played[turn].rationales.get(d["actor"])
+                reason = f' Its reason: <q class="rationale">{_e(why)}</q>' if why else ""
+                items.append(f'<li class="class"><b>{label}</b> (the class) {verb} <b>{_e(lad.names[d["to"]])}</b>.{reason}</li>')
             elif d["to"] != d["from"]:
                 items.append(
                     f'<li class="model"><b>{label}</b> (the model) moves from {_e(lad.names[d["from"]])} to <b>{_e(lad.names[d["to"]])}</b>, '
@@ -216,6 +226,82 @@ def _timeline(s) -> str:
         history = " (history: nobody decides before the branch)" if turn < s.start else ""
         blocks.append(f"<h3>Turn {turn}: {s.scenario.date_of(turn):%a %d %b %Y}{history}</h3><ul>{''.join(items)}</ul>")
     return f"<section><h2>Timeline: every move and why</h2>{''.join(blocks)}</section>"
+
+
+def _objectives(s) -> str:
+    """Each team's objectives from the scenario, judged on the game: met, missed or still open, and its score."""
+    teams = [k for k in s.humans if s.scenario.actors[k].objectives]
+    if not teams:
+        return ""
+    word = {True: "met", False: "missed", None: "open (the game goes on)"}
+    when = {"end": "at the end", "throughout": "on every turn", "ever": "on at least one turn"}
+    rows, scores = [], []
+    for k in teams:
+        aims = s.objectives(k)
+        got = sum(a["points"] for a in aims if a["met"])
+        scores.append(f"<li><b>{_e(s.label(k))}</b>: {got} of {sum(a['points'] for a in aims)} points</li>")
+        for a in aims:
+            rows.append(
+                f'<tr class="objective" data-met="{"open" if a["met"] is None else word[a["met"]]}"><td>{_e(s.label(k))}</td><td>{_e(a["text"])}</td>'
+                f"<td>{when[a['judged']]}</td><td>{word[a['met']]}</td><td>{a['points'] if a['met'] else 0} / {a['points']}</td></tr>"
+            )
+    return (
+        "<section><h2>Objectives</h2><p>The aims the scenario sets each team's seat, judged on your game from the branch.</p>"
+        f"<ul>{''.join(scores)}</ul>"
+        f"<table><tr><th>Team</th><th>Objective</th><th>Judged</th><th>Result</th><th>Points</th></tr>{''.join(rows)}</table></section>"
+    )
+
+
+def _seen(s) -> str:
+    """What each team's seat showed it of the others at the start of each turn, beside what was true."""
+    m, lad = s.model, s.model.ladder
+    if not s.seen or m.path is None:
+        return ""
+    blocks = []
+    for seat in s.humans:
+        others = [a for a in m.order if a.key != seat]
+        head = "".join(f"<th>{_e(a.label)}</th>" for a in others)
+        rows = []
+        for turn in sorted(t for t in s.seen if t < s.turn):
+            read = s.seen[turn][seat]
+            cells = []
+            for a in others:
+                true = int(m.path[turn - 1, a.index, 0]) if turn else (lad.level[a.spec.posture] if a.spec.active else -1)
+                seen = read.get(a.key)
+                if seen is None or true < 0:
+                    cells.append("<td>-</td>")
+                elif seen == true:
+                    cells.append(f'<td>{_e(lad.names[true])}</td>')
+                else:
+                    cells.append(f'<td class="misread">read <b>{_e(lad.names[seen])}</b><br><span class="src">true: {_e(lad.names[true])}</span></td>')
+            rows.append(f"<tr><td>{s.scenario.date_of(turn):%d %b}</td>{''.join(cells)}</tr>")
+        blocks.append(f'<h3>{_e(s.label(seat))}</h3><table class="seen" data-seat="{_e(seat)}"><tr><th>Turn of</th>{head}</tr>{"".join(rows)}</table>')
+    return (
+        "<section><h2>What each team saw</h2><p>The others' postures as each team's seat showed them when it chose its move, "
+        "through the fog of war; where the reading was wrong, the true posture is beside it.</p>" + "".join(blocks) + "</section>"
+    )
+
+
+def _messages(s) -> str:
+    sent = s.messages()
+    if not sent:
+        return ""
+    items = []
+    for day, msg in sent:
+        who = "The facilitator" if msg.sender == "facilitator" else s.label(msg.sender)
+        to = "to all" if msg.to is None else f"to {s.label(msg.to)} (private)"
+        items.append(f'<li class="message">{s.scenario.date_of(day):%d %b}: <b>{_e(who)}</b> {_e(to)}: {_e(msg.text)}</li>')
+    return f"<section><h2>Messages between the teams</h2><ul>{''.join(items)}</ul></section>"
+
+
+def _written(s) -> str:
+    if not s.written:
+        return ""
+    items = [
+        f"<li><b>{_e(c.title)}</b> ({_e(c.id)}){': ' + _e(c.text) if c.text else ''}. Changes: {_e('; '.join(s.card_effects(c)))}.</li>"
+        for c in s.written
+    ]
+    return f"<section><h2>Injects written in class</h2><ul>{''.join(items)}</ul></section>"
 
 
 def _branches(s) -> str:
@@ -285,8 +371,8 @@ h3 {{ margin: 1.2rem 0 .3rem; font-size: 1.05rem; }}
 table {{ border-collapse: collapse; margin: .6rem 0; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; vertical-align: top; text-align: left; }}
 table.meta {{ display: inline-table; margin-right: 1.5rem; }} table.history td:first-child {{ white-space: nowrap; }}
 img {{ max-width: 100%; border: 1px solid #eee; }}
-li.class, span.class {{ color: #0b5394; }} li.model {{ color: #333; }} li.inject, span.inject {{ color: #c0620a; }}
-li.threshold {{ color: #8a1c1c; font-weight: 600; }} .src {{ color: #777; font-size: .85em; }}
+li.class, span.class {{ color: #0b5394; }} li.model {{ color: #333; }} li.inject, span.inject {{ color: #a34a00; }}
+li.threshold {{ color: #8a1c1c; font-weight: 600; }} .src {{ color: #595959; font-size: .85em; }} td.misread {{ background: #fff4e0; }}
 footer {{ margin-top: 2rem; border-top: 1px solid #ddd; color: #555; font-size: .9em; }}
 @media print {{ body {{ max-width: none; font-size: 11pt; }} section {{ break-inside: avoid-page; }} h3, tr, li {{ break-inside: avoid; }} }}
 </style></head><body>

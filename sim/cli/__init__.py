@@ -32,6 +32,7 @@ COMMANDS = [
     ("diff", "diff", "what changed between two scenarios: actors, traits, rules, events, ladder"),
     ("play", "play", "the classroom tabletop in the terminal: human seats, the model plays the rest"),
     ("serve", "serve", "the classroom tabletop in the browser: projector, team seats, facilitator"),
+    ("brief", "brief", "printable team sheets for a class: history, capabilities, red lines, relations, objectives"),
     ("batch", "batch", "run many worlds of a scenario into a results folder (Parquet)"),
     ("sweep", "sweep", "run a parameter sweep (grid, oat, lhs, sobol, morris) into a results folder"),
     ("plot", "plot", "draw outcome and sensitivity charts or an HTML report from a results folder"),
