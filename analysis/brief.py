@@ -44,7 +44,7 @@ def brief_html(session, seat: str) -> str:
         _section("Who you are", f"<p>You hold the seat of <b>{e(actor.label)}</b> in <i>{e(sc.title)}</i>. {e(sc.question)}</p>"
                  f"<p>The game begins on <b>{session.date:%A %d %B %Y}</b> (the branch). You stand on <b>{e(lad.names[session.level(seat)])}</b>: "
                  f"{e(lad.spec.rungs[session.level(seat)].description)}</p>"
-                 f"<p>When the model plays this seat it follows the <i>{e(session.base.actors[seat].rule)}</i> rule. Its traits (0 to 1): "
+                 f"<p>When the model plays this seat it follows the <i>{e(session.base.actors[seat].rule)}</i> rule. Its traits: "
                  + "; ".join(f"{e(TRAIT_WORDS[t])} {getattr(spec, t):g}" for t in TRAIT_WORDS) + ".</p>"),
         _section("The history to the branch", _history(session)),
         _section("What you can do", _capabilities(session, seat)),

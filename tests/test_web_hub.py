@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 
@@ -11,6 +12,7 @@ from escalation.tabletop.web.hub import Hub
 
 
 def started(**kw) -> Hub:
+    kw.setdefault("out_dir", tempfile.mkdtemp(prefix="hub-"))  # its saves go to a folder of its own, never the working one
     hub = Hub(**kw)
     assert hub.start("nov-2024", ["ukraine", "russia"], 3, 6) is None
     return hub
@@ -38,8 +40,8 @@ def test_starting_or_loading_a_bad_game_keeps_the_current_one():
     assert hub.load(state, "saved.json") is None and hub.session.turn == hub.session.start + 1
 
 
-def test_no_game_yet():
-    hub = Hub()
+def test_no_game_yet(tmp_path):
+    hub = Hub(out_dir=tmp_path)
     assert hub.act(lambda s: s.advance()) == "no game is set up yet"
     assert hub.chart_png() is None and hub.write_report() == "no game is set up yet"
     saved = started().session.to_json()

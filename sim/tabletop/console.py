@@ -94,10 +94,8 @@ class Console:
 
     def ask(self, prompt: str, hidden: bool = False) -> str | None:
         """One line of input; ``hidden``: a seat's entry, not echoed (the next team is watching the screen)."""
-        self.stdout.write(f"{prompt}> ")
-        self.stdout.flush()
         unseen = hidden and _is_tty(self.stdin)
-        line = _read_hidden(self.stdin) if unseen else self.stdin.readline()
+        line = _read_hidden(self.stdin, self.stdout, f"{prompt}> ") if unseen else self._prompted(f"{prompt}> ")
         if not line:
             self.say("(end of input)")
             self.quit = True
@@ -110,6 +108,11 @@ class Console:
     def _is_move(self, line: str) -> bool:
         word = line.split()[0].lower() if line.split() else ""
         return word.isdigit() or word in self.session.model.ladder.level
+
+    def _prompted(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        return self.stdin.readline()
 
     def reveal(self) -> None:
         """Every seat's move, shown together once all have chosen, with the reasons the teams gave."""
@@ -323,8 +326,9 @@ class Console:
         return int(rest[0])
 
 
-def _read_hidden(stream) -> str:
-    """A line from a terminal with its echo off (what getpass does, but on the console's own stream)."""
+def _read_hidden(stream, out, prompt: str) -> str:
+    """A line from a terminal with its echo off (what getpass does, but on the console's own streams);
+    the echo goes off before the prompt shows, so that nothing typed after it is echoed."""
     import termios
 
     fd = stream.fileno()
@@ -333,6 +337,8 @@ def _read_hidden(stream) -> str:
     new[3] &= ~termios.ECHO
     try:
         termios.tcsetattr(fd, termios.TCSADRAIN, new)
+        out.write(prompt)
+        out.flush()
         return stream.readline()
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
