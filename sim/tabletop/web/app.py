@@ -320,7 +320,8 @@ def TurnCard(hub: Hub, tell):
             tell(hub.play(at, turns), "Turn played." if turns == 1 else f"{turns} turns played.")
 
         with solara.Row():
-            solara.Button("Play turn", color="primary", disabled=s.finished, on_click=play)
+            # a new widget for each turn: a second click sent to the last turn's button finds it gone
+            solara.Button("Play turn", color="primary", disabled=s.finished, on_click=play).key(f"play-{at}")
             left = s.game_turns - s.game_turn + 1
             Confirmed(
                 "End game", f"End the game now, after {s.game_turn - 1} of {s.game_turns} turns? The {left} turns left will not be played "
@@ -352,7 +353,7 @@ def InjectCard(hub: Hub, tell):
     card, set_card = solara.use_state(None)
     draft, set_draft = solara.use_state(TEMPLATE)
     problem, set_problem = solara.use_state("")
-    with hub.lock, solara.Card("Injects"):
+    with hub.lock, solara.Card("Injects", classes=["inject-card"]):
         s = game(hub)
         solara.HTML(tag="div", unsafe_innerHTML=deck_html(s))
         cards = [c.id for c in s.deck() if s.playable(c)]
@@ -380,7 +381,7 @@ def InjectCard(hub: Hub, tell):
 
             solara.Button("Add to the deck", on_click=add, disabled=s.finished)
             if problem:
-                solara.Preformatted(problem, classes=["inject-problem"])
+                solara.HTML(tag="pre", unsafe_innerHTML=escape(problem), classes=["inject-problem"], style="white-space:pre-wrap;font-size:12px")
 
 
 @solara.component

@@ -27,17 +27,22 @@ class FilePickZone(FileInput):
 def FilePick(label: str, on_file: typing.Callable[[str, bytes], None]):
     """Call ``on_file(name, content)`` with the file chosen or dropped."""
     file_info, set_file_info = solara.use_state(None)
+    wired, set_wired = solara.use_state(typing.cast(typing.Optional[list], None))
     zone = FilePickZone.element(label=label, on_file_info=set_file_info)  # type: ignore[attr-defined]
 
-    def read():
+    def wire():  # as Solara's FileDrop does: re-arm the widget's upload for the file chosen (in the render context)
         if not file_info:
             return
         real = typing.cast(FilePickZone, solara.get_widget(zone))
-        real.version += 1  # as Solara's FileDrop does: re-arm the widget's upload for this file
+        real.version += 1
         real.reset_stats()
-        files = real.get_files()
-        if files:
-            on_file(files[0]["name"], files[0]["file_obj"].read())
+        set_wired(real.get_files())
 
-    solara.use_thread(read, [file_info])
+    solara.use_effect(wire, [file_info])
+
+    def read(cancel):
+        if wired:
+            on_file(wired[0]["name"], wired[0]["file_obj"].read())
+
+    solara.use_thread(read, [wired])
     return zone
