@@ -88,3 +88,12 @@ def test_every_end_state_is_defined_in_the_readme_and_the_odd():
         assert f"`{state}`" in README, state
         assert re.search(rf"^\| `{state}` \| ", table, re.M), state
     assert "contained_band" in table and "Rivera et al. (2024)" in table
+
+
+def test_readme_lesson_lengths_are_the_games_turns():
+    from escalation.tabletop.session import Session
+
+    rows = re.findall(r"^\| (\d+) \| (\d+) \| ", README.split("## A lesson's length")[1].split("## ")[0], re.M)
+    assert len(rows) >= 4
+    for days, turns in rows:
+        assert Session("nov-2024", ["ukraine"], days_per_turn=int(days)).game_turns == int(turns), days
