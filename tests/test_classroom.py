@@ -379,3 +379,15 @@ def test_actor_colours_pass_wcag_aa_for_their_labels():
         assert contrast("#ffffff", colour) >= 4.5, colour  # a white label on a model seat's chip
         assert contrast(colour, "#ffffff") >= 4.5, colour  # a class seat's label, in its colour on white
     assert round(contrast("#ff7f0e"), 1) == 2.5  # the old orange, as measured: the check can fail
+
+
+def test_the_models_moves_never_contradict_the_board():
+    s = game(humans=["ukraine"])
+    s.inject("kim_nuclear_threat")  # moves North Korea after it has chosen
+    s.advance()
+    moves = {d["actor"]: d for d in s.bot_moves()}
+    assert set(moves) == {k for k in s.seats() if k != "ukraine" and s.active(k)}
+    for key, d in moves.items():
+        shown = d["then"] or d["rung"]
+        assert shown == s.model.ladder.names[s.level(key)], key
+    assert moves["north_korea"]["then"] == "Nuclear signalling"

@@ -153,7 +153,8 @@ class Console:
             for d in s.bot_moves():
                 when = f"{s.scenario.date_of(d['day']):%d %b} " if len(days) > 1 else ""
                 what = f"holds on '{d['rung']}'" if d["to"] == d["from"] else f"'{d['was']}' -> '{d['rung']}'"
-                self.say(f"  {when}{d['label']} {what}: {d['why']}")
+                then = f"; then moved to '{d['then']}' by an event or inject that day" if d["then"] else ""
+                self.say(f"  {when}{d['label']} {what}: {d['why']}{then}")
         self.ladder()
         if s.pending.injects:
             self.say("Injects to take effect this turn: " + ", ".join(s.pending.injects))

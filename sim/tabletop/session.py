@@ -328,6 +328,9 @@ class Session:
             for d in self.log[days[0]]:
                 if not d["human"] and d["actor"] not in moved:
                     shown.append({**d, "day": days[0], "label": self.label(d["actor"]), "rung": lad.names[d["to"]], "was": lad.names[d["from"]]})
+        for d in shown:  # an event or inject that moved it after it chose: said, so the list never contradicts the board
+            ended = int(self.model.path[d["day"], self.model.actors[d["actor"]].index, 0])
+            d["then"] = lad.names[ended] if ended not in (d["to"], -1) else ""
         return shown
 
     def fog(self) -> bool:

@@ -17,6 +17,7 @@ cards in the sidebar; unlike it, every browser of a class shows the same game
 from __future__ import annotations
 
 import threading
+import typing
 from html import escape
 from urllib.parse import parse_qs
 
@@ -402,7 +403,7 @@ def RewindCard(hub: Hub, tell):
 
 @solara.component
 def SaveCard(hub: Hub, tell):
-    chosen, set_chosen = solara.use_state(None)
+    chosen, set_chosen = solara.use_state(typing.cast(tuple[str, bytes] | None, None))
     with hub.lock, solara.Card("Save and load"):
         s = game(hub)
         if s is not None:

@@ -105,7 +105,8 @@ def moves_html(session: Session) -> str:
     for d in moves:
         when = f"{session.scenario.date_of(d['day']):%d %b}: " if many else ""
         what = f"holds on <i>{escape(d['rung'])}</i>" if d["to"] == d["from"] else f"<i>{escape(d['was'])}</i> &rarr; <i>{escape(d['rung'])}</i>"
-        items.append(f'<li class="bot-move" data-actor="{escape(d["actor"])}">{when}<b>{escape(d["label"])}</b> {what}: {escape(d["why"])}</li>')
+        then = f"; then moved to <i>{escape(d['then'])}</i> by an event or inject that day" if d["then"] else ""
+        items.append(f'<li class="bot-move" data-actor="{escape(d["actor"])}">{when}<b>{escape(d["label"])}</b> {what}: {escape(d["why"])}{then}</li>')
     return '<ul class="bot-moves" style="margin:0;font-size:13px">' + "".join(items) + "</ul>"
 
 

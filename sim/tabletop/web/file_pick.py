@@ -17,7 +17,7 @@ from ipywidgets import widget_serialization
 
 
 class FilePickZone(FileInput):
-    template = traitlets.Instance(Template).tag(sync=True, **widget_serialization)  # type: ignore[assignment]
+    template = traitlets.Instance(Template).tag(sync=True, **widget_serialization)
     template_file = (__file__, "file_pick.vue")
     label = traitlets.Unicode().tag(sync=True)
     multiple = traitlets.Bool(False).tag(sync=True)
@@ -27,8 +27,8 @@ class FilePickZone(FileInput):
 def FilePick(label: str, on_file: typing.Callable[[str, bytes], None]):
     """Call ``on_file(name, content)`` with the file chosen or dropped."""
     file_info, set_file_info = solara.use_state(None)
-    wired, set_wired = solara.use_state(typing.cast(typing.Optional[list], None))
-    zone = FilePickZone.element(label=label, on_file_info=set_file_info)  # type: ignore[attr-defined]
+    wired, set_wired = solara.use_state(typing.cast(list | None, None))
+    zone = FilePickZone.element(label=label, on_file_info=set_file_info)
 
     def wire():  # as Solara's FileDrop does: re-arm the widget's upload for the file chosen (in the render context)
         if not file_info:
