@@ -391,3 +391,13 @@ def test_the_models_moves_never_contradict_the_board():
         shown = d["then"] or d["rung"]
         assert shown == s.model.ladder.names[s.level(key)], key
     assert moves["north_korea"]["then"] == "Nuclear signalling"
+
+
+def test_an_inject_that_orders_a_one_off_action_says_so_in_the_news():
+    s = game(humans=["ukraine"])
+    s.write_inject(CARD.replace("set_trait: {actor: russia, trait: resolve, by: -0.3}",
+                                "set_posture: {actor: russia, rung: strategic_conventional_strike, binding: true}"))
+    s.inject("envoy_visit")
+    s.advance()
+    told = next(e.text for e in s.news() if e.extra.get("inject"))
+    assert told.endswith("-> 'Strategic-class conventional strike')") or "stays 'Strategic-class conventional strike'" in told, told

@@ -25,7 +25,7 @@ TARGET = 0.85
 # the quick tests that see most first: a mutant is killed by the first failure (-x)
 TESTS = ["tests/test_outcomes.py", "tests/test_golden.py", "tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py",
          "tests/test_streams.py", "tests/test_branch.py", "tests/test_scenarios.py", "tests/test_reasons.py", "tests/test_face_validity.py",
-         "tests/test_ensemble.py", "tests/test_war.py", "tests/test_deterrence.py", "tests/test_mechanisms.py"]
+         "tests/test_ensemble.py", "tests/test_war.py", "tests/test_deterrence.py", "tests/test_mechanisms.py", "tests/test_classroom.py"]
 
 # (file under sim/model/, the exact text, its mutation, what breaks)
 MUTANTS = [
@@ -140,6 +140,10 @@ MUTANTS = [
     ('rules/alliance.py', 'aid = np.where(s.fought, float(self.level(self.params.aid, 0)), 0.0)', 'aid = np.where(s.need >= 0, float(self.level(self.params.aid, 0)), 0.0)', 'aid flows while no ally is fought'),
     ('rules/reciprocal.py', 'reply = s.threat + self.params.offset + self.firmness(s)', 'reply = s.threat + self.params.offset', 'reciprocity ignores resolve and losses'),
     ('rules/base.py', 'return (s.resolve - 0.5) + LOSS_PUSH * s.loss', 'return (s.resolve - 0.5) - LOSS_PUSH * s.loss', 'a losing side climbs down instead of gambling'),
+    ('events.py', 'if old != new else f"{what} stays {new}"', 'if old == new else f"{what} stays {new}"', "an inject's news says it changed what it left, and the reverse"),
+    ('crisis.py', 'before = [effect_state(self, fx) for fx in card.effects] if self.explain else []', 'before = []', "the news no longer says what an inject changed"),
+    ('events.py', 'return f"{agent.label}\'s posture", f"\'{model.ladder.names[int(agent.posture[0])]}\'"',
+     'return f"{agent.label}\'s posture", f"\'{model.ladder.names[int(agent.standing[0])]}\'"', "an inject's news reads the standing posture, not the one it set"),
 ]
 
 
