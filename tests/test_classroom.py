@@ -144,7 +144,8 @@ def test_an_inject_written_in_class_is_checked_like_a_scenario_and_changes_no_wo
             "source: {title: written in class}\n", ""), "<card>")
     card = s.write_inject(CARD)
     assert [e.text for e in s.model.narrative] == before  # written, not played: no world changes
-    assert s.card_effects(card) == ["Russia's resolve changes by -0.3"] and s.card_status(card) == "playable"
+    assert s.card_effects(card) == ["Russia's resolve changes by -0.3 (a team holds this seat: the team decides its moves, so it weighs this itself)"]
+    assert s.card_status(card) == "playable"
     s.inject("envoy_visit")
     s.advance()
     told = [e.text for e in s.news() if e.extra.get("inject")]
@@ -401,3 +402,11 @@ def test_an_inject_that_orders_a_one_off_action_says_so_in_the_news():
     s.advance()
     told = next(e.text for e in s.news() if e.extra.get("inject"))
     assert told.endswith("-> 'Strategic-class conventional strike')") or "stays 'Strategic-class conventional strike'" in told, told
+
+
+def test_a_card_says_when_the_trait_it_changes_belongs_to_a_team():
+    s = game()
+    tusk = next(c for c in s.deck() if c.id == "tusk_global_war_warning")  # Europe's risk tolerance; Europe is a team here
+    assert s.card_effects(tusk) == ["Europe (NATO allies)'s risk tolerance changes by -0.1 (a team holds this seat: the team decides its moves, "
+                                    "so it weighs this itself)"]
+    assert "a team holds" not in " ".join(game(humans=["ukraine"]).card_effects(tusk))

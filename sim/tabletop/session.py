@@ -284,7 +284,14 @@ class Session:
         """What a card changes, in words."""
         from escalation.model.events import effect_text
 
-        return [effect_text(fx, self.model.ladder, self.label) for fx in card.effects] or ["nothing: it is only news"]
+        said = []
+        for fx in card.effects:
+            body = getattr(fx, fx.kind)
+            text = effect_text(fx, self.model.ladder, self.label)
+            if fx.kind == "set_trait" and body.actor in self.humans:  # a rule reads traits only for the seats the model plays
+                text += " (a team holds this seat: the team decides its moves, so it weighs this itself)"
+            said.append(text)
+        return said or ["nothing: it is only news"]
 
     def briefing(self) -> list[Entry]:
         """The history to the branch: what happened before the game began (empty when it begins at the start)."""
