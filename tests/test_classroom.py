@@ -410,3 +410,13 @@ def test_a_card_says_when_the_trait_it_changes_belongs_to_a_team():
     assert s.card_effects(tusk) == ["Europe (NATO allies)'s risk tolerance changes by -0.1 (a team holds this seat: the team decides its moves, "
                                     "so it weighs this itself)"]
     assert "a team holds" not in " ".join(game(humans=["ukraine"]).card_effects(tusk))
+
+
+def test_the_terminal_takes_an_inject_written_in_class(tmp_path):
+    (tmp_path / "bad.yaml").write_text(CARD.replace("actor: russia", "actor: rusia"))
+    (tmp_path / "card.yaml").write_text(CARD)
+    r = _console("inject write bad.yaml\ninject write card.yaml\ninject envoy_visit\nnext\nquit\n", "--human", "ukraine", "--turns", "3", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "bad.yaml:7:24: unknown actor 'rusia' (did you mean 'russia'?)" in r.stdout
+    assert "Inject 'envoy_visit' added to the deck: Russia's resolve changes by -0.3. Play it with: inject envoy_visit" in r.stdout
+    assert "* Inject: An envoy flies to Moscow: A surprise visit opens a channel. (what changed: Russia's resolve" in r.stdout

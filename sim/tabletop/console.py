@@ -29,6 +29,7 @@ HELP = """Commands (at any prompt):
   tell SEAT TEXT   a private message to one seat
   next [N]         play the turn now, or N turns (seats that have not chosen hold)
   inject           list the inject deck;  inject ID (or number): play a card this turn
+  inject write F   add a card written in class (YAML file F, as in a scenario's injects)
   rewind N         go back to the start of turn N (later turns are discarded)
   branch N [NAME]  set this line of play aside for the debrief, then go back to turn N
   save FILE        save the session;  load FILE: resume a saved session
@@ -265,6 +266,9 @@ class Console:
                 self.say(f"  {i}. {card.id} [{card.status}] {card.title}{when}")
             return
         ref = rest[0]
+        if ref == "write":
+            self.write_inject(rest[1:])
+            return
         if ref.isdigit():
             if not 1 <= int(ref) <= len(deck):
                 self.say(f"? the deck has cards 1 to {len(deck)}: type 'inject' to list them" if deck else "? this scenario has no inject deck")
@@ -272,6 +276,21 @@ class Console:
             ref = deck[int(ref) - 1].id
         s.inject(ref)
         self.say(f"Inject '{ref}' will take effect when this turn is played.")
+
+    def write_inject(self, rest) -> None:
+        """A card written during the game, from a YAML file, checked like a scenario's inject."""
+        from escalation.scenario.problems import ScenarioError
+        from escalation.scenario.yamlio import read_text
+
+        if len(rest) != 1:
+            self.say("? inject write takes one YAML file holding the card (id, title, status, source, text, effects)")
+            return
+        try:
+            card = self.session.write_inject(read_text(rest[0], rest[0]), rest[0])
+        except ScenarioError as exc:
+            self.say(str(exc))
+            return
+        self.say(f"Inject '{card.id}' added to the deck: " + "; ".join(self.session.card_effects(card)) + f". Play it with: inject {card.id}")
 
     def do_rewind(self, rest) -> None:
         turn = self._turn_arg(rest, "rewind")
