@@ -29,6 +29,7 @@ from escalation.disclaimer import DISCLAIMER
 from escalation.errors import TabletopError
 from escalation.model import END_STATE_NAMES, END_STATES, Crisis
 from escalation.model.outcomes import END_STATE_MEANING
+from escalation.scenario.schema import JUDGED
 
 RUNS = 10_000
 HISTORY = (dt.date(2024, 11, 17), dt.date(2024, 11, 26))  # the documented week of the seed articles
@@ -234,7 +235,6 @@ def _objectives(s) -> str:
     if not teams:
         return ""
     word = {True: "met", False: "missed", None: "open (the game goes on)"}
-    when = {"end": "at the end", "throughout": "on every turn", "ever": "on at least one turn"}
     rows, scores = [], []
     for k in teams:
         aims = s.objectives(k)
@@ -243,7 +243,7 @@ def _objectives(s) -> str:
         for a in aims:
             rows.append(
                 f'<tr class="objective" data-met="{"open" if a["met"] is None else word[a["met"]]}"><td>{_e(s.label(k))}</td><td>{_e(a["text"])}</td>'
-                f"<td>{when[a['judged']]}</td><td>{word[a['met']]}</td><td>{a['points'] if a['met'] else 0} / {a['points']}</td></tr>"
+                f"<td>{JUDGED[a['judged']]}</td><td>{word[a['met']]}</td><td>{a['points'] if a['met'] else 0} / {a['points']}</td></tr>"
             )
     return (
         "<section><h2>Objectives</h2><p>The aims the scenario sets each team's seat, judged on your game from the branch.</p>"
@@ -288,8 +288,7 @@ def _messages(s) -> str:
         return ""
     items = []
     for day, msg in sent:
-        who = "The facilitator" if msg.sender == "facilitator" else s.label(msg.sender)
-        to = "to all" if msg.to is None else f"to {s.label(msg.to)} (private)"
+        who, to = s.addressed(msg)
         items.append(f'<li class="message">{s.scenario.date_of(day):%d %b}: <b>{_e(who)}</b> {_e(to)}: {_e(msg.text)}</li>')
     return f"<section><h2>Messages between the teams</h2><ul>{''.join(items)}</ul></section>"
 

@@ -20,6 +20,7 @@ from escalation.analysis.style import actor_colour
 from escalation.disclaimer import DISCLAIMER
 from escalation.errors import InputError
 from escalation.model.events import effect_text
+from escalation.scenario.schema import JUDGED
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TRAIT_WORDS = {  # what each trait means for the team, said once
@@ -150,8 +151,7 @@ def _objectives(session, seat: str) -> str:
     aims = session.scenario.actors[seat].objectives
     if not aims:
         return "<p>The scenario sets no objectives for this seat: agree your own before the first turn, and write them here.</p>"
-    when = {"end": "at the end", "throughout": "on every turn", "ever": "on at least one turn"}
-    items = [f"<li>{_e(a.text)} <span class='src'>({when[a.judged]}; {a.points} point{'s' if a.points > 1 else ''})</span></li>" for a in aims]
+    items = [f"<li>{_e(a.text)} <span class='src'>({JUDGED[a.judged]}; {a.points} point{'s' if a.points > 1 else ''})</span></li>" for a in aims]
     return f"<ul>{''.join(items)}</ul><p class='src'>The after-action report scores them on your game.</p>"
 
 

@@ -332,6 +332,9 @@ class Condition(Strict):
     red_line: Id | None = Field(None, description="For metric 'credibility': which of the actor's red lines.", examples=["western_missiles_inside_russia"])
 
 
+JUDGED = {"end": "at the end", "throughout": "on every turn", "ever": "on at least one turn"}  # an objective's 'judged', in words
+
+
 class Objective(Strict):
     """A team's aim for the game, judged on the world from the branch to the end (never code)."""
 

@@ -180,7 +180,7 @@ class Session:
 
     def _look(self) -> None:
         """Record what each human seat sees at the start of a game turn (the report shows it beside the truth)."""
-        if self.turn in self.turn_starts() and self.turn not in self.seen:
+        if self.begins_turn(self.turn) and self.turn not in self.seen:
             self.seen[self.turn] = {seat: self.perceived(seat) for seat in self.humans}
 
     def _judge(self) -> None:
@@ -221,6 +221,10 @@ class Session:
     def turn_starts(self) -> list[int]:
         """The days on which the game's turns begin: the branch, then every ``days_per_turn`` days."""
         return list(range(self.start, self.end_turn, self.days_per_turn))
+
+    def begins_turn(self, day: int) -> bool:
+        """Whether a game turn begins on ``day``."""
+        return self.start <= day < self.end_turn and (day - self.start) % self.days_per_turn == 0
 
     @property
     def game_turn(self) -> int:
@@ -324,20 +328,17 @@ class Session:
     def bot_moves(self) -> list[dict]:
         """The model's moves in the game turn played last, each with its reason: per day a bot
         changed posture, and once for a bot that held all turn."""
-        lad, shown, moved = self.model.ladder, [], set()
-        days = self.last_turn()
-        for day in days:
-            for d in self.log[day]:
-                if not d["human"] and d["to"] != d["from"]:
-                    moved.add(d["actor"])
-                    shown.append({**d, "day": day, "label": self.label(d["actor"]), "rung": lad.names[d["to"]], "was": lad.names[d["from"]]})
+        lad, days = self.model.ladder, self.last_turn()
+
+        def row(d: dict, day: int) -> dict:
+            ended = int(self.model.path[day, self.model.actors[d["actor"]].index, 0])
+            then = lad.names[ended] if ended not in (d["to"], -1) else ""  # moved by an event or inject after it chose: said, never contradicted
+            return {**d, "day": day, "label": self.label(d["actor"]), "rung": lad.names[d["to"]], "was": lad.names[d["from"]], "then": then}
+
+        shown = [row(d, day) for day in days for d in self.log[day] if not d["human"] and d["to"] != d["from"]]
+        moved = {d["actor"] for d in shown}
         if days:
-            for d in self.log[days[0]]:
-                if not d["human"] and d["actor"] not in moved:
-                    shown.append({**d, "day": days[0], "label": self.label(d["actor"]), "rung": lad.names[d["to"]], "was": lad.names[d["from"]]})
-        for d in shown:  # an event or inject that moved it after it chose: said, so the list never contradicts the board
-            ended = int(self.model.path[d["day"], self.model.actors[d["actor"]].index, 0])
-            d["then"] = lad.names[ended] if ended not in (d["to"], -1) else ""
+            shown += [row(d, days[0]) for d in self.log[days[0]] if not d["human"] and d["actor"] not in moved]
         return shown
 
     def fog(self) -> bool:
@@ -414,6 +415,11 @@ class Session:
                 met = True if any(days) else (False if self.finished else None)
             out.append({"id": aim.id, "text": aim.text, "judged": aim.judged, "points": aim.points, "met": met, "now": days[-1] if days else None})
         return out
+
+    def addressed(self, message: Message) -> tuple[str, str]:
+        """(who sent it, to whom) in words: "The facilitator" or a seat's name; "to all" or "to NAME (private)"."""
+        sender = "The facilitator" if message.sender == "facilitator" else self.label(message.sender)
+        return sender, "to all" if message.to is None else f"to {self.label(message.to)} (private)"
 
     def messages(self, seat: str | None = None) -> list[tuple[int, Message]]:
         """(day, message) for every message so far, the turn in progress included: all for the
@@ -660,9 +666,8 @@ class Session:
     def _enter_all(self, played: list[TurnInputs], file: str, line: str) -> None:
         """Replay saved days: the history by itself (nobody moved in it), then the game's turns through the
         checks (the later days of a game turn, when nobody decides, carry nothing)."""
-        starts = set(self.turn_starts())
         for turn, inputs in enumerate(played):
-            if turn in starts or turn >= max(self.end_turn, self.start):  # past the end: refused as the game being over
+            if self.begins_turn(turn) or turn >= max(self.end_turn, self.start):  # past the end: refused as the game being over
                 self._enter(inputs, file, f"{line}turn {turn}", play=True)
             elif inputs != TurnInputs():
                 why = "before the branch nobody moves and no inject is played" if turn < self.start else "nobody decides between the game's turns"

@@ -117,8 +117,7 @@ def messages_html(session: Session, seat: str | None = None) -> str:
         return "<i>No messages yet.</i>"
     items = []
     for day, m in reversed(shown):
-        sender = "The facilitator" if m.sender == "facilitator" else escape(session.label(m.sender))
-        to = "to all" if m.to is None else f"to {escape(session.label(m.to))} (private)"
+        sender, to = (escape(part) for part in session.addressed(m))
         when = f"{session.scenario.date_of(day):%d %b}"
         items.append(f'<li class="message" data-to="{escape(m.to or "all")}"><b>{sender}</b> {to}, {when}: {escape(m.text)}</li>')
     return '<ul class="messages" style="margin:0;font-size:13px">' + "".join(items) + "</ul>"
