@@ -41,9 +41,11 @@ from escalation.model.redlines import RedLineState
 from escalation.model.rules import Situation
 from escalation.model.streams import Streams, normals
 from escalation.model.war import Front
+from escalation.scenario.parameters import Slot, key_text, slot
 from escalation.scenario.schema import Scenario
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
+PARAMETER_DRAW = -1  # the "turn" the per-world parameters are drawn at: before the first
 WAR_TRAITS = ("resolve", "air_defence", "cost_sensitivity", "leverage")  # the traits the war reads
 
 
@@ -74,7 +76,8 @@ class Crisis(mesa.Model):
     """
 
     def __init__(
-        self, scenario="nov-2024", worlds: int = 1, rng=None, *, first_run: int = 0, human: HumanChooser | None = None, trajectories: bool | None = None
+        self, scenario="nov-2024", worlds: int = 1, rng=None, *, first_run: int = 0, human: HumanChooser | None = None, trajectories: bool | None = None,
+        parameters=None, replicates=None,
     ):
         super().__init__(rng=rng)
         if not isinstance(scenario, Scenario):
@@ -87,9 +90,10 @@ class Crisis(mesa.Model):
         # a Generator (or nothing) names the run's streams by one draw from it
         self.seed = int(rng) if isinstance(rng, numbers.Integral) else int(self.rng.integers(2**63))
         self.worlds = int(worlds)
-        self.streams = Streams(self.seed, self.worlds, first_run)
+        self.streams = Streams(self.seed, self.worlds, first_run, replicates)
         self.ladder = CompiledLadder.build(scenario.resolved_ladder)
-        self.settings = scenario.settings
+        self.parameters = self._parameter_values(parameters or {})
+        self.settings = scenario.settings.model_copy(update=self._in_slots("setting"))
         self.human = human
         self.explain = self.worlds == 1
         self.turn = 0
@@ -102,8 +106,15 @@ class Crisis(mesa.Model):
         self.order = list(self.actors.values())
         self.keys = list(self.actors)
         self.names = [a.label for a in self.order]
+        for (key, trait), values in self._in_slots("trait", by_actor=True).items():
+            self.actors[key].traits[trait] = values.copy()
+        for (key, name), values in self._in_slots("param", by_actor=True).items():
+            rule = self.actors[key].rule
+            rule.params = rule.params.model_copy(update={name: values})
         self._link_relations()
         self._build_red_lines()
+        for (key, line), values in self._in_slots("credibility", by_actor=True).items():
+            self.red_lines[(key, line)].declared_at(values)
         self.front = Front(scenario.war, self) if scenario.war is not None else None
         self.events = [CompiledEvent(e, self) for e in scenario.events]
         self.queued: list = []  # inject cards played for the next turn (see play_inject)
@@ -130,6 +141,31 @@ class Crisis(mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters()) if self.explain else None
 
     # ------------------------------------------------------------------ set-up
+
+    def _parameter_values(self, given) -> dict[str, np.ndarray]:
+        """Each per-world number's value in every world: the scenario's distributions sampled, then ``given``
+        (dotted key -> a value or one per world) over them. Each distribution draws from a stream keyed by its
+        key alone, so a world's value depends on the seed and its run id only."""
+        sc, w = self.scenario, self.worlds
+        values: dict[str, np.ndarray] = {}
+        self._slots: dict[str, Slot] = {}
+        for path, dist in sc.distributions.items():
+            key = key_text(sc, path)
+            values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter", key))
+        for key, value in given.items():
+            key = key_text(sc, key)
+            array = np.broadcast_to(np.asarray(value, dtype=np.float64), (w,)).copy()
+            values[key] = array
+        for key in values:
+            found = slot(sc, key)
+            if found is None:
+                raise ValueError(f"{key} cannot differ from world to world (a structural key): give it in the scenario or with --set")
+            self._slots[key] = found
+        return values
+
+    def _in_slots(self, kind: str, by_actor: bool = False) -> dict:
+        """The per-world values of one kind of slot: by name, or by (actor, name)."""
+        return {((s.actor, s.name) if by_actor else s.name): self.parameters[k] for k, s in self._slots.items() if s.kind == kind}
 
     def _link_relations(self) -> None:
         idx = {k: i for i, k in enumerate(self.keys)}
@@ -260,7 +296,8 @@ class Crisis(mesa.Model):
         higher): Jervis's spiral model, the security dilemma of reading defence as threat."""
         if z is not None:
             st = self.settings
-            values = np.where(values >= 0, values + st.noise * (z + st.suspicion), values)
+            # in single precision, as the draw is (a per-world setting rounds as a single number does)
+            values = np.where(values >= 0, values + np.float32(st.noise) * (z + np.float32(st.suspicion)), values)
         return values.astype(float)
 
     def _traits(self, names=WAR_TRAITS) -> dict[str, np.ndarray]:
@@ -293,7 +330,7 @@ class Crisis(mesa.Model):
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
         w = self.worlds
-        reads = self.settings.noise > 0 and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
+        reads = bool(np.any(self.settings.noise > 0)) and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
         fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
         if len(a.adversaries):
             seen = self._perceive(threat[a.index], fog[0])
@@ -400,7 +437,7 @@ class Crisis(mesa.Model):
         danger = np.take(a.table_danger, a.posture, axis=1)
         danger *= (a.traits["cost_sensitivity"] * risk).astype(f32)
         charge("thresholds", danger)
-        charge("inertia", -f32(st.inertia), a.stay)  # a bonus for staying: the same as charging inertia to every change
+        charge("inertia", -np.asarray(st.inertia, dtype=f32), a.stay)  # a bonus for staying: the same as charging inertia to every change
         for rl in self.watching[a.index]:
             holder = self.order[rl.holder]
             in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one
@@ -413,7 +450,7 @@ class Crisis(mesa.Model):
             # (Crawford 2003: the pivot makes every step of its client's escalation dearer)
             added = np.maximum(self.restrained_danger[np.clip(levels, 0, None)] - self.restrained_danger[a.posture], 0.0)
             charge("restraint", added * (st.restraint * leverage).astype(f32))
-        if st.audience_cost > 0:
+        if np.any(st.audience_cost > 0):
             for rl in self.holding[a.index]:
                 owed = rl.owed()
                 if owed.any():  # backing down from a public promise costs its holder (Fearon 1994): a bonus for keeping it

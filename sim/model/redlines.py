@@ -44,17 +44,24 @@ class RedLineState:
         self.response_is_action = bool(ladder.action[self.response])
         self.answers = ladder.action & (np.arange(ladder.n) >= self.response) if self.response_is_action else np.arange(ladder.n) >= self.response
         self.active = np.full(worlds, active)
-        self.credibility = np.full(worlds, spec.credibility)  # the holder's own commitment
-        self.belief = np.full((len(watch), worlds), spec.credibility)  # each watched actor's belief that it will be answered
+        self.declared = np.full(worlds, spec.credibility)  # the credibility it is declared at, in each world
+        self.credibility = self.declared.copy()  # the holder's own commitment
+        self.belief = np.tile(self.declared, (len(watch), 1))  # each watched actor's belief that it will be answered
         self.due = np.zeros(worlds, dtype=np.int64)  # turns left to respond; 0 = nothing owed
         self.answered = np.zeros(worlds, dtype=bool)  # the violation going on has been answered
         self.meant = np.zeros(worlds, dtype=bool)  # the holder means to answer the current debt
 
+    def declared_at(self, credibility: np.ndarray) -> None:
+        """Declare it at a credibility of its own in each world (a distribution, a sweep's points)."""
+        self.declared = np.asarray(credibility, dtype=np.float64).copy()
+        self.credibility = self.declared.copy()
+        self.belief = np.tile(self.declared, (len(self.watch), 1))
+
     def declare(self, mask: np.ndarray) -> None:
         """(Re)declare the line in the masked worlds, at its declared credibility."""
         self.active |= mask
-        self.credibility = np.where(mask, self.spec.credibility, self.credibility)
-        self.belief = np.where(mask, self.spec.credibility, self.belief)
+        self.credibility = np.where(mask, self.declared, self.credibility)
+        self.belief = np.where(mask, self.declared, self.belief)
         self.due = np.where(mask, 0, self.due)
         self.answered &= ~mask
 
@@ -111,5 +118,5 @@ class RedLineState:
         or towards 0 by ``-rate`` of the belief (rate < 0, a crossing unanswered); ``observers`` (rows) default to all."""
         rows = slice(None) if observers is None else observers
         b = self.belief[rows]
-        moved = b + rate * (1.0 - b) if rate > 0 else b * (1.0 + rate)
+        moved = np.where(rate > 0, b + rate * (1.0 - b), b * (1.0 + rate))  # ``rate`` may differ per world
         self.belief[rows] = np.where(seen, moved, b)

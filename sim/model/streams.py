@@ -32,13 +32,28 @@ def _hash(*parts) -> tuple[int, int]:
 
 
 class Streams:
-    """The draws of ``worlds`` worlds with run ids ``first_run``, ``first_run + 1``, ... under ``seed``."""
+    """The draws of ``worlds`` worlds with run ids ``first_run``, ``first_run + 1``, ... under ``seed``.
 
-    def __init__(self, seed: int, worlds: int, first_run: int = 0):
+    ``replicates`` (one run id per world) replaces that range for worlds whose ids do not follow
+    on: the points of a sweep packed into one chunk, which share their replicate numbers (common
+    random numbers). A world then draws exactly what it would draw alone."""
+
+    def __init__(self, seed: int, worlds: int, first_run: int = 0, replicates: np.ndarray | None = None):
         if not 0 <= first_run < 2**63 or worlds < 1:
             raise ValueError(f"first_run must be a whole number from 0 and worlds at least 1 (got {first_run}, {worlds})")
         self.seed, self.worlds, self.first_run = int(seed), int(worlds), int(first_run)
         self._keys: dict[int, np.ndarray] = {}
+        self._gather: np.ndarray | None = None
+        self._span = self.worlds
+        if replicates is not None:
+            ids = np.asarray(replicates, dtype=np.int64)
+            if ids.shape != (self.worlds,) or (ids < 0).any():
+                raise ValueError(f"replicates must be {self.worlds} run ids from 0")
+            low = int(ids.min())
+            self.first_run, self._span = low, int(ids.max()) - low + 1
+            if not np.array_equal(ids, np.arange(low, low + self.worlds)):
+                # draw the span of ids once, then hand each world its own: the shared ids of packed points cost one draw
+                self._gather = ids - low
 
     def _key(self, turn: int) -> np.ndarray:
         key = self._keys.get(turn)
@@ -56,7 +71,8 @@ class Streams:
 
         Each is a 64-bit Philox word's top 53 bits times 2**-53 (numpy's own conversion,
         done in C: faster than shifting the raw words here, and the same numbers)."""
-        return self._generator(turn, purpose).random(LANES * self.worlds).reshape(self.worlds, LANES).T
+        drawn = self._generator(turn, purpose).random(LANES * self._span).reshape(self._span, LANES).T
+        return drawn if self._gather is None else drawn[:, self._gather]
 
     def uniform(self, turn: int, *purpose) -> np.ndarray:
         """One uniform draw in [0, 1) per world: the first lane of :meth:`uniforms`."""

@@ -13,13 +13,14 @@ mistakes gets every one of them. Nothing here evaluates user text as code.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from escalation.errors import did_you_mean, one_of
-from escalation.scenario import messages, overlay
+from escalation.scenario import distributions, messages, overlay
 from escalation.scenario.paths import shipped_ladders, shipped_scenarios
 from escalation.scenario.problems import Finding, Problem, ScenarioError
 from escalation.scenario.references import check_references
@@ -114,7 +115,14 @@ def _base_document(path: Path, file: str, chain: tuple) -> tuple[MarkedDict, ove
 def scenario_from_document(doc: MarkedDict, file: str) -> Scenario:
     """Stages 3-6 on already-parsed data (a MarkedDict keeps the locations)."""
     try:
-        return explain(check(resolve_ladder(validate(doc)), file), file)
+        plain, spread, findings = distributions.extract(doc)
+        if findings:
+            raise ScenarioError(located(file, doc, findings))
+        scenario = explain(check(resolve_ladder(validate(plain)), file), file)
+        if spread:
+            check_distributions(plain, file, scenario, spread)
+            scenario._distributions = spread
+        return scenario
     except ScenarioError as exc:
         found = getattr(doc, "composed", None)
         if found is None:
@@ -123,6 +131,35 @@ def scenario_from_document(doc: MarkedDict, file: str) -> Scenario:
         for shown, text in found.texts.items():
             exc = exc.with_source(shown, text)
         raise exc from None
+
+
+def check_distributions(doc: MarkedDict, file: str, scenario: Scenario, spread: dict) -> None:
+    """Each distribution stands for a number that can vary per world, and every value it can take is valid there."""
+    from escalation.scenario.overrides import validated
+    from escalation.scenario.parameters import slot
+
+    misplaced = [
+        Finding(path, f"{'.'.join(map(str, path))}: a distribution can stand only for a trait, a numeric setting, a numeric rule parameter "
+                "or a red line's credibility, numbers that may differ from world to world; this takes one value",
+                help=f"write one number here, or sweep it with escalation sweep --vary {'.'.join(map(str, path))}=LO:HI")
+        for path in spread if slot(scenario, path) is None
+    ]
+    if misplaced:
+        raise ScenarioError(located(file, doc, misplaced))
+    for path, d in spread.items():  # an unbounded normal where the number has limits: say what to add
+        lo, hi = d.ends()
+        if math.isfinite(lo) and math.isfinite(hi):
+            continue
+        try:
+            validated(doc, file, [(path, -1e12)], "")
+            validated(doc, file, [(path, 1e12)], "")
+        except ScenarioError as exc:
+            p = exc.problems[0]
+            raise ScenarioError([Problem(p.file, p.line, p.col, f"{'.'.join(map(str, path))}: {d} is unbounded, but this number has limits; "
+                                         "give the normal a clip: [LO, HI] inside them", p.help)]) from None
+    for end, pick in (("lowest", 0), ("highest", 1)):
+        changes = [(path, d.ends()[pick]) for path, d in spread.items() if math.isfinite(d.ends()[pick])]
+        validated(doc, file, changes, f"the {end} value a distribution can take")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="A lower-case name: letters, digits and '_'.")]
@@ -723,6 +723,14 @@ class Scenario(Strict):
         if self.turns > 2000:
             raise ValueError(f"the scenario runs {self.turns} turns; the limit is 2000")
         return self
+
+    # the numbers written as distributions, by path into the document (see scenario.distributions): set by the loader
+    _distributions: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def distributions(self) -> dict:
+        """The numbers written as distributions, by path (the scenario holds a representative value there)."""
+        return self._distributions
 
     @property
     def turns(self) -> int:

@@ -343,7 +343,12 @@ class Session:
 
     def fog(self) -> bool:
         """Whether the fog of war applies: seats read others' postures through noise."""
-        return self.scenario.settings.noise > 0
+        return self.noise > 0
+
+    @property
+    def noise(self) -> float:
+        """The misperception noise this game's world holds (drawn, where the scenario gives a distribution)."""
+        return float(np.asarray(self.model.settings.noise).reshape(-1)[0])
 
     def perceived(self, seat: str) -> dict[str, int | None]:
         """Every actor's posture as ``seat`` sees it this turn: its own exactly, the others'
@@ -356,7 +361,7 @@ class Session:
         _known_seat(seat, self.model.actors)
         me = self.model.actors[seat].index
         z = np.random.default_rng([self.seed, self.turn, me]).standard_normal(len(self.model.order))
-        noise, top = self.scenario.settings.noise, self.model.ladder.n - 1
+        noise, top = self.noise, self.model.ladder.n - 1
         seen: dict[str, int | None] = {}
         for a in self.model.order:
             true = int(a.posture[0])
