@@ -10,6 +10,9 @@ KINDS = {
     "tornado": "one-at-a-time sensitivity (a sweep with --method oat)",
     "sobol": "Sobol' first- and total-order indices with intervals (a sweep with --method sobol)",
     "morris": "Morris mu* and sigma (a sweep with --method morris)",
+    "fast": "FAST first- and total-order indices (a sweep with --method fast)",
+    "delta": "Borgonovo's moment-independent delta indices (a sweep with --method delta)",
+    "pawn": "PAWN indices: how far the outcome's distribution moves with each factor (a sweep with --method pawn)",
     "response": "the outcome against each swept parameter: point means and a binned mean with 95% intervals (any sweep)",
     "report": "one self-contained HTML page with every chart that applies and a summary table",
 }

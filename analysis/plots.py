@@ -7,6 +7,7 @@ it as PNG, SVG or PDF (or writes the HTML report).
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 from escalation.analysis import outcomes
 from escalation.analysis.style import pyplot, stamp
 
-METRIC_KINDS = ("tornado", "sobol", "morris", "response")  # the charts --metric chooses the outcome of
+METRIC_KINDS = ("tornado", "sobol", "morris", "fast", "delta", "pawn", "response")  # the charts --metric chooses the outcome of
 BAND = "#9ecae1"
 LINE = "#08519c"
 SURVIVAL_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
@@ -171,6 +172,7 @@ def draw(results, kind: str, metric: str | None = None):
         "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "intensity": draw_intensity, "end-states": draw_end_states,
         "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
         "response": draw_response,
+        **{m: functools.partial(sensitivity_plots.draw_indices, method=m) for m in sensitivity_plots.INDEX_NAMES},
     }
     if kind in METRIC_KINDS:
         return figures[kind](results, metric)

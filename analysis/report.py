@@ -12,7 +12,7 @@ from escalation.analysis.outcomes import summary_table
 from escalation.analysis.style import pyplot
 from escalation.disclaimer import DISCLAIMER
 
-SENSITIVITY = {"oat": "tornado", "sobol": "sobol", "morris": "morris"}
+SENSITIVITY = {"oat": "tornado", "sobol": "sobol", "morris": "morris", "fast": "fast", "delta": "delta", "pawn": "pawn"}
 
 
 def report_kinds(results) -> list[str]:

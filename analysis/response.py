@@ -32,8 +32,8 @@ def _need_sweep(results) -> None:
 
 
 def _replicate(runs: pd.DataFrame) -> pd.Series:
-    """Which seed a run used: the same (chunk, world) pair at every point of a sweep."""
-    return runs["chunk"].astype(np.int64) * (int(runs["world"].max()) + 1) + runs["world"].astype(np.int64)
+    """Which seed a run used: the same replicate number at every point of a sweep."""
+    return runs["replicate"]
 
 
 def _bins(values: np.ndarray, factor: dict, method: str, points: int) -> tuple[np.ndarray, np.ndarray, str]:

@@ -78,8 +78,12 @@ class Results:
             path = self.folder / "trajectories.parquet"
             if name not in pq.read_schema(path).names:
                 raise ResultsError(f"{self.folder}: its trajectories have no '{name}' column (written by an older version?)")
-            column = pq.read_table(path, columns=[name]).column(name).combine_chunks()  # that column only
-            self._paths[name] = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
+            table = pq.read_table(path, columns=["run", name])  # that column only
+            column = table.column(name).combine_chunks()
+            rows = column.flatten().to_numpy().reshape(len(column), self.model["turns"])
+            ids = table.column("run").to_numpy()
+            # a sweep with structural factors runs its points in groups, so its files need not be in run order
+            self._paths[name] = rows if (np.diff(ids) > 0).all() else rows[np.argsort(ids, kind="stable")]
         return self._paths[name]
 
 
@@ -96,4 +100,6 @@ def load_results(folder) -> Results:
     if manifest.get("status") != "complete":
         raise ResultsError(f"{folder}: the batch is unfinished; complete it by rerunning its command with --resume")
     runs = pq.read_table(folder / "runs.parquet").to_pandas()
+    if not runs["run"].is_monotonic_increasing:  # in run order, as the trajectories are read (see Results.paths)
+        runs = runs.sort_values("run", kind="stable").reset_index(drop=True)
     return Results(folder, manifest, runs)

@@ -1,4 +1,4 @@
-"""Sensitivity charts: tornado (one at a time), Sobol' indices, Morris mu*/sigma."""
+"""Sensitivity charts: tornado (one at a time), Sobol' indices (and second-order pairs), Morris mu*/sigma, FAST, delta, PAWN."""
 
 from __future__ import annotations
 
@@ -36,9 +36,21 @@ def draw_tornado(results, metric: str | None = None):
 
 
 def draw_sobol(results, metric: str | None = None):
-    """First-order and total-order Sobol' indices with 95% bootstrap intervals."""
+    """First-order and total-order Sobol' indices with 95% bootstrap intervals; with second order, a panel of the pairs."""
     table, metric = analyse(results, "sobol", metric)
     fig, ax = _figure(results, "Sobol' sensitivity indices", metric)
+    if results.sweep.get("second_order"):
+        from escalation.analysis.sensitivity import metric_means, sobol_second_order
+
+        pairs = sobol_second_order(results.sweep, metric_means(results, metric)[1], seed=results.manifest["seed"])
+        fig.subplots_adjust(right=0.62)
+        side = fig.add_axes((0.72, 0.17, 0.24, 0.69))
+        order = pairs.reindex(pairs["S2"].abs().sort_values(ascending=False).index).head(12)[::-1]
+        yy = np.arange(len(order))
+        side.barh(yy, order["S2"], xerr=order["S2_conf"], color="#c7e9c0", edgecolor="#238b45", capsize=2)
+        side.set_yticks(yy, [f"{r.a} ×\n{r.b}" for r in order.itertuples()], fontsize=7)
+        side.axvline(0, color="#333", lw=0.8)
+        side.set_title("second order S2 (largest pairs)", fontsize=9)
     y = np.arange(len(table))[::-1]
     ax.barh(y + 0.18, table["S1"], height=0.36, xerr=table["S1_conf"], color="#9ecae1", edgecolor="#08519c", capsize=3, label="first order S1")
     ax.barh(y - 0.18, table["ST"], height=0.36, xerr=table["ST_conf"], color="#fdae6b", edgecolor="#a63603", capsize=3, label="total order ST")
@@ -65,4 +77,29 @@ def draw_morris(results, metric: str | None = None):
     ax.set_xlabel("mu*: mean absolute elementary effect (bars: 95% interval)")
     ax.set_ylabel("sigma: spread of the effects")
     ax.grid(color="#eee")
+    return fig
+
+
+INDEX_NAMES = {
+    "fast": ("FAST total-order index ST", "Fourier amplitude sensitivity test"),
+    "delta": ("Borgonovo's delta (moment-independent)", "Delta moment-independent sensitivity"),
+    "pawn": ("PAWN index: median Kolmogorov-Smirnov distance (bars: its minimum to maximum)", "PAWN sensitivity"),
+}
+
+
+def draw_indices(results, metric: str | None = None, method: str = "fast"):
+    """One bar per factor for FAST, delta or PAWN, with its 95% interval (PAWN: its range over the conditioning slices)."""
+    table, metric = analyse(results, method, metric)
+    label, title = INDEX_NAMES[method]
+    fig, ax = _figure(results, title, metric)
+    y = np.arange(len(table))[::-1]
+    if method == "pawn":
+        err = np.vstack([table["index"] - table["minimum"], table["maximum"] - table["index"]])
+    else:
+        err = table["conf"].to_numpy()
+    ax.barh(y, table["index"], xerr=err, color="#9ecae1", edgecolor="#08519c", capsize=3)
+    ax.set_yticks(y, table["factor"], fontsize=8)
+    ax.axvline(0, color="#333", lw=0.8)
+    ax.set_xlabel(label)
+    ax.grid(axis="x", color="#eee")
     return fig

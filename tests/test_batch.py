@@ -211,7 +211,7 @@ def test_manifest_and_parquet_carry_the_provenance(tmp_path):
     for key in ("disclaimer", "scenario", "package", "seed", "runs", "chunk", "command", "set"):
         assert meta[key] == manifest[key], key
     runs = table(out).to_pandas()
-    assert (runs["settings.noise"] == 0).all() and (runs["seed"] == 5).all()
+    assert (runs["settings__noise"] == 0).all() and (runs["seed"] == 5).all()
     # a --set changes the scenario's content hash
     plain = run_batch("nov-2024", 400, out=tmp_path / "plain", seed=5, chunk=200, workers=1, progress=False)
     assert json.loads((plain / "manifest.json").read_text())["scenario"]["hash"] != manifest["scenario"]["hash"]

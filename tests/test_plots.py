@@ -18,6 +18,7 @@ from escalation.disclaimer import DISCLAIMER
 from escalation.ensemble.batch import run_batch
 from escalation.ensemble.sweep import run_sweep
 from escalation.model import END_STATE_NAMES
+from escalation.scenario.parameters import column
 
 ROOT = Path(__file__).resolve().parents[1]
 VARY = ["actors.russia.risk_tolerance=0.1:0.9", "settings.noise=0:1"]
@@ -240,7 +241,7 @@ def check_response(ax, runs, key, bin_of, metric_values):
     dots = ax.collections[0].get_offsets()
     assert np.allclose(np.asarray(dots), per_point[["x", "mean"]].to_numpy())
     line, band = binned_line_and_band(ax)
-    by_seed = runs.groupby(["bin", "chunk", "world"])["v"].mean().groupby(level="bin")
+    by_seed = runs.groupby(["bin", "replicate"])["v"].mean().groupby(level="bin")
     expected = by_seed.mean()
     assert len(expected) == len(line.get_ydata()) > 1
     assert np.allclose(line.get_ydata(), expected.to_numpy())
@@ -258,8 +259,9 @@ def test_response_of_a_grid_sweep_matches_an_independent_count(sweeps):
     panels = response_panels(draw(results, "response"))
     assert set(panels) == {f["key"] for f in results.sweep["factors"]}
     for key, ax in panels.items():
-        values = np.sort(runs[key].unique())
-        line = check_response(ax, runs, key, np.searchsorted(values, runs[key]), runs["intensity_mean"].to_numpy(float))
+        col = column(key)
+        values = np.sort(runs[col].unique())
+        line = check_response(ax, runs, col, np.searchsorted(values, runs[col]), runs["intensity_mean"].to_numpy(float))
         assert np.allclose(line.get_xdata(), values) and len(values) == 3  # the grid values are the bins
 
 
@@ -273,10 +275,10 @@ def test_response_of_an_lhs_sweep_matches_an_independent_count(sweeps):
         ax = response_panels(fig)[factor["key"]]
         count = len(binned_line_and_band(ax)[0].get_xdata())
         width = (factor["hi"] - factor["lo"]) / count
-        bin_of = np.minimum(((runs[factor["key"]] - factor["lo"]) // width).astype(int), count - 1)
-        line = check_response(ax, runs, factor["key"], bin_of, crossed)
+        bin_of = np.minimum(((runs[factor["column"]] - factor["lo"]) // width).astype(int), count - 1)
+        line = check_response(ax, runs, factor["column"], bin_of, crossed)
         assert np.allclose(line.get_xdata(), factor["lo"] + width * (np.arange(count) + 0.5))  # equal-width bins, at their centres
-        assert runs[factor["key"]].nunique() == 12 > count  # binned, not one bin per point
+        assert runs[factor["column"]].nunique() == 12 > count  # binned, not one bin per point
 
 
 def test_coinciding_survival_curves_each_stay_visible(batch):

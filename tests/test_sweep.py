@@ -32,16 +32,23 @@ ISHIGAMI_ST = np.array([0.5576, 0.4424, 0.2437])
 class IshigamiRunner:
     """Stands where the crisis model stands in a sweep: SALib's Ishigami function plus run-to-run noise."""
 
-    def __call__(self, values, worlds, seed, first_run, trajectories=False):
+    def __call__(self, values, worlds, seed, replicates, trajectories=False, parameters=None):
         from SALib.test_functions import Ishigami
 
-        x = np.array([[v for _, v in values]])
-        noise = np.random.default_rng([seed, first_run]).normal(0.0, 0.5, worlds)
-        y = Ishigami.evaluate(x)[0] + noise
-        return {"y": pa.array(y)}, None
+        assert not values  # every factor arrives per world, packed
+        x = np.column_stack([parameters[f"x{i}"] for i in (1, 2, 3)])
+        noise = np.random.default_rng([seed, *replicates[:1]]).normal(0.0, 0.5, worlds)
+        y = Ishigami.evaluate(x) + noise
+        return {"y": pa.array(y)}, None, {}
+
+    def per_world(self, factor):
+        return True
+
+    def groups(self, values, count):
+        return [list(range(count))]
 
     def describe(self):
-        return {"scenario": {"name": "ishigami", "hash": "sha256:-"}, "model": {}}
+        return {"scenario": {"name": "ishigami", "hash": "sha256:-"}, "model": {}, "parameters": []}
 
 
 def test_sobol_indices_of_ishigami_through_the_sweep_machinery(tmp_path):
@@ -128,7 +135,7 @@ def test_real_sweep_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr
     runs = pq.read_table(out / "runs.parquet").to_pandas()
     expected = sobol.sample({"num_vars": 2, "names": ["a", "b"], "bounds": [[0.1, 0.9], [0, 1]]}, 4, calc_second_order=False, seed=2)
-    per_point = runs.groupby("point")[["actors.russia.risk_tolerance", "settings.noise"]].first().to_numpy()
+    per_point = runs.groupby("point")[["actors__russia__risk_tolerance", "settings__noise"]].first().to_numpy()
     assert np.allclose(per_point, expected) and (runs.groupby("point").size() == 8).all()
     # common random numbers: every point runs the same seed block
     assert (runs.groupby("point")["chunk"].nunique() == 1).all() and runs["chunk"].nunique() == 1
@@ -144,7 +151,7 @@ def test_common_random_numbers_make_a_null_factor_change_nothing(tmp_path):
     """Two points that differ only by a factor too small to matter give the very same runs."""
     out = run_sweep("nov-2024", ["settings.accident_rate=0:0.0000001:2"], method="grid", runs=60, out=tmp_path / "s", seed=5, workers=1, progress=False)
     runs = pq.read_table(out / "runs.parquet").to_pandas()
-    first, second = (runs[runs["point"] == p].drop(columns=["run", "point", "settings.accident_rate"]).reset_index(drop=True) for p in (0, 1))
+    first, second = (runs[runs["point"] == p].drop(columns=["run", "point", "world", "settings__accident_rate"]).reset_index(drop=True) for p in (0, 1))
     assert first.equals(second)
     assert runs["end_state"].nunique() > 1 or runs["peak_rung"].nunique() > 1  # the runs themselves do vary
 

@@ -30,6 +30,7 @@ from escalation.ensemble.progress import Progress
 from escalation.ensemble.runner import ScenarioRunner
 from escalation.ensemble.store import Store
 from escalation.errors import InputError
+from escalation.scenario.parameters import column
 
 DEFAULT_CHUNK = 10_000  # worlds per model instance: large enough that per-turn Python overhead is small
 WORKER_LOST = (
@@ -42,13 +43,38 @@ TASK_CHUNKS = 16  # most model instances per task, so that small sweep points st
 
 @dataclass(frozen=True)
 class Chunk:
-    """One model instance: ``worlds`` runs of sample point ``point``, the ``block``-th of that point."""
+    """One model instance: replicates ``replicate`` .. ``replicate + each - 1`` of every point in ``points``.
 
-    point: int
-    first: int  # run id of its first world
-    worlds: int
-    block: int
-    replicate: int  # its first world's replicate number within the point: what its streams are keyed by
+    A sweep's points with few runs each are packed into one instance, their values per world
+    (see :mod:`escalation.scenario.parameters`); a point with many runs is cut into blocks."""
+
+    points: tuple[int, ...]
+    replicate: int  # the first replicate number of each point: what its streams are keyed by
+    each: int  # runs of each point in this chunk
+    runs: int  # runs of each point in the whole batch (run id = point * runs + replicate)
+    block: int  # the ``block``-th chunk of its points
+
+    @property
+    def worlds(self) -> int:
+        return len(self.points) * self.each
+
+    @property
+    def point(self) -> int:
+        return self.points[0]
+
+    @property
+    def first(self) -> int:
+        return self.points[0] * self.runs + self.replicate
+
+    def replicates(self) -> np.ndarray:
+        """Each world's replicate number within its point."""
+        return np.tile(np.arange(self.replicate, self.replicate + self.each, dtype=np.int64), len(self.points))
+
+    def point_of_world(self) -> np.ndarray:
+        return np.repeat(np.array(self.points, dtype=np.int64), self.each)
+
+    def ids(self) -> np.ndarray:
+        return self.point_of_world() * self.runs + self.replicates()
 
 
 @dataclass(frozen=True)
@@ -63,42 +89,66 @@ class Task:
         return sum(c.worlds for c in self.chunks)
 
 
-def plan(points: int, runs: int, chunk: int) -> list[Task]:
+def plan(points, runs: int, chunk: int) -> list[Task]:
     """Chunks of at most ``chunk`` worlds for ``runs`` runs of each point, grouped into tasks of at most
-    ``chunk`` runs and :data:`TASK_CHUNKS` chunks."""
+    ``chunk`` runs and :data:`TASK_CHUNKS` chunks.
+
+    ``points`` is a number of points, or groups of point numbers that can share a model (a sweep's
+    points that differ only in per-world numbers). Within a group, points with fewer runs than a
+    chunk are packed whole, as many to a chunk as fit; a point with more is cut into blocks."""
+    groups = [list(range(points))] if isinstance(points, int) else [list(g) for g in points]
+    pieces: list[Chunk] = []
+    for group in groups:
+        if runs >= chunk:
+            for point in group:
+                pieces += [Chunk((point,), start, min(chunk, runs - start), runs, block) for block, start in enumerate(range(0, runs, chunk))]
+        else:
+            per = chunk // runs
+            pieces += [Chunk(tuple(group[i : i + per]), 0, runs, runs, 0) for i in range(0, len(group), per)]
     tasks: list[Task] = []
     current: list[Chunk] = []
     size = 0
-    for point in range(points):
-        for block, start in enumerate(range(0, runs, chunk)):
-            piece = Chunk(point, point * runs + start, min(chunk, runs - start), block, start)
-            if current and (size + piece.worlds > chunk or len(current) == TASK_CHUNKS):
-                tasks.append(Task(len(tasks), tuple(current)))
-                current, size = [], 0
-            current.append(piece)
-            size += piece.worlds
+    for piece in pieces:
+        if current and (size + piece.worlds > chunk or len(current) == TASK_CHUNKS):
+            tasks.append(Task(len(tasks), tuple(current)))
+            current, size = [], 0
+        current.append(piece)
+        size += piece.worlds
     if current:
         tasks.append(Task(len(tasks), tuple(current)))
     return tasks
 
 
 def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajectories: bool, sweep: bool):
-    """Run one task (in a worker): its runs table and, if asked, its trajectories table."""
+    """Run one task (in a worker): its runs table and, if asked, its trajectories table.
+
+    ``values`` holds each point's factor values; those the model can hold per world go in as
+    per-world parameters, the others make a variant of the scenario shared by the chunk."""
     runs, paths = [], []
     for c in task.chunks:
-        point = values.get(c.point, ())
-        outcomes, traj = runner(point, c.worlds, seed, c.replicate, trajectories)
-        ids = pa.array(np.arange(c.first, c.first + c.worlds, dtype=np.int64))
+        point_of = c.point_of_world()
+        factors = [f for f, _ in values.get(c.point, ())]
+        table = np.array([[v for _, v in values[p]] for p in c.points]) if factors else np.zeros((len(c.points), 0))
+        per_point = table[np.repeat(np.arange(len(c.points)), c.each)]
+        structural = tuple((f, v) for f, v in values.get(c.point, ()) if not runner.per_world(f))
+        given = {f.key: per_point[:, j] for j, f in enumerate(factors) if runner.per_world(f)}
+        outcomes, traj, drawn = runner(structural, c.worlds, seed, c.replicates(), trajectories, parameters=given)
+        ids = pa.array(point_of * c.runs + c.replicates())
         columns = {"run": ids}
         if sweep:
-            columns["point"] = pa.array(np.full(c.worlds, c.point, dtype=np.int32))
+            columns["point"] = pa.array(point_of.astype(np.int32))
+        columns["replicate"] = pa.array(c.replicates())  # the random numbers it drew: the same at every point of a sweep
         columns["seed"] = pa.array(np.full(c.worlds, seed, dtype=np.int64))
         columns["chunk"] = pa.array(np.full(c.worlds, c.block, dtype=np.int32))
         columns["world"] = pa.array(np.arange(c.worlds, dtype=np.int32))
-        for factor, value in point:
-            columns[factor.key] = pa.array(np.full(c.worlds, value, dtype=np.float64))
+        for j, f in enumerate(factors):
+            columns[column(f.key)] = pa.array(per_point[:, j].astype(np.float64))
+        for key, value in drawn.items():
+            if key not in given:
+                columns[column(key)] = pa.array(value.astype(np.float64))
         for key, value in fixed.items():
-            columns[key] = pa.array([value] * c.worlds)
+            if not isinstance(value, dict):  # a distribution given with --set is among the values drawn
+                columns[column(key)] = pa.array([value] * c.worlds)
         runs.append(pa.table({**columns, **outcomes}))
         if traj is not None:
             paths.append(pa.table({"run": ids, **traj}))
@@ -140,7 +190,8 @@ def execute(runner, *, out, runs: int, seed: int = 0, chunk: int = DEFAULT_CHUNK
             progress: bool | None = None, command: str | None = None) -> Path:
     """Run ``runs`` runs of each row of ``points`` (one point if None) with ``runner``; see :func:`run_batch`."""
     count = 1 if points is None else len(points)
-    tasks = plan(count, runs, chunk)
+    values = {} if points is None else {p: tuple(zip(factors, map(float, row))) for p, row in enumerate(points)}
+    tasks = plan(runner.groups(values, count), runs, chunk)
     described = runner.describe()
     manifest = {
         "disclaimer": DISCLAIMER,
@@ -156,12 +207,12 @@ def execute(runner, *, out, runs: int, seed: int = 0, chunk: int = DEFAULT_CHUNK
         "sweep": sweep,
         "command": command or "(Python API)",
         "model": described["model"],
+        "parameters": described["parameters"],
         "started": _now(),
     }
     store = Store(out, manifest)
     done = store.open(resume)
     remaining = [t for t in tasks if t.index not in done]
-    values = {} if points is None else {p: tuple(zip(factors, map(float, row))) for p, row in enumerate(points)}
     started = time.perf_counter()
     label = "nothing left to run"
     if remaining:
@@ -195,7 +246,7 @@ def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajector
             task = next(queue, None)
             if task is None:
                 return
-            needed = {c.point: values[c.point] for c in task.chunks if c.point in values}
+            needed = {p: values[p] for c in task.chunks for p in c.points if p in values}
             flying[pool.executor.submit(run_task, runner, task, seed, needed, fixed, trajectories, sweep)] = task
 
     fill()

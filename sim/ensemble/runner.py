@@ -20,6 +20,7 @@ from escalation.errors import InputError, NoEffectWarning
 from escalation.model import END_STATES, Crisis
 from escalation.scenario.loading import resolve
 from escalation.scenario.overrides import Factor, apply, check_key, load_with_sets, parse_range, split_assignment, validated, value_at
+from escalation.scenario.parameters import column, key_text, slot
 from escalation.scenario.schema import Scenario
 from escalation.scenario.unread import unread_setting
 
@@ -31,8 +32,8 @@ class ScenarioRunner:
         base, doc, self.sets = load_with_sets(scenario, sets)
         self.file = str(resolve(scenario)) if not isinstance(scenario, Scenario) else f"<{scenario.name}>"
         self.scenario = base
-        for key_text in self.sets:
-            self.warn_if_unread(key_text)
+        for key in self.sets:
+            self.warn_if_unread(key)
         # the ladder written out in full, so that each sweep point validates without re-reading it
         self.doc = apply(doc, ("ladder",), base.resolved_ladder.model_dump(mode="json"))
         self.digest = hashlib.sha256(base.model_dump_json().encode()).hexdigest()
@@ -73,6 +74,17 @@ class ScenarioRunner:
         self.warn_if_unread(key_text)
         return Factor(key_text, lo, hi, levels, integer, baseline, key.path)
 
+    def per_world(self, factor: Factor) -> bool:
+        """Whether a factor's values can differ from world to world inside one model (else each value needs its own)."""
+        return slot(self.scenario, factor.path) is not None
+
+    def groups(self, values: dict, count: int) -> list[list[int]]:
+        """The points in groups that can share a model: those alike in every structural factor, in point order."""
+        found: dict[tuple, list[int]] = {}
+        for p in range(count):
+            found.setdefault(tuple(v for f, v in values.get(p, ()) if not self.per_world(f)), []).append(p)
+        return list(found.values())
+
     def variant(self, values) -> Scenario:
         """The scenario with each factor at its value (validated, cached per point)."""
         if not values:
@@ -86,9 +98,13 @@ class ScenarioRunner:
 
     # ------------------------------------------------------------------ running
 
-    def __call__(self, values, worlds: int, seed: int, first_run: int, trajectories: bool = False):
-        """Run replicates ``first_run`` to ``first_run + worlds - 1``: the outcomes table and, if asked, the trajectories table."""
-        model = Crisis(self.variant(values), worlds=worlds, rng=seed, first_run=first_run, trajectories=trajectories).run()
+    def __call__(self, values, worlds: int, seed: int, replicates, trajectories: bool = False, parameters=None):
+        """Run ``worlds`` worlds with run ids ``replicates`` (an array, or the first of consecutive ones), the structural
+        factor ``values`` set in the scenario and ``parameters`` (dotted key -> one value per world) in the model:
+        the outcomes columns, the trajectories columns if asked, and every per-world parameter's values."""
+        first, ids = (0, replicates) if isinstance(replicates, np.ndarray) else (int(replicates), None)
+        model = Crisis(self.variant(values), worlds=worlds, rng=seed, first_run=first, replicates=ids, trajectories=trajectories,
+                       parameters=parameters).run()
         _let_go(model)
         columns = {}
         for name, values_ in model.outcomes().items():
@@ -104,7 +120,7 @@ class ScenarioRunner:
             paths = {"system": _per_run(model.system_path, turns), "intensity": _per_run(model.intensity_path, turns, np.int16)}
             for i, key in enumerate(model.keys):
                 paths[key] = _per_run(model.path[:, i, :], turns)
-        return columns, paths
+        return columns, paths, model.parameters
 
     def describe(self) -> dict:
         """The scenario and model facts a results folder needs to be read without the scenario."""
@@ -124,6 +140,10 @@ class ScenarioRunner:
                 "end_states": list(END_STATES),
                 "war": {"sides": list(sc.war.sides)} if sc.war is not None else None,
             },
+            "parameters": [
+                {"key": key_text(sc, path), "column": column(key_text(sc, path)), "distribution": d.as_dict(), "text": str(d)}
+                for path, d in sc.distributions.items()
+            ],
         }
 
 

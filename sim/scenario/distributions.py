@@ -19,11 +19,13 @@ representative value (:meth:`Distribution.nominal`) where the distribution was w
 from __future__ import annotations
 
 import math
+import typing
 from dataclasses import dataclass
 
 import numpy as np
 
 from escalation.scenario.problems import Finding
+from escalation.scenario.yamlio import MarkedDict, replaced
 
 KINDS = ("uniform", "normal", "triangular", "choice", "beta")
 FORMS = (
@@ -107,9 +109,11 @@ def parse(node) -> Distribution:
     kinds = [k for k in KINDS if k in node]
     extra = sorted(str(k) for k in node if k not in (*KINDS, "clip"))
     if len(kinds) != 1 or extra:
-        raise ValueError(f"a distribution names one kind and an optional clip; {'found ' + ', '.join(kinds) if len(kinds) > 1 else 'unknown key ' + ', '.join(extra)}")
+        found = "found " + ", ".join(kinds) if len(kinds) > 1 else "unknown key " + ", ".join(extra)
+        raise ValueError(f"a distribution names one kind and an optional clip; {found}")
     kind, body = kinds[0], node[kinds[0]]
-    clip = _numbers(node["clip"], "clip", 2) if "clip" in node else None
+    ends = _numbers(node["clip"], "clip", 2) if "clip" in node else None
+    clip = (ends[0], ends[1]) if ends else None
     if clip is not None and not clip[0] < clip[1]:
         raise ValueError(f"clip: [{clip[0]:g}, {clip[1]:g}]: LO must be below HI")
     if kind == "normal":
@@ -150,11 +154,9 @@ _EXAMPLES = {"uniform": "[0.6, 0.9]", "normal": "{mean: 0.3, sd: 0.1}", "triangu
              "clip": "[0, 1]"}
 
 
-def extract(doc) -> tuple[object, dict[tuple, Distribution], list[Finding]]:
+def extract(doc: MarkedDict) -> tuple[MarkedDict, dict[tuple, Distribution], list[Finding]]:
     """The document with each distribution replaced by its nominal value (marks kept), the distributions by
     path, and findings for any written wrongly. Slots are checked later, against the validated scenario."""
-    from escalation.scenario.yamlio import replaced
-
     found: dict[tuple, Distribution] = {}
     findings: list[Finding] = []
 
@@ -171,5 +173,5 @@ def extract(doc) -> tuple[object, dict[tuple, Distribution], list[Finding]]:
 
     walk(doc, ())
     for path, dist in found.items():
-        doc = replaced(doc, path, dist.nominal())
+        doc = typing.cast(MarkedDict, replaced(doc, path, dist.nominal()))
     return doc, found, findings

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from escalation.errors import InputError, did_you_mean
+from escalation.scenario.parameters import column
 from escalation.scenario.problems import Problem, ScenarioError
 from escalation.scenario.schema import Scenario
 from escalation.scenario.yamlio import MarkedDict, MarkedList
@@ -50,7 +51,8 @@ class Factor:
     path: tuple = ()
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "lo": self.lo, "hi": self.hi, "levels": self.levels, "integer": self.integer, "baseline": self.baseline}
+        return {"key": self.key, "column": column(self.key), "lo": self.lo, "hi": self.hi, "levels": self.levels, "integer": self.integer,
+                "baseline": self.baseline}
 
 
 # --------------------------------------------------------------------------- parsing
