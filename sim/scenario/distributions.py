@@ -44,7 +44,7 @@ class Distribution:
 
     def sample(self, u: np.ndarray) -> np.ndarray:
         """Values at the quantiles ``u`` (uniform draws in [0, 1)), as float64."""
-        u = np.asarray(u, dtype=np.float64)
+        u = np.floor(np.asarray(u, dtype=np.float64) * 2.0**53) * 2.0**-53  # on the streams' grid (theirs are already on it)
         if self.kind == "uniform":
             lo, hi = self.args
             x = lo + u * (hi - lo)
@@ -64,7 +64,7 @@ class Distribution:
             from scipy.special import betaincinv
 
             x = betaincinv(self.args[0], self.args[1], u)
-        return np.clip(x, *self.clip) if self.clip else x
+        return np.clip(x, *self.ends())  # its clip, and its own ends against rounding
 
     def ends(self) -> tuple[float, float]:
         """The lowest and highest value it can take (infinite for an unclipped normal)."""

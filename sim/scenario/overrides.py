@@ -59,7 +59,19 @@ class Factor:
 
 
 def parse_value(text: str):
-    """A command-line value as data: true/false, an integer, a finite number, or text."""
+    """A command-line value as data: true/false, an integer, a finite number, a distribution written as in a
+    scenario (``{uniform: [0.6, 0.9]}``, read as YAML safely), or text."""
+    if text.lstrip().startswith("{"):
+        from escalation.scenario.distributions import FORMS, written_as
+        from escalation.scenario.yamlio import load_yaml_text
+
+        try:
+            value = load_yaml_text(text, "--set")
+        except ScenarioError as exc:
+            raise InputError(f"'{text}': not a distribution ({exc.problems[0].message}); write {FORMS}") from None
+        if not written_as(value):
+            raise InputError(f"'{text}': not a distribution; write {FORMS}")
+        return value
     if text in ("true", "false"):
         return text == "true"
     try:

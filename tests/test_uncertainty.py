@@ -1,0 +1,212 @@
+"""Uncertainty inside a batch: distributions written in a scenario, and sweeps packed into shared model instances."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from escalation.ensemble.batch import plan, run_batch
+from escalation.ensemble.sweep import run_sweep
+from escalation.model import Crisis
+from escalation.scenario.distributions import Distribution, parse
+from escalation.scenario.loading import load_scenario, load_scenario_text
+from escalation.scenario.problems import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTCOMES = ("end_state", "peak_rung", "final_rung", "intensity_mean", "first_nuclear_threshold", "peak_russia", "days_ukraine_violent_escalation")
+UNCERTAIN = """\
+extends: nov-2024
+name: uncertain
+settings:
+  noise: {uniform: [0.1, 0.6]}
+  deterrence: {triangular: [1, 2, 5]}
+actors:
+  russia:
+    resolve: {normal: {mean: 0.8, sd: 0.1}, clip: [0, 1]}
+    red_lines:
+      - id: western_missiles_inside_russia
+        credibility: {beta: [6, 3]}
+  ukraine:
+    params: {offset: {choice: [0, 0.5, 1]}}
+"""
+
+
+def read(out) -> "object":
+    return pq.read_table(Path(out) / "runs.parquet").to_pandas().sort_values("run").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def uncertain(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sc") / "uncertain.yaml"
+    path.write_text(UNCERTAIN)
+    return path
+
+
+# --------------------------------------------------------------------------- distributions
+
+
+@settings(max_examples=60, deadline=None)
+@given(u=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=50), lo=st.floats(-5, 5), width=st.floats(0.01, 5))
+def test_each_distribution_samples_its_own_quantiles(u, lo, width):
+    """Inverse CDFs against scipy's, and every value inside its ends."""
+    u = np.array(u)
+    hi = lo + width
+    cases = [
+        (Distribution("uniform", (lo, hi)), stats.uniform(lo, width)),
+        (Distribution("normal", (lo, width)), stats.norm(lo, width)),
+        (Distribution("triangular", (lo, lo + width / 3, hi)), stats.triang(1 / 3, loc=lo, scale=width)),
+        (Distribution("beta", (2.0, 5.0)), stats.beta(2.0, 5.0)),
+    ]
+    for dist, ref in cases:
+        x = dist.sample(u)
+        inside = (u > 1e-12) & (u < 1 - 1e-12)
+        assert np.allclose(x[inside], ref.ppf(u[inside]), rtol=1e-7, atol=1e-7), dist
+        a, b = dist.ends()
+        assert ((x >= a) & (x <= b)).all()
+    picks = Distribution("choice", (1.0, 2.0, 3.0)).sample(u)
+    assert set(picks) <= {1.0, 2.0, 3.0} and np.array_equal(picks, np.array([1.0, 2.0, 3.0])[(u * 3).astype(int)])
+    clipped = Distribution("normal", (lo, width), (lo - width / 2, lo + width / 2)).sample(u)
+    assert clipped.min() >= lo - width / 2 and clipped.max() <= lo + width / 2
+
+
+def test_a_batch_with_distributions_reproduces_and_ignores_chunking(uncertain, tmp_path):
+    a = read(run_batch(uncertain, 600, out=tmp_path / "a", seed=3, chunk=600, workers=1, progress=False))
+    b = read(run_batch(uncertain, 600, out=tmp_path / "b", seed=3, chunk=77, workers=2, progress=False))
+    columns = ["settings__noise", "settings__deterrence", "actors__russia__resolve", "actors__russia__red_lines__western_missiles_inside_russia__credibility",
+               "actors__ukraine__params__offset"]
+    for c in [*columns, *OUTCOMES]:
+        assert a[c].equals(b[c]), c
+    assert a["settings__noise"].between(0.1, 0.6).all() and a["settings__noise"].nunique() == 600
+    assert set(a["actors__ukraine__params__offset"]) == {0.0, 0.5, 1.0}
+    assert a["actors__russia__resolve"].between(0, 1).all()
+    # the recorded values are what the worlds held: a world alone with its run id draws the same
+    alone = Crisis(load_scenario(uncertain), rng=3, first_run=123)
+    assert alone.parameters["settings.noise"][0] == a.loc[123, "settings__noise"]
+    assert float(np.asarray(alone.settings.noise)[0]) == a.loc[123, "settings__noise"]
+    assert alone.actors["russia"].traits["resolve"][0] == a.loc[123, "actors__russia__resolve"]
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    listed = {p["key"]: p for p in manifest["parameters"]}
+    assert listed["settings.noise"]["distribution"] == {"uniform": [0.1, 0.6]} and listed["settings.noise"]["column"] == "settings__noise"
+    # another seed, other values
+    c = read(run_batch(uncertain, 50, out=tmp_path / "c", seed=4, workers=1, progress=False))
+    assert not np.array_equal(c["settings__noise"], a["settings__noise"][:50])
+
+
+def test_a_distribution_changes_only_its_own_worlds_values(uncertain):
+    """A distribution's draws are keyed by its key: adding another leaves the first one's values alone."""
+    one = load_scenario_text(UNCERTAIN.replace("extends: nov-2024", f"extends: {ROOT / 'scenarios' / 'nov-2024.yaml'}"), str(uncertain))
+    more = load_scenario_text(UNCERTAIN.replace("extends: nov-2024", f"extends: {ROOT / 'scenarios' / 'nov-2024.yaml'}")
+                              .replace("  deterrence:", "  inertia: {uniform: [0.5, 2]}\n  deterrence:"), str(uncertain))
+    a, b = Crisis(one, worlds=200, rng=9), Crisis(more, worlds=200, rng=9)
+    assert np.array_equal(a.parameters["settings.noise"], b.parameters["settings.noise"])
+    assert "settings.inertia" in b.parameters and "settings.inertia" not in a.parameters
+
+
+def test_the_traits_the_worlds_hold_change_what_happens(tmp_path):
+    """A distribution is enacted: worlds with a resolute, risk-tolerant Russia climb higher on average."""
+    text = (ROOT / "scenarios" / "nov-2024.yaml").as_posix()
+    path = tmp_path / "wide.yaml"
+    path.write_text(f"extends: {text}\nname: wide\nactors:\n  russia:\n    risk_tolerance: {{uniform: [0, 1]}}\n")
+    runs = read(run_batch(path, 3000, out=tmp_path / "w", seed=1, workers=1, progress=False))
+    low = runs[runs["actors__russia__risk_tolerance"] < 0.3]["intensity_mean"].mean()
+    high = runs[runs["actors__russia__risk_tolerance"] > 0.7]["intensity_mean"].mean()
+    assert high > low
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("settings:\n  noise: {uniform: [0.6, 0.1]}\n", "uniform: [0.6, 0.1]: LO must be below HI"),
+        ("settings:\n  noise: {gauss: [0, 1]}\n", None),  # not a distribution: the format's own message
+        ("settings:\n  noise: {uniform: [0.1, 0.6], spread: 2}\n", "unknown key spread"),
+        ("settings:\n  noise: {normal: {mean: 0.3}}\n", "normal takes {mean: M, sd: S}"),
+        ("settings:\n  max_down: {choice: [1, 2]}\n", "a distribution can stand only for a trait"),
+        ("actors:\n  russia:\n    resolve: {normal: {mean: 0.8, sd: 0.1}}\n", "is unbounded, but this number has limits"),
+        ("actors:\n  russia:\n    resolve: {uniform: [0.5, 1.5]}\n", "1.5 is too high; the most allowed is 1 (from the highest value a distribution can take)"),
+        ("settings:\n  noise: {beta: [0, 2]}\n", "A and B must be above 0"),
+    ],
+)
+def test_a_distribution_written_wrongly_is_located(tmp_path, body, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {(ROOT / 'scenarios' / 'nov-2024.yaml').as_posix()}\nname: bad\n{body}")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    first = err.value.problems[0]
+    assert first.file == str(path) and first.line >= 3
+    if expected:
+        assert expected in first.message, first.message
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", "validate", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith(f"{path}:") and "Traceback" not in done.stderr
+
+
+def test_set_takes_a_distribution(tmp_path):
+    cmd = [sys.executable, "-m", "escalation.cli", "batch", "nov-2024", "--runs", "300", "--workers", "1", "--out", str(tmp_path / "s"),
+           "--set", "actors.russia.resolve={uniform: [0.6, 0.9]}"]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    runs = read(tmp_path / "s")
+    assert runs["actors__russia__resolve"].between(0.6, 0.9).all() and runs["actors__russia__resolve"].nunique() == 300
+    bad = subprocess.run([*cmd[:-1], "actors.russia.resolve={uniform: [0.6}"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert bad.returncode == 2 and "not a distribution" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_parse_accepts_what_it_documents():
+    assert parse({"uniform": [1, 2]}) == Distribution("uniform", (1.0, 2.0))
+    assert parse({"normal": {"mean": 0, "sd": 2}, "clip": [-1, 1]}) == Distribution("normal", (0.0, 2.0), (-1.0, 1.0))
+    assert str(parse({"triangular": [0, 1, 3]})) == "triangular(0, 1, 3)"
+    assert Distribution("uniform", (0.2, 0.4)).nominal() == pytest.approx(0.3)
+
+
+# --------------------------------------------------------------------------- packed sweeps
+
+
+def test_a_packed_sweep_equals_each_point_run_on_its_own(tmp_path):
+    """Every point of a packed sweep (per-world factors, and a structural one grouped) equals a batch of that
+    point's scenario with the same seed, bit for bit: common random numbers preserved exactly."""
+    vary = ["settings.noise=0:1:3", "actors.russia.resolve=0.5:0.9:2", "actors.russia.red_lines.0.credibility=0.3:0.9:2", "settings.max_down=1:3:2"]
+    out = run_sweep("nov-2024", vary, method="grid", runs=30, out=tmp_path / "sweep", seed=5, workers=2, chunk=100, progress=False)
+    runs = read(out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["tasks"] < manifest["sweep"]["points"]  # packed: fewer model instances than points
+    for p in (0, 5, 13, 23):
+        row = runs[runs["point"] == p]
+        sets = {f["key"]: row[f["column"]].iloc[0] for f in manifest["sweep"]["factors"]}
+        sets["settings.max_down"] = int(sets["settings.max_down"])
+        alone = read(run_batch("nov-2024", 30, out=tmp_path / f"p{p}", seed=5, workers=1, sets=sets, progress=False))
+        assert np.array_equal(row["replicate"].to_numpy(), np.arange(30))
+        for c in [c for c in alone.columns if c.startswith(("end_state", "peak_", "final_", "days_", "first_", "intensity", "episodes_"))]:
+            assert np.array_equal(row[c].to_numpy(), alone[c].to_numpy()), (p, c)
+
+
+@settings(max_examples=40, deadline=None)
+@given(groups=st.lists(st.integers(1, 6), min_size=1, max_size=4), runs=st.integers(1, 30), chunk=st.integers(1, 40))
+def test_packed_plan_covers_every_run_once(groups, runs, chunk):
+    start, blocks = 0, []
+    for size in groups:
+        blocks.append(list(range(start, start + size)))
+        start += size
+    tasks = plan(blocks, runs, chunk)
+    ids = np.sort(np.concatenate([c.ids() for t in tasks for c in t.chunks]))
+    assert np.array_equal(ids, np.arange(start * runs))
+    for t in tasks:
+        assert t.runs <= max(chunk, 1)
+        for c in t.chunks:
+            assert any(set(c.points) <= set(b) for b in blocks)  # a chunk never mixes structural groups
+            assert (c.replicates() < runs).all() and c.worlds <= chunk
+
+
+def test_a_sweep_costs_what_a_batch_costs(tmp_path):
+    """A 200-point design at 20 runs a point is packed into 4 model instances, not 200."""
+    out = run_sweep("nov-2024", ["settings.noise=0:1", "settings.deterrence=0:5"], method="lhs", samples=200, runs=20, out=tmp_path / "s",
+                    workers=1, chunk=1000, progress=False)
+    assert json.loads((out / "manifest.json").read_text())["tasks"] == 4
+    assert pq.ParquetFile(out / "runs.parquet").metadata.num_row_groups == 4
