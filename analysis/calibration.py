@@ -3,7 +3,7 @@
 The targets are outside anchors, cited as references for the size of tail risks and for
 what actually happened after the documented week, not as predictions. Each target is a
 band for one share of worlds; :func:`check` says which the ensemble meets, with a 95%
-interval for each share (Wilson's). ``docs/calibration.md`` gives the sources and how
+interval for each share (exact, Clopper-Pearson). ``docs/calibration.md`` gives the sources and how
 each parameter was set; ``tests/test_calibration.py`` checks every target.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from escalation.analysis.intervals import clopper_pearson
 from escalation.model.outcomes import END_STATES
 
-Z95 = 1.959963984540054  # the two-sided 95% normal quantile
 US_TRANSITION = dt.date(2025, 1, 20)
 HISTORY_END = dt.date(2025, 2, 14)  # what happened is compared up to here
 
@@ -29,17 +29,6 @@ class Target:
     low: float
     high: float
     why: str
-
-
-def wilson(hits: int, n: int) -> tuple[float, float]:
-    """Wilson's 95% interval for a share of ``hits`` in ``n`` (Wilson 1927): sound near 0 and 1, where the
-    normal approximation is not. Hand-written: one line of arithmetic, not worth a dependency."""
-    if n == 0:
-        return 0.0, 1.0
-    p = hits / n
-    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-    half = Z95 * np.sqrt(p * (1 - p) / n + Z95**2 / (4 * n**2)) / (1 + Z95**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def history_like(scenario, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -122,5 +111,5 @@ def check(scenario, out: dict[str, np.ndarray]) -> list[Check]:
     checks = []
     for t in TARGETS:
         hits, n = shares[t.share]
-        checks.append(Check(t, hits / n if n else 0.0, *wilson(hits, n)))
+        checks.append(Check(t, hits / n if n else 0.0, *(float(x) for x in clopper_pearson(hits, n))))
     return checks

@@ -2,7 +2,8 @@
 
 Run ``i`` of A and run ``i`` of B start from the same seeds, so their
 difference is measured on matched pairs: the paired bootstrap resamples the
-pairs, which gives far tighter intervals than two independent samples would.
+pairs, which gives far tighter intervals than two independent samples would
+(and an exact bound where no pair differs; see ``intervals.paired``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from escalation.analysis.intervals import paired, percent
 from escalation.analysis.outcomes import end_state_name
 from escalation.analysis.results import Results, load_results
 from escalation.analysis.style import pyplot, save, stamp
@@ -19,20 +21,6 @@ from escalation.errors import ResultsError
 
 RESAMPLES = 4000
 CSV_DECIMALS = 4  # shares to 0.01 percentage points: finer than any interval a batch can give
-
-
-def paired_bootstrap(differences: np.ndarray, rng: np.random.Generator, resamples: int = RESAMPLES) -> tuple[float, float]:
-    """95% percentile interval of the mean of paired differences.
-
-    The differences take few distinct values (-1, 0, 1 for shares; whole rungs
-    for peaks), so resampling n pairs is drawing multinomial counts of those
-    values: the same distribution as resampling the pairs, at a tiny cost.
-    """
-    values, counts = np.unique(differences, return_counts=True)
-    n = len(differences)
-    means = rng.multinomial(n, counts / n, size=resamples) @ values / n
-    lo, hi = np.percentile(means, [2.5, 97.5])
-    return float(lo), float(hi)
 
 
 def _measures(a: Results, b: Results) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
@@ -83,9 +71,15 @@ def compare_actors(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng([seed, 1])
     rows = []
     for key, kind, label, ya, yb in _actor_measures(a, b):
-        lo, hi = paired_bootstrap(yb - ya, rng)
+        lo, hi = paired(yb - ya, rng, RESAMPLES, _span(ya, yb))
         rows.append({"actor": key, "measure": kind, "what": label, "a": ya.mean(), "b": yb.mean(), "difference": yb.mean() - ya.mean(), "lo": lo, "hi": hi})
     return pd.DataFrame(rows, columns=["actor", "measure", "what", "a", "b", "difference", "lo", "hi"])
+
+
+def _span(ya: np.ndarray, yb: np.ndarray) -> float:
+    """The widest difference the values allow, as seen in either batch (1 for shares, or where all are equal)."""
+    both = np.concatenate([ya, yb])
+    return float(both.max() - both.min()) or 1.0
 
 
 def _paired(a: Results, b: Results) -> None:
@@ -99,7 +93,7 @@ def compare_results(a: Results, b: Results, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
     for kind, label, ya, yb in _measures(a, b):
-        lo, hi = paired_bootstrap(yb - ya, rng)
+        lo, hi = paired(yb - ya, rng, RESAMPLES, _span(ya, yb))
         rows.append({"measure": kind, "what": label, "a": ya.mean(), "b": yb.mean(), "difference": yb.mean() - ya.mean(), "lo": lo, "hi": hi})
     return pd.DataFrame(rows)
 
@@ -109,7 +103,7 @@ def format_table(table: pd.DataFrame, actors: pd.DataFrame | None = None) -> str
     an asterisk marking a difference whose interval excludes zero."""
     lines = [f"{'measure':<16}{'outcome':<40}{'A':>9}{'B':>9}{'B - A':>10}  95% interval"]
     for r in table.itertuples():
-        f = (lambda v: f"{v:.2f}") if r.measure == "mean" else (lambda v: f"{v:.1%}")
+        f = (lambda v: f"{v:.2f}") if r.measure == "mean" else (lambda v: percent(v) if v >= 0 else "-" + percent(-v))
         lines.append(f"{r.measure:<16}{r.what[:39]:<40}{f(r.a):>9}{f(r.b):>9}{f(r.difference):>10}  [{f(r.lo)}, {f(r.hi)}]")
     if actors is not None and len(actors):
         lines += ["", f"{'each actor':<16}{'outcome (* the interval excludes 0)':<60}{'A':>9}{'B':>9}{'B - A':>10}  95% interval"]

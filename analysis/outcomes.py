@@ -1,7 +1,7 @@
 """Outcome estimates from a results folder: probabilities with intervals, survival, bands.
 
-Intervals are Wilson score intervals (95%), which behave at shares near 0 and 1
-where the normal approximation does not.
+Intervals are exact Clopper-Pearson intervals (95%), which never collapse at shares
+of 0 or 1; over a sweep's points they are clustered by seed (see ``intervals``).
 """
 
 from __future__ import annotations
@@ -9,40 +9,42 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.analysis.intervals import Z95, clopper_pearson, clustered
 from escalation.errors import InputError, did_you_mean
 from escalation.model import END_STATE_NAMES
 
-Z95 = 1.959963984540054
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
 INTENSITY = ("intensity_end", "intensity_mean", "intensity_peak")  # the per-run escalation intensity outcomes
 DEFAULT_METRIC = "intensity_mean"  # what sensitivity and response charts explain unless told: how escalated, on average, after the branch
 
 
-def wilson(k, n, z: float = Z95):
-    """Wilson score interval for k successes in n trials (arrays welcome)."""
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
-
-
 def _shares(hits: np.ndarray, n: int) -> dict:
-    lo, hi = wilson(hits, n)
+    lo, hi = clopper_pearson(hits, n)
     return {"k": hits, "n": n, "p": hits / n, "lo": lo, "hi": hi}
 
 
-def reach_at_least(values, levels: int) -> pd.DataFrame:
-    """P(value >= level) for each level 0..levels-1."""
+def _shares_of(hit: np.ndarray, clusters: np.ndarray | None) -> dict:
+    """Shares of runs where ``hit`` (runs, K) holds: exact intervals, or clustered by seed where the runs share seeds."""
+    hits, n = hit.sum(axis=0), hit.shape[0]
+    if clusters is None:
+        return _shares(hits, n)
+    found = np.array([clustered(hit[:, j], clusters) for j in range(hit.shape[1])]).reshape(-1, 3)
+    return {"k": hits, "n": n, "p": hits / n, "lo": found[:, 1], "hi": found[:, 2]}
+
+
+def reach_at_least(values, levels: int, clusters: np.ndarray | None = None) -> pd.DataFrame:
+    """P(value >= level) for each level 0..levels-1 (-1: the actor never took part)."""
     values = np.asarray(values)
-    counts = np.bincount(values[values >= 0], minlength=levels)[:levels]  # -1: the actor never took part
+    if clusters is not None:
+        return pd.DataFrame({"level": np.arange(levels), **_shares_of(values[:, None] >= np.arange(levels), clusters)})
+    counts = np.bincount(values[values >= 0], minlength=levels)[:levels]
     hits = counts[::-1].cumsum()[::-1]
     return pd.DataFrame({"level": np.arange(levels), **_shares(hits, len(values))})
 
 
 def reach_table(results) -> pd.DataFrame:
     """The probability that the system reaches at least each rung (its peak)."""
-    table = reach_at_least(results.runs["peak_rung"], len(results.rung_names))
+    table = reach_at_least(results.runs["peak_rung"], len(results.rung_names), results.clusters)
     table.insert(1, "rung", results.rung_names)
     return table
 
@@ -51,7 +53,7 @@ def actor_reach_table(results) -> pd.DataFrame:
     """The same for each actor's own peak, one block of rows per actor."""
     blocks = []
     for key, label in results.actors.items():
-        block = reach_at_least(results.runs[f"peak_{key}"], len(results.rung_names))
+        block = reach_at_least(results.runs[f"peak_{key}"], len(results.rung_names), results.clusters)
         block.insert(0, "actor", label)
         blocks.append(block)
     return pd.concat(blocks, ignore_index=True)
@@ -83,9 +85,8 @@ def end_state_name(state: str) -> str:
 def end_state_table(results) -> pd.DataFrame:
     """The share of runs ending in each end state."""
     names = results.model["end_states"]
-    counts = results.runs["end_state"].astype(str).value_counts()
-    hits = np.array([counts.get(name, 0) for name in names])
-    return pd.DataFrame({"end_state": names, **_shares(hits, len(results.runs))})
+    states = results.runs["end_state"].astype(str).to_numpy()
+    return pd.DataFrame({"end_state": names, **_shares_of(states[:, None] == np.array(names)[None, :], results.clusters)})
 
 
 def fan_table(results, percentiles=FAN_PERCENTILES, column: str = "system") -> pd.DataFrame:
@@ -123,8 +124,10 @@ def metric_values(runs: pd.DataFrame, name: str, model: dict) -> np.ndarray:
     return runs[name].to_numpy(dtype=float)
 
 
-def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    """The mean with its normal-approximation 95% interval."""
+def _mean_interval(values: np.ndarray, clusters: np.ndarray | None = None) -> tuple[float, float, float]:
+    """The mean with its normal-approximation 95% interval (clustered by seed where the runs share seeds)."""
+    if clusters is not None:
+        return clustered(values, clusters)
     half = Z95 * values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
     return values.mean(), values.mean() - half, values.mean() + half
 
@@ -133,19 +136,21 @@ def summary_table(results) -> pd.DataFrame:
     """The headline numbers: end states, thresholds crossed after the branch (and the median date of crossing),
     the mean escalation intensity at the end and over the days played, the mean peak rung."""
     rows = []
+    n, clusters = len(results.runs), results.clusters
     for r in end_state_table(results).itertuples():
-        rows.append(("end state", r.end_state, r.p, r.lo, r.hi, ""))
+        rows.append(("end state", r.end_state, r.p, r.lo, r.hi, int(r.k), n, ""))
     dates = results.dates()
     for t in results.thresholds:
         first = results.runs[f"first_{t['id']}"].to_numpy()
         hit = first >= 0
-        lo, hi = wilson(hit.sum(), len(first))
+        share = _shares_of(hit[:, None], clusters)
         note = f"median first crossing {dates[int(np.median(first[hit]))]}" if hit.any() else "never crossed"
-        rows.append(("crossed", t["name"], hit.mean(), lo, hi, note))
+        rows.append(("crossed", t["name"], hit.mean(), float(share["lo"][0]), float(share["hi"][0]), int(hit.sum()), n, note))
     if "intensity_end" in results.runs:
         branch = results.runs["intensity_branch"].to_numpy(dtype=float)
         for name, what in (("intensity_end", "escalation intensity at the end"), ("intensity_mean", "escalation intensity, mean of the days played")):
-            rows.append(("mean", what, *_mean_interval(results.runs[name].to_numpy(dtype=float)), f"{np.median(branch):g} at the branch (median)"))
+            rows.append(("mean", what, *_mean_interval(results.runs[name].to_numpy(dtype=float), clusters), None, n,
+                         f"{np.median(branch):g} at the branch (median)"))
     peak = results.runs["peak_rung"].to_numpy(dtype=float)
-    rows.append(("mean", "peak rung (level)", *_mean_interval(peak), results.rung_names[int(np.median(peak))] + " (median)"))
-    return pd.DataFrame(rows, columns=["measure", "what", "estimate", "lo", "hi", "note"])
+    rows.append(("mean", "peak rung (level)", *_mean_interval(peak, clusters), None, n, results.rung_names[int(np.median(peak))] + " (median)"))
+    return pd.DataFrame(rows, columns=["measure", "what", "estimate", "lo", "hi", "k", "n", "note"])

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation.analysis.intervals import percent
 from escalation.analysis import outcomes
 from escalation.analysis.style import pyplot, stamp
 
@@ -41,9 +42,9 @@ def _share_bars(ax, y, table, label: str, fontsize: float) -> None:
     # beside the interval rather than on it: right of it, or inside the bar near 100%
     for level, p, lo, hi in zip(y, table["p"], table["lo"], table["hi"]):
         if hi + 0.015 <= 0.9:
-            ax.text(hi + 0.015, level, f"{p:.1%}", va="center", ha="left", fontsize=fontsize)
+            ax.text(hi + 0.015, level, percent(p), va="center", ha="left", fontsize=fontsize)
         else:
-            ax.text(lo - 0.015, level, f"{p:.1%}", va="center", ha="right", fontsize=fontsize)
+            ax.text(lo - 0.015, level, percent(p), va="center", ha="right", fontsize=fontsize)
 
 
 def draw_reach(results):
@@ -54,7 +55,7 @@ def draw_reach(results):
     _share_bars(ax, y, table, "P(reach at least)", fontsize=8)
     ax.set_yticks(y, [f"{lv}  {name}" for lv, name in zip(y, table["rung"])], fontsize=9)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of runs whose peak reaches the rung or higher (bars: 95% Wilson intervals)")
+    ax.set_xlabel("share of runs whose peak reaches the rung or higher (bars: 95% exact intervals; clustered by seed in a sweep)")
     ax.grid(axis="x", color="#eee")
     return fig
 
@@ -71,7 +72,7 @@ def draw_actor_reach(results):
     levels = np.arange(len(results.rung_names))
     ax.set_xticks(levels, [f"{lv} {name}" for lv, name in zip(levels, results.rung_names)], rotation=35, ha="right", fontsize=8)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("share of runs (bands: 95% Wilson intervals)")
+    ax.set_ylabel("share of runs (bands: 95% exact intervals; clustered by seed in a sweep)")
     ax.grid(color="#eee")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="Actors")
     return fig
@@ -158,7 +159,7 @@ def draw_end_states(results):
     _share_bars(ax, y, table, "share", fontsize=9)
     ax.set_yticks(y, [outcomes.end_state_name(s) for s in table["end_state"]])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of runs (bars: 95% Wilson intervals)")
+    ax.set_xlabel("share of runs (bars: 95% exact intervals; clustered by seed in a sweep)")
     ax.grid(axis="x", color="#eee")
     return fig
 

@@ -7,6 +7,7 @@ import html
 import io
 from pathlib import Path
 
+from escalation.analysis.intervals import percent as percent_text
 from escalation.analysis.kinds import KINDS
 from escalation.analysis.outcomes import summary_table
 from escalation.analysis.style import pyplot
@@ -37,7 +38,9 @@ def write_report(results, path, metric: str | None = None) -> str:
     for kind in report_kinds(results):
         charts.append(f"<figure><img alt='{html.escape(KINDS[kind])}' src='data:image/png;base64,{_png(draw(results, kind, metric))}'>"
                       f"<figcaption>{html.escape(KINDS[kind])}</figcaption></figure>")
-    tables = [_table(summary_table(results), percent=("estimate", "lo", "hi"), rows_as="measure")]
+    summary = summary_table(results)
+    summary.insert(2, "runs", [f"{int(k):,} / {int(n):,}" if m != "mean" else f"{int(n):,}" for m, k, n in zip(summary["measure"], summary["k"].fillna(0), summary["n"])])
+    tables = [_table(summary.drop(columns=["k", "n"]), percent=("estimate", "lo", "hi"), rows_as="measure")]
     method = (results.sweep or {}).get("method")
     if method in SENSITIVITY:
         table, used = analyse(results, method, metric)
@@ -92,7 +95,7 @@ def _table(frame, percent=(), rows_as=None) -> str:
         cells = []
         for column, value in zip(frame.columns, row):
             if column in percent:
-                text = f"{value:.1%}" if rows_as is None or getattr(row, rows_as) != "mean" else f"{value:.2f}"
+                text = percent_text(value) if rows_as is None or getattr(row, rows_as) != "mean" else f"{value:.2f}"
             elif isinstance(value, float):
                 text = f"{value:.3g}"
             else:
@@ -118,7 +121,8 @@ figure {{ margin: 2em 0; }} img {{ max-width: 100%; }} figcaption {{ color: #555
 <p>{stamp}</p>
 <table>{facts}</table>
 <h2>Summary</h2>
-<p>Intervals are 95% (Wilson for shares, normal for the mean). They measure sampling noise in the model runs only.</p>
+<p>Intervals are 95%: exact (Clopper–Pearson) for shares, normal for means; in a sweep, clustered by seed, since its points share their
+random numbers. Each share shows its count of runs. They measure sampling noise in the model runs only.</p>
 {tables}
 <h2>Charts</h2>
 {charts}

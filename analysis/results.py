@@ -52,6 +52,13 @@ class Results:
         return self.model["actors"]
 
     @property
+    def clusters(self) -> np.ndarray | None:
+        """For a sweep, each run's replicate number: its points share seeds, so intervals are clustered by it (None for a batch)."""
+        if not self.sweep or "replicate" not in self.runs:
+            return None
+        return self.runs["replicate"].to_numpy()
+
+    @property
     def has_trajectories(self) -> bool:
         return bool(self.manifest.get("trajectories")) and (self.folder / "trajectories.parquet").is_file()
 

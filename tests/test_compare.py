@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import binomtest
 import pandas as pd
 import pyarrow.parquet as pq
 from pytest import approx
 
-from escalation.analysis.compare import paired_bootstrap
+from escalation.analysis.intervals import paired as paired_bootstrap
 from escalation.disclaimer import DISCLAIMER
 from escalation.model import END_STATE_NAMES
 from escalation.scenario.paths import shipped_scenarios
@@ -74,7 +75,12 @@ def test_identical_scenarios_differ_by_exactly_nothing(tmp_path):
     out = tmp_path / "twins"
     compare(tmp_path, "nov-2024", twin, out)
     table = pd.read_csv(out / "compare.csv")
-    assert (table["difference"] == 0).all() and (table["lo"] == 0).all() and (table["hi"] == 0).all()
+    # no pair differs: not [0, 0] but the exact bound on how often pairs could differ unseen (Clopper-Pearson, 0 of n)
+    n = pd.read_parquet(out / "a" / "runs.parquet").shape[0]
+    bound = binomtest(0, n).proportion_ci(confidence_level=0.95, method="exact").high
+    shares = table[table["measure"] != "mean"]
+    assert (table["difference"] == 0).all() and np.allclose(shares["hi"], bound, atol=1e-4) and np.allclose(shares["lo"], -bound, atol=1e-4)
+    assert (table["lo"] < 0).all() and (table["hi"] > 0).all()
     assert 0 < table.loc[table["what"] == "Nuclear shadow", "a"].iloc[0] < 1  # not trivially equal
 
 

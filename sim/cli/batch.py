@@ -100,14 +100,15 @@ def report(out, seconds: float) -> None:
 
     import pyarrow.parquet as pq
 
+    from escalation.analysis.intervals import share_text
     from escalation.disclaimer import DISCLAIMER
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     runs = manifest["runs"]
     states = pq.read_table(out / "runs.parquet", columns=["end_state"]).column("end_state").to_pandas().value_counts()
-    shares = ", ".join(f"{name} {states.get(name, 0) / runs:.1%}" for name in manifest["model"]["end_states"])
+    shares = ", ".join(f"{name} {share_text(int(states.get(name, 0)), runs)}" for name in manifest["model"]["end_states"])
     print(f"{manifest['scenario']['name']}: {runs:,} runs, seed {manifest['seed']} ({manifest.get('executor', '')}, {seconds:.1f} s)")
-    print(f"end states: {shares}")
+    print(f"end states (runs, share, exact 95% interval): {shares}")
     files = [f for f in ("runs.parquet", "trajectories.parquet", "manifest.json") if (out / f).exists()]
     print(f"results: {out}/ ({', '.join(files)}); plot them with `escalation plot {out}`")
     print(DISCLAIMER)
