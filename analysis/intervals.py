@@ -7,8 +7,7 @@
 - A share pooled over a sweep's points is *clustered by seed*: the points reuse the same
   replicate numbers (common random numbers), so the runs of one replicate are not
   independent. The interval comes from the spread of the replicates' own shares
-  (a cluster-robust standard error), and is never narrower than the exact interval over
-  the independent replicates.
+  (a cluster-robust standard error); a share never seen gets the exact bound over the seeds.
 - Every share prints with its count: ``3 / 100,000 = 0.003% [0.0006%, 0.009%]``.
 """
 
@@ -35,9 +34,8 @@ def clustered(hits: np.ndarray, clusters: np.ndarray) -> tuple[float, float, flo
     """A share of runs (0/1 per run, or a mean of any values) with its 95% interval clustered by ``clusters``.
 
     The estimate is the plain mean; its standard error is that of the mean of the cluster means
-    (equal-sized clusters, as a sweep's replicates are). For a 0/1 outcome the interval is widened,
-    where needed, to the exact interval of the clusters' hits over the clusters, so that no hit at
-    all still gives an upper end of about 3.7 / (number of seeds)."""
+    (equal-sized clusters, as a sweep's replicates are). A 0/1 outcome never (or always) seen gets the
+    exact interval over the clusters instead, an upper end of about 3.7 / (number of seeds), not [0, 0]."""
     values = np.asarray(hits, dtype=float)
     codes = np.unique(np.asarray(clusters), return_inverse=True)[1]
     sizes = np.bincount(codes)
@@ -45,9 +43,9 @@ def clustered(hits: np.ndarray, clusters: np.ndarray) -> tuple[float, float, flo
     p, m = float(values.mean()), len(means)
     half = Z95 * float(means.std(ddof=1)) / np.sqrt(m) if m > 1 else float("inf")
     lo, hi = max(p - half, float(values.min())), min(p + half, float(values.max()))
-    if set(np.unique(values)) <= {0.0, 1.0}:
+    if p in (0.0, 1.0) and set(np.unique(values)) <= {0.0, 1.0}:  # never seen (or always): the exact bound over the seeds
         k_lo, k_hi = clopper_pearson(p * m, m)
-        lo, hi = min(lo, float(k_lo)), max(hi, float(k_hi))
+        lo, hi = float(k_lo), float(k_hi)
     return p, max(lo, 0.0) if values.min() >= 0 else lo, hi
 
 

@@ -135,7 +135,7 @@ def _mean_interval(values: np.ndarray, clusters: np.ndarray | None = None) -> tu
 def summary_table(results) -> pd.DataFrame:
     """The headline numbers: end states, thresholds crossed after the branch (and the median date of crossing),
     the mean escalation intensity at the end and over the days played, the mean peak rung."""
-    rows = []
+    rows: list[tuple] = []
     n, clusters = len(results.runs), results.clusters
     for r in end_state_table(results).itertuples():
         rows.append(("end state", r.end_state, r.p, r.lo, r.hi, int(r.k), n, ""))

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from escalation.analysis.intervals import percent
 from escalation.analysis import outcomes
+from escalation.analysis.intervals import percent
 from escalation.analysis.style import pyplot, stamp
 
 METRIC_KINDS = ("tornado", "sobol", "morris", "fast", "delta", "pawn", "response")  # the charts --metric chooses the outcome of

@@ -39,7 +39,8 @@ def write_report(results, path, metric: str | None = None) -> str:
         charts.append(f"<figure><img alt='{html.escape(KINDS[kind])}' src='data:image/png;base64,{_png(draw(results, kind, metric))}'>"
                       f"<figcaption>{html.escape(KINDS[kind])}</figcaption></figure>")
     summary = summary_table(results)
-    summary.insert(2, "runs", [f"{int(k):,} / {int(n):,}" if m != "mean" else f"{int(n):,}" for m, k, n in zip(summary["measure"], summary["k"].fillna(0), summary["n"])])
+    counts = zip(summary["measure"], summary["k"].fillna(0), summary["n"])
+    summary.insert(2, "runs", [f"{int(k):,} / {int(n):,}" if m != "mean" else f"{int(n):,}" for m, k, n in counts])
     tables = [_table(summary.drop(columns=["k", "n"]), percent=("estimate", "lo", "hi"), rows_as="measure")]
     method = (results.sweep or {}).get("method")
     if method in SENSITIVITY:

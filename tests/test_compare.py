@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import binomtest
 import pandas as pd
 import pyarrow.parquet as pq
 from pytest import approx
+from scipy.stats import binomtest
 
 from escalation.analysis.intervals import paired as paired_bootstrap
 from escalation.disclaimer import DISCLAIMER

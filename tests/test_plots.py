@@ -151,7 +151,8 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
 
     made = {}
     for kind in KINDS:
-        results = {"tornado": sweeps["oat"], "response": sweeps["grid"], **{m: sweeps[m] for m in ("sobol", "morris", "fast", "delta", "pawn")}}.get(kind, batch)
+        chosen = {"tornado": sweeps["oat"], "response": sweeps["grid"], **{m: sweeps[m] for m in ("sobol", "morris", "fast", "delta", "pawn")}}
+        results = chosen.get(kind, batch)
         made[kind] = Path(plot(results, kind, tmp_path / (f"{kind}.html" if kind == "report" else f"{kind}.png")))
     for kind, path in made.items():
         assert path.stat().st_size > 10_000, kind

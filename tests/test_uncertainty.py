@@ -40,7 +40,7 @@ actors:
 """
 
 
-def read(out) -> "object":
+def read(out) -> object:
     return pq.read_table(Path(out) / "runs.parquet").to_pandas().sort_values("run").reset_index(drop=True)
 
 

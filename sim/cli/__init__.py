@@ -34,9 +34,10 @@ COMMANDS = [
     ("serve", "serve", "the classroom tabletop in the browser: projector, team seats, facilitator"),
     ("brief", "brief", "printable team sheets for a class: history, capabilities, red lines, relations, objectives"),
     ("batch", "batch", "run many worlds of a scenario into a results folder (Parquet)"),
-    ("sweep", "sweep", "run a parameter sweep (grid, oat, lhs, sobol, morris) into a results folder"),
+    ("sweep", "sweep", "run a parameter sweep (grid, oat, lhs, sobol, morris, fast, delta, pawn) into a results folder"),
     ("plot", "plot", "draw outcome and sensitivity charts or an HTML report from a results folder"),
     ("compare", "compare", "compare two scenarios with common random numbers"),
+    ("discover", "discover", "scenario discovery: which parameter ranges make an outcome likely (PRIM, CART, feature scores)"),
 ]
 
 
