@@ -68,10 +68,12 @@ class Results:
         return start + np.arange(self.model["turns"]) * np.timedelta64(self.model["turn_days"], "D")
 
     def stamp(self) -> str:
-        """The provenance line every figure carries: scenario, runs, seed."""
+        """The provenance line every figure carries: scenario, runs, seed, the package version and the scenario file's hash."""
         m = self.manifest
         kind = f", {m['sweep']['method']} sweep of {m['sweep']['points']} points" if m.get("sweep") else ""
-        return f"scenario {self.name}{kind}, {m['runs']:,} runs, seed {m['seed']}"
+        digest = m["scenario"].get("sha256")
+        made = f", escalation {m['package']['version']}" if m.get("package") else ""
+        return f"scenario {self.name}{kind}, {m['runs']:,} runs, seed {m['seed']}{made}" + (f", file sha256 {digest[:12]}" if digest else "")
 
     def system_paths(self) -> np.ndarray:
         """The system rung of every run at every turn, shape (runs, turns), in run order."""

@@ -198,6 +198,7 @@ def execute(runner, *, out, runs: int, seed: int = 0, chunk: int = DEFAULT_CHUNK
         "kind": "sweep" if sweep else "batch",
         "scenario": described["scenario"],
         "package": {"name": "escalation", "version": _version()},
+        "environment": environment(),
         "seed": int(seed),
         "runs": count * runs,
         "chunk": chunk,
@@ -265,6 +266,32 @@ def _drive(pool, remaining, store, meter, runner, seed, values, fixed, trajector
             store.write_chunk(task.index, runs, paths)
             meter.advance(task.runs)
         fill()
+
+
+RESULT_PACKAGES = ("numpy", "mesa", "pydantic", "PyYAML", "pyarrow", "pandas", "scipy", "SALib", "ema-workbench", "scikit-learn")
+
+
+def environment() -> dict:
+    """What the results depend on besides the scenario and seed: Python, the packages that compute them, the git commit."""
+    import platform
+    import subprocess
+    from importlib import metadata
+
+    versions = {}
+    for name in RESULT_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    commit = None
+    root = Path(__file__).resolve().parents[2]
+    if (root / ".git").exists():
+        try:  # a fixed command, no user text: the checkout this package runs from
+            done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+            commit = done.stdout.strip() or None
+        except (OSError, subprocess.SubprocessError):
+            commit = None
+    return {"python": platform.python_version(), "packages": versions, "git_commit": commit}
 
 
 def _now() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import warnings
+from pathlib import Path
 
 import mesa
 import numpy as np
@@ -37,6 +38,7 @@ class ScenarioRunner:
         # the ladder written out in full, so that each sweep point validates without re-reading it
         self.doc = apply(doc, ("ladder",), base.resolved_ladder.model_dump(mode="json"))
         self.digest = hashlib.sha256(base.model_dump_json().encode()).hexdigest()
+        self.sources = self._files(doc)
         self._variants: dict = {}
 
     def warn_if_unread(self, key_text: str) -> None:
@@ -109,7 +111,8 @@ class ScenarioRunner:
         columns = {}
         for name, values_ in model.outcomes().items():
             if name == "end_state":
-                columns[name] = pa.DictionaryArray.from_arrays(pa.array(values_.astype(np.int8)), pa.array(END_STATES))
+                # ordered from the mildest to the gravest, as pandas, polars and R read an ordered dictionary
+                columns[name] = pa.DictionaryArray.from_arrays(pa.array(values_.astype(np.int8)), pa.array(END_STATES), ordered=True)
             elif values_.dtype.kind == "f":
                 columns[name] = pa.array(values_.astype(np.float32))
             else:
@@ -128,7 +131,7 @@ class ScenarioRunner:
         ladder = sc.resolved_ladder
         levels = {r.id: r.level for r in ladder.rungs}
         return {
-            "scenario": {"name": sc.name, "title": sc.title, "kind": sc.kind, "file": self.file, "hash": f"sha256:{self.digest}"},
+            "scenario": {"name": sc.name, "title": sc.title, "kind": sc.kind, "file": self.file, "hash": f"sha256:{self.digest}", **self.sources},
             "model": {
                 "turns": sc.turns,
                 "start": sc.start.isoformat(),
@@ -144,6 +147,20 @@ class ScenarioRunner:
                 {"key": key_text(sc, path), "column": column(key_text(sc, path)), "distribution": d.as_dict(), "text": str(d)}
                 for path, d in sc.distributions.items()
             ],
+        }
+
+
+    def _files(self, doc) -> dict:
+        """The scenario file's bytes as a hash ``sha256sum`` can check, and its text, with every base it extends."""
+        from escalation.scenario.overlay import bases
+
+        if self.file.startswith("<"):
+            return {}
+        files = list(dict.fromkeys([self.file, *bases(doc)]))
+        read = [(f, Path(f).read_bytes()) for f in files if Path(f).is_file()]
+        return {
+            "sha256": hashlib.sha256(read[0][1]).hexdigest() if read else None,
+            "texts": [{"file": f, "sha256": hashlib.sha256(raw).hexdigest(), "text": raw.decode("utf-8", "replace")} for f, raw in read],
         }
 
 

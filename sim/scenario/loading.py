@@ -135,8 +135,16 @@ def scenario_from_document(doc: MarkedDict, file: str) -> Scenario:
 
 def check_distributions(doc: MarkedDict, file: str, scenario: Scenario, spread: dict) -> None:
     """Each distribution stands for a number that can vary per world, and every value it can take is valid there."""
-    from escalation.scenario.overrides import validated
     from escalation.scenario.parameters import slot
+
+    def validated(doc, file, changes, origin):
+        for path, value in changes:
+            doc = replaced(doc, path, value)
+        try:
+            scenario_from_document(doc, file)
+        except ScenarioError as exc:
+            raise ScenarioError([Problem(p.file, p.line, p.col, f"{p.message} ({origin})" if origin else p.message, p.help)
+                                 for p in exc.problems]) from None
 
     misplaced = [
         Finding(path, f"{'.'.join(map(str, path))}: a distribution can stand only for a trait, a numeric setting, a numeric rule parameter "
@@ -159,7 +167,7 @@ def check_distributions(doc: MarkedDict, file: str, scenario: Scenario, spread: 
                                          "give the normal a clip: [LO, HI] inside them", p.help)]) from None
     for end, pick in (("lowest", 0), ("highest", 1)):
         changes = [(path, d.ends()[pick]) for path, d in spread.items() if math.isfinite(d.ends()[pick])]
-        validated(doc, file, changes, f"the {end} value a distribution can take")
+        validated(doc, file, changes, f"from the {end} value a distribution can take")
 
 
 @dataclass(frozen=True)
