@@ -277,7 +277,7 @@ def environment() -> dict:
     import subprocess
     from importlib import metadata
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in RESULT_PACKAGES:
         try:
             versions[name] = metadata.version(name)

@@ -25,7 +25,8 @@ from escalation.errors import ResultsError
 # what makes two batches the same batch: any difference and the folder is refused
 IDENTITY = ("kind", "scenario", "seed", "runs", "chunk", "trajectories", "set", "sweep")
 # what runs.parquet carries in its schema metadata (the manifest minus timings)
-PROVENANCE = ("disclaimer", "kind", "scenario", "package", "environment", "seed", "runs", "chunk", "trajectories", "set", "sweep", "command", "model", "parameters")
+PROVENANCE = ("disclaimer", "kind", "scenario", "package", "environment", "seed", "runs", "chunk", "trajectories", "set", "sweep", "command", "model",
+              "parameters")
 RESULTS = ("runs", "trajectories")
 
 
