@@ -190,6 +190,10 @@ def compare_folders(a_folder, b_folder, out) -> tuple[pd.DataFrame, pd.DataFrame
     files = [str(csv), str(actors_csv), chart]
     if len(actors):
         files.append(save(draw_actors(a, b, actors), out / "compare-actors.png"))
+    if a.has_trajectories and b.has_trajectories:  # the paths over time, side by side
+        from escalation.analysis.series import draw_compare_fans
+
+        files += [save(draw_compare_fans(a, b, series), out / f"compare-{series}.png") for series in ("system", "intensity")]
     return table, actors, files
 
 

@@ -18,7 +18,8 @@ from escalation.analysis import outcomes
 from escalation.analysis.intervals import percent
 from escalation.analysis.style import pyplot, stamp
 
-METRIC_KINDS = ("tornado", "sobol", "morris", "fast", "delta", "pawn", "response")  # the charts --metric chooses the outcome of
+METRIC_KINDS = ("tornado", "sobol", "morris", "fast", "delta", "pawn", "response", "heatmap")
+GROUP_KINDS = ("envelopes",)  # the charts --series and --by choose what of  # the charts --metric chooses the outcome of
 BAND = "#9ecae1"
 LINE = "#08519c"
 SURVIVAL_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
@@ -164,15 +165,18 @@ def draw_end_states(results):
     return fig
 
 
-def draw(results, kind: str, metric: str | None = None):
+def draw(results, kind: str, metric: str | None = None, series: str | None = None, by: str | None = None):
     """The figure of one chart kind (not 'report')."""
-    from escalation.analysis import sensitivity_plots
+    from escalation.analysis import sensitivity_plots, series as by_group
     from escalation.analysis.response import draw_response
+
+    if kind in GROUP_KINDS:
+        return by_group.draw_envelopes(results, series, by)
 
     figures: dict[str, Callable[..., Any]] = {
         "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "intensity": draw_intensity, "end-states": draw_end_states,
         "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
-        "response": draw_response,
+        "response": draw_response, "heatmap": by_group.draw_heatmap,
         **{m: functools.partial(sensitivity_plots.draw_indices, method=m) for m in sensitivity_plots.INDEX_NAMES},
     }
     if kind in METRIC_KINDS:

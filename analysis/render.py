@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from escalation.analysis.kinds import KINDS
-from escalation.analysis.plots import METRIC_KINDS, draw
+from escalation.analysis.plots import GROUP_KINDS, METRIC_KINDS, draw
 from escalation.analysis.report import write_report
 from escalation.analysis.style import save
 from escalation.errors import InputError, did_you_mean
 
 
-def plot(results, kind: str = "report", out=None, metric: str | None = None) -> str:
+def plot(results, kind: str = "report", out=None, metric: str | None = None, series: str | None = None, by: str | None = None) -> str:
     """Draw ``kind`` (see :data:`analysis.kinds.KINDS`) and save it; returns the file written."""
     if kind not in KINDS:
         raise InputError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
@@ -23,6 +23,8 @@ def plot(results, kind: str = "report", out=None, metric: str | None = None) -> 
     if metric is not None and not explains:
         raise InputError(f"--metric chooses what a sensitivity or response chart explains (kinds {', '.join(METRIC_KINDS)}, or the report "
                          f"of a sweep); --kind {kind} of {results.folder} has no such chart")
+    if (series is not None or by is not None) and kind not in GROUP_KINDS:
+        raise InputError(f"--series and --by choose what an envelopes chart shows; --kind {kind} has no such choice")
     if kind == "report":
         return write_report(results, path, metric)
-    return save(draw(results, kind, metric), path)
+    return save(draw(results, kind, metric, series, by), path)

@@ -36,7 +36,7 @@ from escalation.errors import did_you_mean
 from escalation.model.actor import ActorAgent
 from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
 from escalation.model.ladder import CompiledLadder
-from escalation.model.outcomes import END_STATES, end_state, entered, intensity, pairs_at_war, settled
+from escalation.model.outcomes import END_STATES, end_state, entered, entries, intensity, pairs_at_war, settled
 from escalation.model.redlines import RedLineState
 from escalation.model.rules import Situation
 from escalation.model.streams import Streams, normals
@@ -129,6 +129,7 @@ class Crisis(mesa.Model):
         self.system_rung = self.system_now()
         self.system_peak = np.full(w, -1, dtype=np.int64)
         self.first_crossing = np.full((len(self.ladder.threshold_ids), w), -1, dtype=np.int64)  # facts after the branch
+        self.actor_first = np.full((n, len(self.ladder.threshold_ids), w), -1, dtype=np.int16)  # each actor's own, after the branch
         self.system_path = np.zeros((t, w), dtype=np.int8)
         self.intensity_path = np.zeros((t, w), dtype=np.int16)
         self.days = np.zeros((n, len(self.ladder.ids), w), dtype=np.int16)  # closed runs of days on each rung
@@ -666,8 +667,10 @@ class Crisis(mesa.Model):
         for a in self.order:
             a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)
         if turn >= self.branch:
-            new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live)
+            found = entries(self.ladder, self._was, live)
+            new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live, found)
             self.first_crossing = np.where(new_first, turn, self.first_crossing)
+            self._note_actor_firsts(turn, found)
             self._count_days(turn, live)
         else:
             new_first = np.zeros_like(self.first_crossing, dtype=bool)
@@ -680,6 +683,16 @@ class Crisis(mesa.Model):
         if self.explain:
             for i in np.flatnonzero(new_first[:, 0]):
                 self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})
+
+    def _note_actor_firsts(self, turn: int, found: tuple) -> None:
+        """Each actor's own first day past each threshold: the day it entered the threshold's band itself."""
+        actors, bands, worlds = found
+        for b, thresholds in enumerate(self.ladder.band_thresholds):
+            at = bands == b
+            if at.any():
+                for t in thresholds:
+                    seen = self.actor_first[actors[at], t, worlds[at]]
+                    self.actor_first[actors[at], t, worlds[at]] = np.where(seen < 0, turn, seen)
 
     def _count_days(self, turn: int, live: np.ndarray) -> None:
         """Days on each rung, kept as runs: a run is added up when the actor moves (rarely), the
@@ -739,7 +752,8 @@ class Crisis(mesa.Model):
         the escalation intensity at the branch, at the end (standing postures), its peak and mean over the days
         played from the branch; the peak rung (the highest anyone stood on) and the final one; each actor's peak,
         final standing posture (-1: not taking part) and days on each rung and each kind of rung from the branch on
-        (``days_<actor>_on_<rung>``, ``days_<actor>_<category>``); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
+        (``days_<actor>_on_<rung>``, ``days_<actor>_<category>``) and its own first turn past each threshold
+        (``day_<actor>_past_<threshold>``, -1: never); how many one-off actions of each kind were taken (``episodes_<rung>``)."""
         played = self.intensity_path[self.branch : max(self.turn, self.branch + 1)]
         end, days = self._standing(), self._days()
         out = {
@@ -762,6 +776,8 @@ class Crisis(mesa.Model):
                 out[f"days_{a.key}_on_{rung}"] = days[a.index, level].astype(np.int64)
             for c, category in enumerate(self.ladder.categories):
                 out[f"days_{a.key}_{category}"] = days[a.index, self.ladder.category_index == c].sum(axis=0, dtype=np.int64)
+            for i, tid in enumerate(self.ladder.threshold_ids):
+                out[f"day_{a.key}_past_{tid}"] = self.actor_first[a.index, i].astype(np.int64)
         for i, level in enumerate(self.ladder.action_levels):  # one-off actions taken, by any actor
             out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out

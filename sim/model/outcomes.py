@@ -52,17 +52,23 @@ def intensity(ladder: CompiledLadder, live: np.ndarray) -> np.ndarray:
     return scores[live].sum(axis=0)
 
 
-def entered(ladder: CompiledLadder, before: np.ndarray, now: np.ndarray) -> np.ndarray:
-    """Thresholds whose band some actor climbed into, or acted in, between standing postures ``before`` and postures ``now``:
-    (thresholds, W)."""
-    hit = np.zeros((len(ladder.band_thresholds), now.shape[1]), dtype=bool)
+def entries(ladder: CompiledLadder, before: np.ndarray, now: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who entered which band where, between standing postures ``before`` and postures ``now`` (actors, W): the
+    actor, band and world of each climb into a band (coming down into it is no new fact) or one-off action taken."""
     actors, worlds = np.nonzero(now != before)  # a fact needs a move, and few actors move on a day
     moved, was = now[actors, worlds], before[actors, worlds]
     bands = np.append(ladder.band, -1)  # index -1: no part, no band
     band = bands[moved]
-    # a climb into the band (coming down into it is no new fact), or a one-off action taken, from wherever
     fresh = (band > bands[was]) | np.append(ladder.action, False)[moved]
-    hit[band[fresh], worlds[fresh]] = True
+    return actors[fresh], band[fresh], worlds[fresh]
+
+
+def entered(ladder: CompiledLadder, before: np.ndarray, now: np.ndarray, found: tuple | None = None) -> np.ndarray:
+    """Thresholds whose band some actor climbed into, or acted in, between standing postures ``before`` and postures ``now``:
+    (thresholds, W). ``found``: the :func:`entries` already at hand."""
+    hit = np.zeros((len(ladder.band_thresholds), now.shape[1]), dtype=bool)
+    _, band, worlds = entries(ladder, before, now) if found is None else found
+    hit[band, worlds] = True
     out = np.zeros((len(ladder.threshold_ids), now.shape[1]), dtype=bool)
     for b, thresholds in enumerate(ladder.band_thresholds):
         out[list(thresholds)] = hit[b]
