@@ -14,7 +14,7 @@ KINDS = {
     "delta": "Borgonovo's moment-independent delta indices (a sweep with --method delta)",
     "pawn": "PAWN indices: how far the outcome's distribution moves with each factor (a sweep with --method pawn)",
     "response": "the outcome against each swept parameter: point means and a binned mean with 95% intervals (any sweep)",
-    "envelopes": "a trajectory (--series system, intensity or an actor) over time: median and bands per group of runs (--by KEY[:N] or box; needs --trajectories)",
+    "envelopes": "a trajectory (--series) over time: median and bands per group of runs (--by KEY[:N] or box; needs --trajectories)",
     "heatmap": "the outcome's mean over a grid sweep's first two factors (a sweep with --method grid)",
     "report": "one self-contained HTML page with every chart that applies and a summary table",
 }

@@ -167,7 +167,8 @@ def draw_end_states(results):
 
 def draw(results, kind: str, metric: str | None = None, series: str | None = None, by: str | None = None):
     """The figure of one chart kind (not 'report')."""
-    from escalation.analysis import sensitivity_plots, series as by_group
+    from escalation.analysis import sensitivity_plots
+    from escalation.analysis import series as by_group
     from escalation.analysis.response import draw_response
 
     if kind in GROUP_KINDS:
