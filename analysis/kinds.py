@@ -16,5 +16,6 @@ KINDS = {
     "response": "the outcome against each swept parameter: point means and a binned mean with 95% intervals (any sweep)",
     "envelopes": "a trajectory (--series) over time: median and bands per group of runs (--by KEY[:N] or box; needs --trajectories)",
     "heatmap": "the outcome's mean over a grid sweep's first two factors (a sweep with --method grid)",
+    "convergence": "running shares of the end states against runs (and, for a Sobol' sweep, the indices against N): are there enough runs?",
     "report": "one self-contained HTML page with every chart that applies and a summary table",
 }

@@ -124,6 +124,32 @@ def metric_values(runs: pd.DataFrame, name: str, model: dict) -> np.ndarray:
     return runs[name].to_numpy(dtype=float)
 
 
+def constancy(values) -> str | None:
+    """A warning for a chart of an outcome that is the same in every run, or nearly so (at most 10 runs, or 1 in 1,000,
+    differ from its most common value), or None."""
+    values = np.asarray(values)
+    if len(values) == 0:
+        return None
+    common, counts = np.unique(values, return_counts=True)
+    differ = len(values) - int(counts.max())
+    mode = common[int(np.argmax(counts))]
+    if differ == 0:
+        return f"The outcome is {mode:g} in every one of the {len(values):,} runs: there is nothing to explain."
+    if differ <= max(10, len(values) // 1000):
+        return (f"Nearly constant: only {differ:,} of {len(values):,} runs differ from {mode:g}; "
+                "indices and bins rest on those few runs.")
+    return None
+
+
+def mark_constancy(fig, values) -> str | None:
+    """Say on the figure that its outcome is constant or nearly so (see :func:`constancy`); returns the words."""
+    words = constancy(values)
+    if words:
+        fig.text(0.5, 0.5, words, ha="center", va="center", fontsize=11, color="#8a1c1c", wrap=True,
+                 bbox={"boxstyle": "round", "facecolor": "#fff5f5", "edgecolor": "#8a1c1c"})
+    return words
+
+
 def _mean_interval(values: np.ndarray, clusters: np.ndarray | None = None) -> tuple[float, float, float]:
     """The mean with its normal-approximation 95% interval (clustered by seed where the runs share seeds)."""
     if clusters is not None:

@@ -18,7 +18,7 @@ from escalation.analysis import outcomes
 from escalation.analysis.intervals import percent
 from escalation.analysis.style import pyplot, stamp
 
-METRIC_KINDS = ("tornado", "sobol", "morris", "fast", "delta", "pawn", "response", "heatmap")
+METRIC_KINDS = ("tornado", "sobol", "morris", "fast", "delta", "pawn", "response", "heatmap", "convergence")
 GROUP_KINDS = ("envelopes",)  # the charts --series and --by choose what of  # the charts --metric chooses the outcome of
 BAND = "#9ecae1"
 LINE = "#08519c"
@@ -169,6 +169,7 @@ def draw(results, kind: str, metric: str | None = None, series: str | None = Non
     """The figure of one chart kind (not 'report')."""
     from escalation.analysis import sensitivity_plots
     from escalation.analysis import series as by_group
+    from escalation.analysis.convergence import draw_convergence
     from escalation.analysis.response import draw_response
 
     if kind in GROUP_KINDS:
@@ -177,7 +178,7 @@ def draw(results, kind: str, metric: str | None = None, series: str | None = Non
     figures: dict[str, Callable[..., Any]] = {
         "reach": draw_reach, "actors": draw_actor_reach, "survival": draw_survival, "fan": draw_fan, "intensity": draw_intensity, "end-states": draw_end_states,
         "tornado": sensitivity_plots.draw_tornado, "sobol": sensitivity_plots.draw_sobol, "morris": sensitivity_plots.draw_morris,
-        "response": draw_response, "heatmap": by_group.draw_heatmap,
+        "response": draw_response, "heatmap": by_group.draw_heatmap, "convergence": draw_convergence,
         **{m: functools.partial(sensitivity_plots.draw_indices, method=m) for m in sensitivity_plots.INDEX_NAMES},
     }
     if kind in METRIC_KINDS:

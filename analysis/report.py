@@ -7,6 +7,7 @@ import html
 import io
 from pathlib import Path
 
+from escalation.analysis.convergence import runs_table
 from escalation.analysis.intervals import percent as percent_text
 from escalation.analysis.kinds import KINDS
 from escalation.analysis.outcomes import summary_table
@@ -26,6 +27,9 @@ def report_kinds(results) -> list[str]:
         kinds.append(SENSITIVITY[method])
     if method:
         kinds.append("response")
+    if method == "grid" and len(results.sweep["factors"]) >= 2:
+        kinds.append("heatmap")
+    kinds.append("convergence")
     return kinds
 
 
@@ -46,6 +50,10 @@ def write_report(results, path, metric: str | None = None) -> str:
     if method in SENSITIVITY:
         table, used = analyse(results, method, metric)
         tables.append(f"<h2>Sensitivity of {html.escape(used)}</h2>" + _table(table))
+    tables.append("<h2>How many runs are enough</h2><p>Each end state's share, and the runs it would need for a 95% interval of about "
+                  "&plusmn;1 percentage point and of &plusmn;10% of itself (the convergence chart below shows the shares settling).</p>"
+                  + _table(runs_table(results), percent=("share",)))
+    tables += _discovery(results)
     m = results.manifest
     facts = {
         "scenario": f"{m['scenario']['name']}: {m['scenario'].get('title', '')}",
@@ -71,6 +79,21 @@ def write_report(results, path, metric: str | None = None) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return str(path)
+
+
+def _discovery(results) -> list[str]:
+    """The box `escalation discover` found beside these results, if it was run: its limits, and its chart."""
+    box = results.folder / "discover-box.csv"
+    if not box.is_file():
+        return []
+    import pandas as pd
+
+    limits = pd.read_csv(box)
+    chart = results.folder / "discover.png"
+    image = f"<figure><img alt='scenario discovery' src='data:image/png;base64,{base64.b64encode(chart.read_bytes()).decode('ascii')}'></figure>" \
+        if chart.is_file() else ""
+    return ["<h2>Scenario discovery</h2><p>The PRIM box `escalation discover` found: each restricted input's range, with its "
+            "quasi-p-value (how likely so narrow a limit by chance alone).</p>" + _table(limits) + image]
 
 
 def _chunk(manifest: dict) -> str:

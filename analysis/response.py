@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from escalation.analysis.outcomes import Z95
+from escalation.analysis.outcomes import Z95, mark_constancy, metric_values
 from escalation.analysis.sensitivity import metric_means
 from escalation.analysis.style import pyplot, stamp
 from escalation.errors import InputError
@@ -90,6 +90,7 @@ def draw_response(results, metric: str | None = None):
     fig, axes = pyplot().subplots(rows, cols, figsize=(4.4 * cols + 1.2, 3.6 * rows + 1.9), sharey=True, squeeze=False)
     fig.subplots_adjust(left=0.09, right=0.97, top=1 - 1.15 / (3.6 * rows + 1.9), bottom=1.05 / (3.6 * rows + 1.9), hspace=0.45, wspace=0.12)
     fig.suptitle(f"Response of {metric} to each swept parameter", fontsize=13)
+    mark_constancy(fig, metric_values(results.runs, metric, results.model))
     fig.text(0.5, 1 - 0.75 / (3.6 * rows + 1.9), f"{results.manifest['scenario'].get('title', results.name)}: mean over "
              f"{sweep['runs_per_point']:,} runs per point (dots); binned mean with 95% interval over the shared seeds (line, band)",
              ha="center", fontsize=8.5, color="#444")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.analysis.outcomes import mark_constancy, metric_values
 from escalation.analysis.sensitivity import analyse
 from escalation.analysis.style import pyplot, stamp
 
@@ -15,6 +16,7 @@ def _figure(results, title: str, metric: str, size=(11, 6)):
     fig.suptitle(title, fontsize=13)
     ax.set_title(f"outcome: {metric} (mean over {results.sweep['runs_per_point']:,} runs per point)", fontsize=9, color="#444")
     stamp(fig, results.stamp())
+    mark_constancy(fig, metric_values(results.runs, metric, results.model))
     return fig, ax
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.analysis.outcomes import mark_constancy, metric_values
 from escalation.analysis.style import pyplot, stamp
 from escalation.errors import InputError, did_you_mean
 
@@ -110,6 +111,7 @@ def draw_heatmap(results, metric: str | None = None):
     fig.colorbar(image, ax=ax, label=f"{metric} (mean over the point's runs)")
     rest = f"; averaged over {', '.join(f['key'] for f in sweep['factors'][2:])}" if len(sweep["factors"]) > 2 else ""
     fig.suptitle(f"{metric} over {a} and {b}", fontsize=13)
+    mark_constancy(fig, metric_values(results.runs, metric, results.model))
     ax.set_title(f"{sweep['runs_per_point']:,} runs per point{rest}", fontsize=9, color="#444")
     stamp(fig, results.stamp())
     return fig
