@@ -62,6 +62,24 @@ class ActorAgent(mesa.Agent):
         # uses left of the one-off actions it holds a stock of (missiles of a kind), by level
         self.stocks = {ladder.level[r]: np.full(w, n) for r, n in spec.stocks.items()}
 
+    # What Mesa's agent reporters and visualisations read: numbers at W = 1, the mean over the worlds otherwise.
+    @property
+    def rung(self) -> float | int:
+        """Its posture's level."""
+        return number(self.posture)
+
+    @property
+    def rung_name(self) -> str:
+        return self.ladder.names[int(round(number(self.posture)))]
+
+    @property
+    def peak_level(self) -> float | int:
+        return number(self.peak)
+
+    @property
+    def resolve_value(self) -> float:
+        return float(number(self.traits["resolve"]))
+
     def move(self, new: np.ndarray, mask: np.ndarray | None = None) -> None:
         """Stand on ``new`` (where ``mask``): a standing posture becomes the one to return to; an action is counted."""
         new = np.asarray(new, dtype=np.int64)
@@ -132,6 +150,13 @@ class ActorAgent(mesa.Agent):
         posture, since a one-off action it took is over by the time it moves again."""
         levels, legal = self.candidates(np.where(self.ladder.action[self.posture], self.standing, self.posture))
         return sorted({int(lv) for lv in levels[:, world][legal[:, world]]})
+
+
+def number(values: np.ndarray) -> float | int:
+    """A per-world array as one number: the value at W = 1 (a whole number stays whole), the mean over the worlds otherwise."""
+    if len(values) == 1:
+        return int(values[0]) if values.dtype.kind in "iub" else float(values[0])
+    return float(values.mean())
 
 
 def _standing_below(ladder: CompiledLadder, level: int) -> int:

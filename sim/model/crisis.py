@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 
 from escalation.errors import did_you_mean
-from escalation.model.actor import ActorAgent
+from escalation.model.actor import ActorAgent, number
 from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
 from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state, entered, entries, intensity, pairs_at_war, settled
@@ -73,17 +73,26 @@ class Crisis(mesa.Model):
     ``human`` is called as ``human(model, actor_id, legal_rung_ids)`` for actors
     on the ``human`` rule. ``trajectories`` keeps every actor's posture per turn
     in ``path`` (turns, actors, W), -1 where it takes no part (always on at W = 1).
+
+    As Mesa's examples are parameterised: a setting may be given by its name (``noise=0.5``),
+    a trait as ``<actor>_<trait>`` (``russia_resolve=0.8``) and any dotted key in
+    ``overrides={"actors.russia.red_lines.0.credibility": 0.9}``, so ``mesa.batch_run`` can vary
+    them; ``seed=`` is taken for ``rng=``. ``parameters`` gives per-world numbers (dotted key ->
+    one value per world). Mesa's DataCollector is on up to :data:`COLLECT_UP_TO` worlds (or
+    ``collect=True``): numbers of world 0 at W = 1, means and end-state shares over the worlds otherwise.
     """
 
     def __init__(
         self, scenario="nov-2024", worlds: int = 1, rng=None, *, first_run: int = 0, human: HumanChooser | None = None, trajectories: bool | None = None,
-        parameters=None, replicates=None,
+        parameters=None, replicates=None, seed=None, overrides=None, collect: bool | None = None, **kwargs,
     ):
+        if seed is not None and rng is not None:
+            raise ValueError("give rng or seed, not both (seed is Mesa's older name for rng)")
+        rng = seed if rng is None else rng
         super().__init__(rng=rng)
-        if not isinstance(scenario, Scenario):
-            from escalation.scenario.loading import load_scenario
-
-            scenario = load_scenario(scenario)
+        # keyword arguments named "kwargs", as Mesa's SolaraViz requires of a model it drives
+        scenario, given = _with_overrides(scenario, {**(overrides or {}), **_headline_keys(scenario, kwargs)})
+        parameters = {**given, **(parameters or {})}
         if worlds < 1:
             raise ValueError("worlds must be at least 1")
         self.scenario = scenario
@@ -139,11 +148,14 @@ class Crisis(mesa.Model):
         self.path = np.zeros((t, n, w), dtype=np.int8) if self.record else None
         self.narrative: list[Entry] = []
         self.decisions: list[dict] = []
-        self.datacollector = mesa.DataCollector(model_reporters=self._reporters()) if self.explain else None
+        # Mesa's DataCollector, by default on for small ensembles (it reads every world each turn): per world at W = 1,
+        # the mean over the worlds (and the share of each end state) otherwise
+        collect = self.worlds <= COLLECT_UP_TO if collect is None else collect
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters(), agent_reporters=AGENT_REPORTERS) if collect else None
 
     # ------------------------------------------------------------------ set-up
 
-    def _parameter_values(self, given) -> dict[str, np.ndarray]:
+    def _parameter_values(self, given: dict) -> dict[str, np.ndarray]:
         """Each per-world number's value in every world: the scenario's distributions sampled, then ``given``
         (dotted key -> a value or one per world) over them. Each distribution draws from a stream keyed by its
         key alone, so a world's value depends on the seed and its run id only."""
@@ -784,12 +796,15 @@ class Crisis(mesa.Model):
 
     def _reporters(self) -> dict[str, Callable[[Crisis], object]]:
         rep: dict[str, Callable[[Crisis], object]] = {
-            "peak_rung": lambda m: int(m.system_peak[0]),
-            "peak_rung_name": lambda m: m.ladder.names[max(int(m.system_peak[0]), 0)],
-            "end_state": lambda m: END_STATES[int(m.end_state()[0])],
-            "system_rung": lambda m: int(m.system_rung[0]),
-            "intensity": lambda m: int(m.intensity_path[max(m.turn - 1, 0), 0]),
+            "peak_rung": lambda m: number(m.system_peak),
+            "peak_rung_name": lambda m: m.ladder.names[max(int(round(number(m.system_peak))), 0)],
+            "end_state": lambda m: END_STATES[int(np.bincount(m.end_state(), minlength=len(END_STATES)).argmax())],
+            "system_rung": lambda m: number(m.system_rung),
+            "intensity": lambda m: number(m.intensity_path[max(m.turn - 1, 0)]),
         }
+        if self.worlds > 1:
+            for i, state in enumerate(END_STATES):
+                rep[f"share_{state}"] = functools.partial(_end_share, i=i)
         for i, tid in enumerate(self.ladder.threshold_ids):
             rep[f"first_{tid}"] = functools.partial(_first_crossing, i=i)
         for key in self.keys:
@@ -797,12 +812,56 @@ class Crisis(mesa.Model):
         return rep
 
 
-def _first_crossing(m: Crisis, i: int) -> int:
-    return int(m.first_crossing[i, 0])
+COLLECT_UP_TO = 1000  # worlds up to which a model collects Mesa data by default
+AGENT_REPORTERS = {"rung": "rung", "peak": "peak_level", "resolve": "resolve_value"}
 
 
-def _actor_peak(m: Crisis, key: str) -> int:
-    return int(m.actors[key].peak[0])
+def _end_share(m: Crisis, i: int) -> float:
+    return float((m.end_state() == i).mean())
+
+
+def _first_crossing(m: Crisis, i: int) -> float | int:
+    """The first turn past a threshold (-1: never) at W = 1; the share of worlds past it otherwise."""
+    first = m.first_crossing[i]
+    return int(first[0]) if m.worlds == 1 else float((first >= 0).mean())
+
+
+def _actor_peak(m: Crisis, key: str) -> float | int:
+    return number(m.actors[key].peak)
+
+
+def _headline_keys(scenario, headline: dict) -> dict:
+    """Keyword arguments as dotted keys: a setting by its name (``noise=0.5``), a trait as ``<actor>_<trait>``
+    (``russia_resolve=0.8``), so that ``mesa.batch_run`` can vary them."""
+    from escalation.scenario.schema import TRAITS, Settings
+
+    keys = {}
+    for name, value in headline.items():
+        trait = next((t for t in TRAITS if name.endswith(f"_{t}")), None)
+        if name in Settings.model_fields:
+            keys[f"settings.{name}"] = value
+        elif trait is not None:
+            keys[f"actors.{name[: -len(trait) - 1]}.{trait}"] = value
+        else:
+            raise TypeError(f"Crisis() got an unexpected keyword argument '{name}': give a setting by its name (noise=0.5), a trait as "
+                            f"ACTOR_TRAIT (russia_resolve=0.8), or any dotted key in overrides={{...}}{did_you_mean(name, list(Settings.model_fields))}")
+    return keys
+
+
+def _with_overrides(scenario, overrides: dict) -> tuple[Scenario, dict]:
+    """The scenario loaded, with the overrides that shape it set in it (validated, as --set would), and the per-world
+    ones apart (set in every world's arrays; they may also be one value per world)."""
+    from escalation.scenario.loading import load_scenario
+    from escalation.scenario.overrides import load_with_sets
+
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if not overrides:
+        return loaded, {}
+    per_world = {k: v for k, v in overrides.items() if slot(loaded, k) is not None and not isinstance(v, dict)}
+    fixed = {k: v for k, v in overrides.items() if k not in per_world}
+    if fixed:
+        loaded = load_with_sets(scenario, fixed)[0]
+    return loaded, per_world
 
 
 def _nearest(levels: np.ndarray, allowed: np.ndarray, goal: float) -> int:
