@@ -83,7 +83,7 @@ def test_the_solaraviz_explorer_plays_in_a_browser(tmp_path):
 
     port = free_port()
     solara = Path(sys.executable).with_name("solara")
-    log = open(tmp_path / "solara.log", "w")
+    log = open(tmp_path / "solara.log", "w")  # noqa: SIM115 (held open for the server the test starts and stops)
     proc = subprocess.Popen([str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port), "--production", "--no-open"],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
