@@ -67,9 +67,14 @@ def draw_actor_reach(results):
     fig, ax = _figure(results, "Probability that each actor reaches at least each rung", size=(12, 6.5))
     fig.subplots_adjust(left=0.08, right=0.8, bottom=0.34)
     colours = pyplot().get_cmap("tab10")
-    for i, (actor, block) in enumerate(table.groupby("actor", sort=False)):
+    blocks = list(table.groupby("actor", sort=False))
+    for i, (actor, block) in enumerate(blocks):
         ax.fill_between(block["level"], block["lo"], block["hi"], color=colours(i % 10), alpha=0.15, lw=0)
-        ax.plot(block["level"], block["p"], marker="o", ms=3, lw=1.6, color=colours(i % 10), label=actor)
+        # actors often share a curve (all at 1 up to the same rung): each earlier one is drawn wider, with its own
+        # dashes and markers staggered along it, so that every actor stays visible (as on the survival chart)
+        ax.plot(block["level"], block["p"], color=colours(i % 10), lw=1.2 + 2.0 * (len(blocks) - 1 - i) / max(len(blocks) - 1, 1),
+                ls=SURVIVAL_STYLES[i % len(SURVIVAL_STYLES)], marker=SURVIVAL_MARKERS[i % len(SURVIVAL_MARKERS)], ms=5,
+                markevery=(i % 3, 3), label=actor)
     levels = np.arange(len(results.rung_names))
     ax.set_xticks(levels, [f"{lv} {name}" for lv, name in zip(levels, results.rung_names)], rotation=35, ha="right", fontsize=8)
     ax.set_ylim(-0.02, 1.02)

@@ -7,11 +7,12 @@ from pathlib import Path
 from escalation.analysis.kinds import KINDS
 from escalation.analysis.plots import GROUP_KINDS, METRIC_KINDS, draw
 from escalation.analysis.report import write_report
-from escalation.analysis.style import save
+from escalation.analysis.style import fit, save
 from escalation.errors import InputError, did_you_mean
 
 
-def plot(results, kind: str = "report", out=None, metric: str | None = None, series: str | None = None, by: str | None = None) -> str:
+def plot(results, kind: str = "report", out=None, metric: str | None = None, series: str | None = None, by: str | None = None,
+         size=None, style: str = "screen") -> str:
     """Draw ``kind`` (see :data:`analysis.kinds.KINDS`) and save it; returns the file written."""
     if kind not in KINDS:
         raise InputError(f"--kind '{kind}': unknown{did_you_mean(kind, KINDS)}; choose one of {', '.join(KINDS)}")
@@ -26,5 +27,9 @@ def plot(results, kind: str = "report", out=None, metric: str | None = None, ser
     if (series is not None or by is not None) and kind not in GROUP_KINDS:
         raise InputError(f"--series and --by choose what an envelopes chart shows; --kind {kind} has no such choice")
     if kind == "report":
+        if size is not None or style != "screen":
+            raise InputError("--size and --style are for one chart (--kind); the report lays out its charts for the screen")
         return write_report(results, path, metric)
-    return save(draw(results, kind, metric, series, by), path)
+    fig = draw(results, kind, metric, series, by)
+    fit(fig, size, style)
+    return save(fig, path)

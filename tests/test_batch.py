@@ -200,7 +200,7 @@ def test_workers_do_not_outlive_a_batch_killed_outright(tmp_path):
 def test_manifest_and_parquet_carry_the_provenance(tmp_path):
     out = tmp_path / "b"
     done = cli("batch", "nov-2024", "--runs", 400, "--chunk", 200, "--seed", 5, "--workers", 1, "--set", "settings.noise=0", "--out", out)
-    assert DISCLAIMER in done.stdout and "end states:" in done.stdout
+    assert DISCLAIMER in done.stdout and "end states (runs, share, exact 95% interval): settled " in done.stdout and " / 400 = " in done.stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["disclaimer"] == DISCLAIMER
     assert manifest["scenario"]["name"] == "nov-2024" and manifest["scenario"]["hash"].startswith("sha256:")

@@ -16,6 +16,9 @@ def add_arguments(p) -> None:
         "after the branch), intensity_end, intensity_peak, peak_rung, final_rung, peak_ACTOR, end_STATE (share ending there) "
         "or cross_THRESHOLD (share crossing it after the branch)",
     )
+    p.add_argument("--size", metavar="SIZE", help="column (3.5 in), page (7.2 in), slide (13.3 in) or a width in inches: the figure drawn at that "
+                   "width, its text in point sizes legible there")
+    p.add_argument("--style", default="screen", choices=("screen", "paper"), help="paper: for print (no top and right spines, thinner lines)")
     p.add_argument("--series", metavar="NAME", help="envelopes: the trajectory shown: system, intensity (default) or an actor's id")
     p.add_argument("--by", metavar="KEY[:N]|box", help="envelopes: group the runs by N bins (default 3) of a number that varied, or by the box "
                    "`escalation discover` found (inside and outside)")
@@ -32,7 +35,7 @@ def main(args) -> int:
 
         from escalation.cli import UsageError
 
-        if args.kind != "report" or args.metric or args.out or args.series or args.by:
+        if args.kind != "report" or args.metric or args.out or args.series or args.by or args.size or args.style != "screen":
             raise UsageError("a compare folder is drawn as a whole (compare.png, compare-actors.png); --kind, --metric and --out are for one batch: "
                              f"give {Path(args.results) / 'a'} or {Path(args.results) / 'b'} for those")
         folder = Path(args.results)
@@ -41,6 +44,6 @@ def main(args) -> int:
         print(f"\n{', '.join(files)}\n{DISCLAIMER}")
         return 0
     results = load_results(args.results)
-    path = plot(results, args.kind, args.out, metric=args.metric, series=args.series, by=args.by)
+    path = plot(results, args.kind, args.out, metric=args.metric, series=args.series, by=args.by, size=args.size, style=args.style)
     print(f"{args.kind}: {path}\n{DISCLAIMER}")
     return 0
