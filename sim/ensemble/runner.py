@@ -120,7 +120,15 @@ class ScenarioRunner:
         paths = None
         if trajectories:
             turns = model.turns
-            paths = {"system": _per_run(model.system_path, turns), "intensity": _per_run(model.intensity_path, turns, np.int16)}
+            # each run's turns and their dates beside its paths, so that a long table needs nothing else (Parquet stores the
+            # repeated lists in a few bytes)
+            days = np.array([model.scenario.date_of(t) for t in range(turns)], dtype="datetime64[D]")
+            paths = {
+                "turn": pa.FixedSizeListArray.from_arrays(pa.array(np.tile(np.arange(turns, dtype=np.int16), worlds)), turns),
+                "date": pa.FixedSizeListArray.from_arrays(pa.array(np.tile(days, worlds)), turns),
+                "system": _per_run(model.system_path, turns),
+                "intensity": _per_run(model.intensity_path, turns, np.int16),
+            }
             for i, key in enumerate(model.keys):
                 paths[key] = _per_run(model.path[:, i, :], turns)
         return columns, paths, model.parameters
