@@ -37,6 +37,7 @@ COMMANDS = [
     ("sweep", "sweep", "run a parameter sweep (grid, oat, lhs, sobol, morris, fast, delta, pawn) into a results folder"),
     ("plot", "plot", "draw outcome and sensitivity charts or an HTML report from a results folder"),
     ("compare", "compare", "compare two scenarios with common random numbers"),
+    ("calibrate", "calibrate", "calibrate a scenario's distributions against targets by approximate Bayesian computation (rejection or SMC)"),
     ("export", "export", "write a results folder in another tool's layout (EMA Workbench's experiments and outcomes)"),
     ("discover", "discover", "scenario discovery: which parameter ranges make an outcome likely (PRIM, CART, feature scores)"),
 ]

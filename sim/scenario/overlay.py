@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from escalation.errors import did_you_mean, one_of
+from escalation.scenario.distributions import written_as
 from escalation.scenario.paths import shipped_scenarios
 from escalation.scenario.problems import Problem, ScenarioError
 from escalation.scenario.yamlio import MarkedDict, MarkedList, locate_in, replaced
@@ -167,8 +168,9 @@ def _by_id(node) -> bool:
 
 
 def _merged(base, over, path: tuple, found: Overlay):
-    """``over`` written over ``base``: mappings by key, lists of items with ids by id, anything else replaced."""
-    if isinstance(base, dict) and isinstance(over, MarkedDict):
+    """``over`` written over ``base``: mappings by key, lists of items with ids by id, anything else replaced (a
+    distribution too: it stands for one number, so it replaces the base's number or distribution whole)."""
+    if isinstance(base, dict) and isinstance(over, MarkedDict) and not (written_as(base) or written_as(over)):
         mapping = MarkedDict.like(base)
         mapping.mark, mapping.file = over.mark, over.file
         mapping.key_files = {k: base.file_of(k) if isinstance(base, MarkedDict) else None for k in base}
@@ -256,7 +258,7 @@ def _fragment(node, path: tuple):
 
 
 def _merged_plain(base, over):
-    if isinstance(base, dict) and isinstance(over, dict):
+    if isinstance(base, dict) and isinstance(over, dict) and not (written_as(base) or written_as(over)):
         return {**base, **{k: _merged_plain(base[k], v) if k in base else v for k, v in over.items()}}
     if _by_id(base) and _by_id(over):
         ids = _names(base)
