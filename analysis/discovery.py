@@ -197,7 +197,7 @@ def draw_discovery(results, found: Discovery):
 
     plt = pyplot()
     fig, ((trade, box), (scores, leaves)) = plt.subplots(2, 2, figsize=(13, 9))
-    fig.subplots_adjust(left=0.2, right=0.97, top=0.88, bottom=0.1, hspace=0.45, wspace=0.5)
+    fig.subplots_adjust(left=0.27, right=0.97, top=0.88, bottom=0.1, hspace=0.45, wspace=0.6)
     t = found.trajectory
     points = trade.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=18)
     trade.scatter([found.box["coverage"]], [found.box["density"]], s=120, facecolors="none", edgecolors="#c0392b", lw=2, label=f"box {found.chosen}")

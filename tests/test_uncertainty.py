@@ -226,3 +226,17 @@ def test_a_manifest_reruns_its_batch_exactly(uncertain, tmp_path):
     a, b = read(first), read(again)
     assert a.drop(columns=["chunk", "world"]).equals(b.drop(columns=["chunk", "world"]))
     assert list(a["end_state"].cat.categories) == m["model"]["end_states"] and a["end_state"].cat.ordered
+
+
+@pytest.mark.parametrize("key, value", [("settings.deterrence", 8.0), ("settings.noise", 1.5), ("actors.russia.resolve", 0.05),
+                                        ("actors.ukraine.params.offset", 2.0), ("actors.russia.red_lines.0.credibility", 1.0)])
+def test_each_kind_of_per_world_number_is_enacted_as_the_scenario_would(key, value):
+    """A value given per world (a distribution's draw, a packed sweep's point) plays exactly as the same value set in
+    the scenario does (--set), and it changes the worlds."""
+    from escalation.scenario.overrides import load_with_sets
+
+    base = Crisis("nov-2024", worlds=400, rng=6).run().outcomes()
+    fixed = Crisis(load_with_sets("nov-2024", {key: value})[0], worlds=400, rng=6).run().outcomes()
+    per_world = Crisis("nov-2024", worlds=400, rng=6, parameters={key: np.full(400, value)}).run().outcomes()
+    assert all(np.array_equal(fixed[k], per_world[k]) for k in fixed), key
+    assert any(not np.array_equal(base[k], per_world[k]) for k in base), key

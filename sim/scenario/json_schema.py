@@ -104,6 +104,7 @@ def _schema(names: Names) -> dict:
                 _choices(prop, names.rung)
         defs[f"params.{spec.name}"] = {**params, "title": f"Parameters of the rule {spec.name}"}
     _rule_params(defs["Actor"])
+    _distributions(defs)
     required = {f"{name}{REQUIRED}": skel for name, body in defs.items() if (skel := _skeleton(body, name))}
     root_required = _skeleton(root, "Scenario") or {}
     patched = {name: _optional(body) for name, body in defs.items()}
@@ -191,6 +192,40 @@ def _choices(node: dict, choices: list[str] | None) -> dict:
         if "patternProperties" in node:
             node["additionalProperties"] = next(iter(node.pop("patternProperties").values()))
     return node
+
+
+def _distributions(defs: dict) -> None:
+    """Where a number may differ from world to world, a distribution may stand for it (see scenario.distributions)."""
+    from escalation.scenario.parameters import WORLD_SETTINGS
+    from escalation.scenario.schema import TRAITS
+
+    pair = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+    defs["Distribution"] = {
+        "title": "Distribution",
+        "description": "A number drawn per world: uniform [LO, HI], normal {mean, sd} (with clip where the number is bounded), "
+                       "triangular [LO, MODE, HI], choice [values...] or beta [A, B], with an optional clip [LO, HI].",
+        "type": "object",
+        "properties": {
+            "uniform": pair,
+            "normal": {"type": "object", "properties": {"mean": {"type": "number"}, "sd": {"type": "number", "exclusiveMinimum": 0}},
+                       "required": ["mean", "sd"], "additionalProperties": False},
+            "triangular": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
+            "choice": {"type": "array", "items": {"type": "number"}, "minItems": 2},
+            "beta": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}, "minItems": 2, "maxItems": 2},
+            "clip": pair,
+        },
+        "additionalProperties": False,
+        "oneOf": [{"required": [k]} for k in ("uniform", "normal", "triangular", "choice", "beta")],
+    }
+    slots = [("Actor", TRAITS), ("Settings", WORLD_SETTINGS), ("RedLine", ("credibility",))]
+    slots += [(name, tuple(k for k, f in RULEBOOK[name[len("params."):]].params.model_fields.items() if f.annotation is float))
+              for name in defs if name.startswith("params.")]
+    for name, keys in slots:
+        for key in keys:
+            prop = defs[name]["properties"][key]
+            defs[name]["properties"][key] = {"anyOf": [{k: v for k, v in prop.items() if k not in ("description", "title", "examples", "default")},
+                                                       {"$ref": "#/$defs/Distribution"}],
+                                             **{k: v for k, v in prop.items() if k in ("description", "title", "examples", "default")}}
 
 
 def _rule_params(actor: dict) -> None:

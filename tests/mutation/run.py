@@ -25,7 +25,8 @@ TARGET = 0.85
 # the quick tests that see most first: a mutant is killed by the first failure (-x)
 TESTS = ["tests/test_outcomes.py", "tests/test_golden.py", "tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py",
          "tests/test_streams.py", "tests/test_branch.py", "tests/test_scenarios.py", "tests/test_reasons.py", "tests/test_face_validity.py",
-         "tests/test_ensemble.py", "tests/test_war.py", "tests/test_deterrence.py", "tests/test_mechanisms.py", "tests/test_classroom.py"]
+         "tests/test_ensemble.py", "tests/test_war.py", "tests/test_deterrence.py", "tests/test_mechanisms.py", "tests/test_classroom.py",
+         "tests/test_uncertainty.py", "tests/test_results_data.py", "tests/test_mesa_conventions.py"]
 
 # (file under sim/model/, the exact text, its mutation, what breaks)
 MUTANTS = [
@@ -144,6 +145,16 @@ MUTANTS = [
     ('crisis.py', 'before = [effect_state(self, fx) for fx in card.effects] if self.explain else []', 'before = []', "the news no longer says what an inject changed"),
     ('events.py', 'return f"{agent.label}\'s posture", f"\'{model.ladder.names[int(agent.posture[0])]}\'"',
      'return f"{agent.label}\'s posture", f"\'{model.ladder.names[int(agent.standing[0])]}\'"', "an inject's news reads the standing posture, not the one it set"),
+    # per-world parameters: distributions, packed sweeps (a world's value must play as the scenario's would)
+    ('streams.py', 'if not np.array_equal(ids, np.arange(low, low + self.worlds)):', 'if False:', "packed points' shared run ids are read as consecutive"),
+    ('streams.py', 'self._gather = ids - low', 'self._gather = np.sort(ids) - low', 'the worlds of packed points draw in the wrong order'),
+    ('crisis.py', '            self.actors[key].traits[trait] = values.copy()', '            pass', 'a trait given per world is ignored'),
+    ('crisis.py', '            rule.params = rule.params.model_copy(update={name: values})', '            pass', 'a rule parameter given per world is ignored'),
+    ('crisis.py', '            self.red_lines[(key, line)].declared_at(values)', '            pass', "a red line's credibility given per world is ignored"),
+    ('crisis.py', 'values + np.float32(st.noise) * (z + np.float32(st.suspicion))', 'values + np.float32(st.noise) * (z - np.float32(st.suspicion))', 'suspicion reads adversaries lower, not higher'),
+    ('crisis.py', 'values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter", key))', 'values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter"))', 'every distribution draws the same quantile in a world'),
+    ('redlines.py', 'moved = np.where(rate > 0, b + rate * (1.0 - b), b * (1.0 + rate))', 'moved = np.where(rate < 0, b + rate * (1.0 - b), b * (1.0 + rate))', 'observers learn the wrong lesson from an answer'),
+    ('crisis.py', 'self.actor_first[actors[at], t, worlds[at]] = np.where(seen < 0, turn, seen)', 'self.actor_first[actors[at], t, worlds[at]] = turn', "an actor's first day past a threshold becomes its last"),
 ]
 
 
