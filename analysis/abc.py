@@ -415,9 +415,9 @@ def distances(values: np.ndarray, targets: Targets) -> np.ndarray:
 
 
 def posterior_overlay(scenario, file: str, posterior: Posterior, rng: np.random.Generator, keep: int = 200) -> str:
-    """An overlay scenario whose distributions are the posterior's marginals: a ``choice`` of posterior draws per parameter.
-    (The format's distributions are independent, so the overlay keeps each marginal; the joint sample, with its
-    correlations, is in posterior.parquet.)"""
+    """An overlay scenario whose distributions are the posterior: for each parameter a ``choice`` of ``keep`` posterior draws,
+    all in the same order and naming one draw, so that every world picks one whole particle (the joint posterior, its
+    correlations kept)."""
     import yaml
 
     draws = posterior.resample(keep, rng)
@@ -427,11 +427,10 @@ def posterior_overlay(scenario, file: str, posterior: Posterior, rng: np.random.
         parts = key.split(".")
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-        values = sorted(float(f"{v:.6g}") for v in draws[:, j])
-        node[parts[-1]] = {"choice": values}
+        node[parts[-1]] = {"choice": [float(f"{v:.6g}") for v in draws[:, j]], "draw": "posterior"}
     body = _red_lines_as_lists(body)
-    header = (f"# {scenario.name} calibrated by ABC-{'SMC' if len(posterior.generations) > 1 else 'rejection'}: each distribution is the posterior's "
-              f"marginal ({keep} draws).\n# Illustrative scenario exploration, not a prediction.\n")
+    header = (f"# {scenario.name} calibrated by ABC-{'SMC' if len(posterior.generations) > 1 else 'rejection'}: {keep} draws from the posterior; the\n"
+              "# lists share one draw, so each world takes one whole draw (the joint posterior).\n# Illustrative scenario exploration, not a prediction.\n")
     return header + yaml.safe_dump(body, sort_keys=False)
 
 

@@ -71,6 +71,55 @@ def test_sobol_indices_of_ishigami_through_the_sweep_machinery(tmp_path):
         assert sobol_indices(results.sweep, means, seed=seed).equals(sobol_indices(results.sweep, means, seed=seed)), seed
 
 
+def ishigami_sweep(tmp_path, method, samples, **options):
+    from escalation.ensemble.sweep import describe as describe_sweep
+
+    factors = [Factor(f"x{i}", -np.pi, np.pi) for i in (1, 2, 3)]
+    points = design(factors, method, samples, seed=3, **options)
+    sweep = describe_sweep(factors, method, samples, 2, points, **options)
+    out = execute(IshigamiRunner(), out=tmp_path / method, runs=2, seed=3, points=points, factors=factors, sweep=sweep, workers=1, progress=False)
+    results = load_results(out)
+    return results.sweep, point_means(results.runs, results.sweep, results.runs["y"])
+
+
+def test_second_order_and_grouped_sobol_indices_of_ishigami(tmp_path):
+    from escalation.analysis.sensitivity import sobol_second_order
+
+    sweep, means = ishigami_sweep(tmp_path, "sobol", 1024, second_order=True)
+    assert len(means) == 1024 * (2 * 3 + 2)
+    pairs = sobol_second_order(sweep, means, seed=3).set_index(["a", "b"])
+    assert abs(pairs.loc[("x1", "x3"), "S2"] - 0.2437) < 0.06  # Ishigami's only interaction: x1 with x3
+    assert abs(pairs.loc[("x1", "x2"), "S2"]) < 0.06 and abs(pairs.loc[("x2", "x3"), "S2"]) < 0.06
+    sweep, means = ishigami_sweep(tmp_path / "g", "sobol", 512, groups={"x1x3": ["x1", "x3"]})
+    grouped = sobol_indices(sweep, means, seed=3).set_index("factor")
+    assert list(grouped.index) == ["x1x3", "x2"]
+    assert abs(grouped.loc["x1x3", "ST"] - (1 - 0.4424)) < 0.06 and abs(grouped.loc["x2", "S1"] - 0.4424) < 0.06
+
+
+@pytest.mark.parametrize("method, samples, expected, atol", [("fast", 1000, ISHIGAMI_ST, 0.08), ("delta", 2000, None, None), ("pawn", 2000, None, None)])
+def test_other_salib_methods_rank_ishigamis_factors(tmp_path, method, samples, expected, atol):
+    from escalation.analysis.sensitivity import other_indices
+
+    sweep, means = ishigami_sweep(tmp_path, method, samples)
+    found = other_indices(sweep, means, method, seed=3).set_index("factor")
+    if expected is not None:
+        assert np.allclose(found["index"], expected, atol=atol), found
+    else:  # moment-independent: x3 acts only through its interaction with x1, and x1 and x2 matter more
+        assert found["index"].idxmin() == "x3" and (found["index"] > 0).all()
+
+
+def test_groups_and_options_are_checked():
+    a, b = Factor("a", 0, 1), Factor("b", 0, 1)
+    with pytest.raises(InputError, match="not swept"):
+        design([a, b], "sobol", 8, groups={"g": ["a", "c"]})
+    with pytest.raises(InputError, match="group applies"):
+        design([a, b], "lhs", 8, groups={"g": ["a"]})
+    with pytest.raises(InputError, match="second-order applies"):
+        design([a, b], "lhs", 8, second_order=True)
+    with pytest.raises(InputError, match="FAST needs more than"):
+        design([a, b], "fast", 40)
+
+
 def test_grid_and_one_at_a_time_designs():
     a, b = Factor("a", 0, 1, 3), Factor("b", 10, 20, 2, integer=True)
     grid = design([a, b], "grid")

@@ -240,3 +240,19 @@ def test_each_kind_of_per_world_number_is_enacted_as_the_scenario_would(key, val
     per_world = Crisis("nov-2024", worlds=400, rng=6, parameters={key: np.full(400, value)}).run().outcomes()
     assert all(np.array_equal(fixed[k], per_world[k]) for k in fixed), key
     assert any(not np.array_equal(base[k], per_world[k]) for k in base), key
+
+
+def test_distributions_naming_one_draw_move_together(tmp_path):
+    """A shared draw: aligned choice lists pick the same position in a world (a joint sample kept joint), and
+    other kinds take the same quantile (comonotonic); without it they are independent."""
+    path = tmp_path / "joint.yaml"
+    path.write_text(f"extends: {(ROOT / 'scenarios' / 'nov-2024.yaml').as_posix()}\nname: joint\n"
+                    "settings:\n  noise: {choice: [0.1, 0.2, 0.3, 0.4], draw: sample}\n  deterrence: {choice: [1, 2, 3, 4], draw: sample}\n"
+                    "  inertia: {uniform: [0.5, 2], draw: other}\n  restraint: {uniform: [1, 4], draw: other}\n  veto: {uniform: [0, 1]}\n")
+    model = Crisis(load_scenario(path), worlds=2000, rng=3)
+    p = model.parameters
+    assert np.allclose(p["settings.deterrence"], p["settings.noise"] * 10)  # the same position in both lists, world by world
+    assert np.allclose((p["settings.inertia"] - 0.5) / 1.5, (p["settings.restraint"] - 1) / 3)  # the same quantile
+    assert abs(np.corrcoef(p["settings.veto"], p["settings.inertia"])[0, 1]) < 0.1  # its own draw: independent
+    with pytest.raises(ScenarioError, match="a draw is named"):
+        load_scenario_text(path.read_text().replace("draw: sample}", "draw: Sample}", 1), str(path))

@@ -158,13 +158,14 @@ class Crisis(mesa.Model):
     def _parameter_values(self, given: dict) -> dict[str, np.ndarray]:
         """Each per-world number's value in every world: the scenario's distributions sampled, then ``given``
         (dotted key -> a value or one per world) over them. Each distribution draws from a stream keyed by its
-        key alone, so a world's value depends on the seed and its run id only."""
+        key alone (or by the draw it names, shared with the others that name it), so a world's value depends on
+        the seed and its run id only."""
         sc, w = self.scenario, self.worlds
         values: dict[str, np.ndarray] = {}
         self._slots: dict[str, Slot] = {}
         for path, dist in sc.distributions.items():
             key = key_text(sc, path)
-            values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter", key))
+            values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter", *((("draw", dist.draw),) if dist.draw else (key,))))
         for key, value in given.items():
             key = key_text(sc, key)
             array = np.broadcast_to(np.asarray(value, dtype=np.float64), (w,)).copy()

@@ -8,7 +8,10 @@ Any trait, setting, rule parameter or red line's credibility may be written as o
     inertia: {choice: [0.5, 1, 2]}                # equally likely
     credibility: {beta: [7, 3]}                   # a share: Beta(a, b) on [0, 1]
 
-``clip: [LO, HI]`` may follow any of them. A batch then explores epistemic
+``clip: [LO, HI]`` may follow any of them, and ``draw: NAME``: distributions that name the
+same draw take the same quantile in a world, so their values move together (comonotonic); two
+``choice`` lists of one length with one draw pick the same position, which keeps a joint
+sample joint (a calibration's posterior is written so). A batch then explores epistemic
 uncertainty (which value the world holds) and aleatory uncertainty (what happens in
 it) at once. Each world's value comes from the inverse CDF of one uniform draw keyed
 by the parameter's dotted key (:meth:`Distribution.sample`), so it depends on the
@@ -19,8 +22,9 @@ representative value (:meth:`Distribution.nominal`) where the distribution was w
 from __future__ import annotations
 
 import math
+import re
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,7 +34,7 @@ from escalation.scenario.yamlio import MarkedDict, replaced
 KINDS = ("uniform", "normal", "triangular", "choice", "beta")
 FORMS = (
     "{uniform: [LO, HI]}, {normal: {mean: M, sd: S}, clip: [LO, HI]}, {triangular: [LO, MODE, HI]}, "
-    "{choice: [V1, V2, ...]} or {beta: [A, B]}, each with an optional clip: [LO, HI]"
+    "{choice: [V1, V2, ...]} or {beta: [A, B]}, each with an optional clip: [LO, HI] and draw: NAME"
 )
 
 
@@ -41,6 +45,7 @@ class Distribution:
     kind: str
     args: tuple[float, ...]
     clip: tuple[float, float] | None = None
+    draw: str | None = None  # distributions naming the same draw share their quantile in each world
 
     def sample(self, u: np.ndarray) -> np.ndarray:
         """Values at the quantiles ``u`` (uniform draws in [0, 1)), as float64."""
@@ -92,6 +97,8 @@ class Distribution:
             out = {self.kind: list(self.args)}
         if self.clip:
             out["clip"] = list(self.clip)
+        if self.draw:
+            out["draw"] = self.draw
         return out
 
     def __str__(self) -> str:
@@ -107,11 +114,18 @@ def written_as(node) -> bool:
 def parse(node) -> Distribution:
     """A distribution from its document node; ValueError with a message for people."""
     kinds = [k for k in KINDS if k in node]
-    extra = sorted(str(k) for k in node if k not in (*KINDS, "clip"))
+    extra = sorted(str(k) for k in node if k not in (*KINDS, "clip", "draw"))
     if len(kinds) != 1 or extra:
         found = "found " + ", ".join(kinds) if len(kinds) > 1 else "unknown key " + ", ".join(extra)
-        raise ValueError(f"a distribution names one kind and an optional clip; {found}")
+        raise ValueError(f"a distribution names one kind, and optionally a clip and a draw; {found}")
     kind, body = kinds[0], node[kinds[0]]
+    draw = node.get("draw")
+    if draw is not None and not (isinstance(draw, str) and re.fullmatch(r"[a-z][a-z0-9_]*", draw)):
+        raise ValueError(f"draw: {draw!r}: a draw is named in lower-case letters, digits and '_'")
+    return replace(_parse(kind, body, node), draw=draw)
+
+
+def _parse(kind: str, body, node) -> Distribution:
     ends = _numbers(node["clip"], "clip", 2) if "clip" in node else None
     clip = (ends[0], ends[1]) if ends else None
     if clip is not None and not clip[0] < clip[1]:

@@ -213,6 +213,7 @@ def _distributions(defs: dict) -> None:
             "choice": {"type": "array", "items": {"type": "number"}, "minItems": 2},
             "beta": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}, "minItems": 2, "maxItems": 2},
             "clip": pair,
+            "draw": {"type": "string", "pattern": ID, "description": "Distributions naming the same draw take the same quantile in a world."},
         },
         "additionalProperties": False,
         "oneOf": [{"required": [k]} for k in ("uniform", "normal", "triangular", "choice", "beta")],

@@ -152,7 +152,7 @@ MUTANTS = [
     ('crisis.py', '            rule.params = rule.params.model_copy(update={name: values})', '            pass', 'a rule parameter given per world is ignored'),
     ('crisis.py', '            self.red_lines[(key, line)].declared_at(values)', '            pass', "a red line's credibility given per world is ignored"),
     ('crisis.py', 'values + np.float32(st.noise) * (z + np.float32(st.suspicion))', 'values + np.float32(st.noise) * (z - np.float32(st.suspicion))', 'suspicion reads adversaries lower, not higher'),
-    ('crisis.py', 'values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter", key))', 'values[key] = dist.sample(self.streams.uniform(PARAMETER_DRAW, "parameter"))', 'every distribution draws the same quantile in a world'),
+    ('crisis.py', '*((("draw", dist.draw),) if dist.draw else (key,))', '*(("draw", dist.draw),)', 'every distribution draws the same quantile in a world'),
     ('redlines.py', 'moved = np.where(rate > 0, b + rate * (1.0 - b), b * (1.0 + rate))', 'moved = np.where(rate < 0, b + rate * (1.0 - b), b * (1.0 + rate))', 'observers learn the wrong lesson from an answer'),
     ('crisis.py', 'self.actor_first[actors[at], t, worlds[at]] = np.where(seen < 0, turn, seen)', 'self.actor_first[actors[at], t, worlds[at]] = turn', "an actor's first day past a threshold becomes its last"),
 ]
