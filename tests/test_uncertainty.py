@@ -256,3 +256,12 @@ def test_distributions_naming_one_draw_move_together(tmp_path):
     assert abs(np.corrcoef(p["settings.veto"], p["settings.inertia"])[0, 1]) < 0.1  # its own draw: independent
     with pytest.raises(ScenarioError, match="a draw is named"):
         load_scenario_text(path.read_text().replace("draw: sample}", "draw: Sample}", 1), str(path))
+
+
+def test_diff_and_show_say_what_was_written(uncertain):
+    from escalation.scenario.diffing import diff_scenarios, diff_text
+
+    text = diff_text(diff_scenarios(load_scenario("nov-2024"), load_scenario(uncertain)), "nov-2024", "uncertain")
+    assert "noise: 0.3 -> uniform(0.1, 0.6)" in text and "resolve: 0.8 -> normal(mean 0.8, sd 0.1) clipped to [0, 1]" in text
+    shown = subprocess.run([sys.executable, "-m", "escalation.cli", "show", str(uncertain)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert shown.returncode == 0 and "uniform:" in shown.stdout and "triangular:" in shown.stdout

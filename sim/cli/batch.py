@@ -36,7 +36,8 @@ def add_set_option(p) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="change a scenario value, e.g. --set actors.russia.risk_tolerance=0.6 (repeatable; see `escalation new --set` to keep them)",
+        help="change a scenario value, e.g. --set actors.russia.risk_tolerance=0.6, or make it a distribution drawn per world, e.g. "
+        "--set 'actors.russia.resolve={uniform: [0.6, 0.9]}' (repeatable; see `escalation new --set` to keep them)",
     )
 
 

@@ -26,7 +26,8 @@ class Change:
 
 
 def diff_scenarios(a: Scenario, b: Scenario) -> list[Change]:
-    """Every difference between scenarios ``a`` and ``b``, section by section."""
+    """Every difference between scenarios ``a`` and ``b``, section by section (a distribution shown as written)."""
+    a, b = _drawn(a), _drawn(b)
     out = [Change("scenario", line) for line in _fields(a, b, ("name", "title", "question", "kind", "start", "end", "turn_days"))]
     out += [Change("settings", line) for line in _fields(a.settings, b.settings, type(a.settings).model_fields)]
     out += [Change("ladder", line) for line in _ladder(a.resolved_ladder, b.resolved_ladder)]
@@ -49,6 +50,28 @@ def diff_text(changes: list[Change], a_name: str, b_name: str) -> str:
 
 
 # --------------------------------------------------------------------------- sections
+
+
+class Drawn(str):
+    """A number written as a distribution, shown as the distribution (``uniform(0.1, 0.5)``), not its representative value."""
+
+
+def _drawn(scenario: Scenario) -> Scenario:
+    """The scenario with each distribution's place holding its description, so that a diff shows what was written."""
+    out = scenario
+    for path, dist in scenario.distributions.items():
+        out = _put(out, path, Drawn(dist))
+    return out
+
+
+def _put(node, path: tuple, value):
+    """A copy of ``node`` (models, mappings, lists) with ``value`` at ``path``; untouched parts shared."""
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        return {**node, head: _put(node[head], rest, value) if rest else value}
+    if isinstance(node, list):
+        return [(_put(item, rest, value) if rest else value) if i == head else item for i, item in enumerate(node)]
+    return node.model_copy(update={head: _put(getattr(node, head), rest, value) if rest else value})
 
 
 def _fields(a, b, names, prefix: str = "") -> list[str]:
