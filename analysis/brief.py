@@ -37,7 +37,7 @@ ROLES = {"adversaries": "Adversaries", "allies": "Allies", "patrons": "Patrons (
 def brief_html(session, seat: str) -> str:
     """The sheet of ``seat`` in ``session`` (a tabletop session at the branch whose human seats include it)."""
     sc, m = session.scenario, session.model
-    actor, spec = m.actors[seat], sc.actors[seat]
+    actor = m.actors[seat]
     lad = m.ladder
     colour = actor_colour(actor.index)
     e = _e
@@ -46,7 +46,7 @@ def brief_html(session, seat: str) -> str:
                  f"<p>The game begins on <b>{session.date:%A %d %B %Y}</b> (the branch). You stand on <b>{e(lad.names[session.level(seat)])}</b>: "
                  f"{e(lad.spec.rungs[session.level(seat)].description)}</p>"
                  f"<p>When the model plays this seat it follows the <i>{e(session.base.actors[seat].rule)}</i> rule. Its traits: "
-                 + "; ".join(f"{e(TRAIT_WORDS[t])} {getattr(spec, t):g}" for t in TRAIT_WORDS) + ".</p>"),
+                 + "; ".join(f"{e(TRAIT_WORDS[t])} {_trait(session, seat, t)}" for t in TRAIT_WORDS) + ".</p>"),
         _section("The history to the branch", _history(session)),
         _section("What you can do", _capabilities(session, seat)),
         _section("Red lines", _red_lines(session, seat)),
@@ -119,6 +119,13 @@ def _when(sc, ev) -> str:
     if ev.when:
         return "once " + " and ".join(f"{c.actor} {c.metric} {c.op} {c.value}" for c in ev.when)
     return f"by chance, {ev.chance:.0%} a turn"
+
+
+def _trait(session, seat: str, trait: str) -> str:
+    """A trait as this game's world holds it, and where the scenario leaves it uncertain, what it was drawn from."""
+    value = float(session.model.actors[seat].traits[trait][0])
+    drawn = session.base.distributions.get(("actors", seat, trait))
+    return f"{value:.2g}" + (f" (drawn for this game from {drawn})" if drawn else "")
 
 
 def _red_lines(session, seat: str) -> str:

@@ -265,3 +265,14 @@ def test_diff_and_show_say_what_was_written(uncertain):
     assert "noise: 0.3 -> uniform(0.1, 0.6)" in text and "resolve: 0.8 -> normal(mean 0.8, sd 0.1) clipped to [0, 1]" in text
     shown = subprocess.run([sys.executable, "-m", "escalation.cli", "show", str(uncertain)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert shown.returncode == 0 and "uniform:" in shown.stdout and "triangular:" in shown.stdout
+
+
+def test_a_team_sheet_gives_the_trait_this_game_drew(uncertain, tmp_path):
+    import re
+
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", "brief", str(uncertain), "--seat", "russia", "--out", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = next(tmp_path.glob("brief-*-russia.html")).read_text()
+    found = re.search(r"honour red lines ([0-9.]+) \(drawn for this game from normal\(mean 0.8, sd 0.1\) clipped to \[0, 1\]\)", page)
+    assert found and 0 <= float(found.group(1)) <= 1
