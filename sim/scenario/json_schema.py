@@ -199,21 +199,28 @@ def _distributions(defs: dict) -> None:
     from escalation.scenario.parameters import WORLD_SETTINGS
     from escalation.scenario.schema import TRAITS
 
-    pair = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+    def pair(what: str, example: list) -> dict:
+        return {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": what, "examples": [example]}
+
     defs["Distribution"] = {
         "title": "Distribution",
         "description": "A number drawn per world: uniform [LO, HI], normal {mean, sd} (with clip where the number is bounded), "
-                       "triangular [LO, MODE, HI], choice [values...] or beta [A, B], with an optional clip [LO, HI].",
+                       "triangular [LO, MODE, HI], choice [values...] or beta [A, B], with an optional clip [LO, HI] and draw NAME.",
         "type": "object",
         "properties": {
-            "uniform": pair,
+            "uniform": pair("Every value from LO to HI equally likely.", [0.6, 0.9]),
             "normal": {"type": "object", "properties": {"mean": {"type": "number"}, "sd": {"type": "number", "exclusiveMinimum": 0}},
-                       "required": ["mean", "sd"], "additionalProperties": False},
-            "triangular": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
-            "choice": {"type": "array", "items": {"type": "number"}, "minItems": 2},
-            "beta": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}, "minItems": 2, "maxItems": 2},
-            "clip": pair,
-            "draw": {"type": "string", "pattern": ID, "description": "Distributions naming the same draw take the same quantile in a world."},
+                       "required": ["mean", "sd"], "additionalProperties": False, "description": "A normal distribution; give it a clip where the number is bounded.",
+                       "examples": [{"mean": 0.3, "sd": 0.1}]},
+            "triangular": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3,
+                           "description": "From LO to HI, most likely at MODE.", "examples": [[1, 2, 4]]},
+            "choice": {"type": "array", "items": {"type": "number"}, "minItems": 2, "description": "One of these values, each equally likely.",
+                       "examples": [[0.5, 1, 2]]},
+            "beta": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}, "minItems": 2, "maxItems": 2,
+                     "description": "A share: Beta(A, B) on 0 to 1.", "examples": [[7, 3]]},
+            "clip": pair("Values below LO or above HI are set to LO or HI.", [0, 1]),
+            "draw": {"type": "string", "pattern": ID, "description": "Distributions naming the same draw take the same quantile in a world.",
+                     "examples": ["posterior"]},
         },
         "additionalProperties": False,
         "oneOf": [{"required": [k]} for k in ("uniform", "normal", "triangular", "choice", "beta")],
@@ -224,9 +231,10 @@ def _distributions(defs: dict) -> None:
     for name, keys in slots:
         for key in keys:
             prop = defs[name]["properties"][key]
-            defs[name]["properties"][key] = {"anyOf": [{k: v for k, v in prop.items() if k not in ("description", "title", "examples", "default")},
-                                                       {"$ref": "#/$defs/Distribution"}],
-                                             **{k: v for k, v in prop.items() if k in ("description", "title", "examples", "default")}}
+            # a number keeps its range (which a mapping ignores); a mapping must be a distribution
+            prop["type"] = ["number", "object"]
+            prop["if"] = {"type": "object"}
+            prop["then"] = {"$ref": "#/$defs/Distribution"}
 
 
 def _rule_params(actor: dict) -> None:
