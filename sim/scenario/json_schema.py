@@ -210,7 +210,8 @@ def _distributions(defs: dict) -> None:
         "properties": {
             "uniform": pair("Every value from LO to HI equally likely.", [0.6, 0.9]),
             "normal": {"type": "object", "properties": {"mean": {"type": "number"}, "sd": {"type": "number", "exclusiveMinimum": 0}},
-                       "required": ["mean", "sd"], "additionalProperties": False, "description": "A normal distribution; give it a clip where the number is bounded.",
+                       "required": ["mean", "sd"], "additionalProperties": False,
+                       "description": "A normal distribution; give it a clip where the number is bounded.",
                        "examples": [{"mean": 0.3, "sd": 0.1}]},
             "triangular": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3,
                            "description": "From LO to HI, most likely at MODE.", "examples": [[1, 2, 4]]},
