@@ -276,3 +276,11 @@ def test_a_team_sheet_gives_the_trait_this_game_drew(uncertain, tmp_path):
     page = next(tmp_path.glob("brief-*-russia.html")).read_text()
     found = re.search(r"honour red lines ([0-9.]+) \(drawn for this game from normal\(mean 0.8, sd 0.1\) clipped to \[0, 1\]\)", page)
     assert found and 0 <= float(found.group(1)) <= 1
+
+
+def test_a_swept_key_overrides_its_distribution_and_is_recorded_once(uncertain, tmp_path):
+    out = run_sweep(uncertain, ["actors.russia.red_lines.0.credibility=0.2:0.8:2"], method="grid", runs=20, out=tmp_path / "s", workers=1, progress=False)
+    runs = read(out)
+    credibility = [c for c in runs.columns if c.endswith("credibility")]
+    assert credibility == ["actors__russia__red_lines__0__credibility"]  # the factor's column, not the distribution's as well
+    assert set(runs[credibility[0]]) == {0.2, 0.8} and runs["settings__noise"].nunique() == 20  # the other distributions still drawn

@@ -143,8 +143,9 @@ def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajector
         columns["world"] = pa.array(np.arange(c.worlds, dtype=np.int32))
         for j, f in enumerate(factors):
             columns[column(f.key)] = pa.array(per_point[:, j].astype(np.float64))
-        for key, value in drawn.items():
-            if key not in given:
+        swept = {runner.canonical(k) for k in given} if drawn else set()
+        for key, value in drawn.items():  # the scenario's distributions, as each world drew them (a swept key is its factor's column)
+            if key not in swept:
                 columns[column(key)] = pa.array(value.astype(np.float64))
         for key, value in fixed.items():
             if not isinstance(value, dict):  # a distribution given with --set is among the values drawn

@@ -80,6 +80,10 @@ class ScenarioRunner:
         """Whether a factor's values can differ from world to world inside one model (else each value needs its own)."""
         return slot(self.scenario, factor.path) is not None
 
+    def canonical(self, key: str) -> str:
+        """A dotted key as the model names it (a red line by its id, not its position)."""
+        return key_text(self.scenario, key)
+
     def groups(self, values: dict, count: int) -> list[list[int]]:
         """The points in groups that can share a model: those alike in every structural factor, in point order."""
         found: dict[tuple, list[int]] = {}
