@@ -190,10 +190,12 @@ def compare_folders(a_folder, b_folder, out) -> tuple[pd.DataFrame, pd.DataFrame
     files = [str(csv), str(actors_csv), chart]
     if len(actors):
         files.append(save(draw_actors(a, b, actors), out / "compare-actors.png"))
-    if a.has_trajectories and b.has_trajectories:  # the paths over time, side by side
-        from escalation.analysis.series import draw_compare_fans
+    if a.has_trajectories and b.has_trajectories:  # the paths over time, side by side, and both on one axis
+        from escalation.analysis.series import draw_compare_envelopes, draw_compare_fans
 
         files += [save(draw_compare_fans(a, b, series), out / f"compare-{series}.png") for series in ("system", "intensity")]
+        if len(a.dates()) == len(b.dates()) and (a.dates() == b.dates()).all():
+            files.append(save(draw_compare_envelopes(a, b, "intensity"), out / "compare-envelopes.png"))
     return table, actors, files
 
 

@@ -55,24 +55,25 @@ def groups(results, by: str | None) -> dict[str, np.ndarray]:
     return {f"{key} {edges[b]:.3g} .. {edges[b + 1]:.3g}": bins == b for b in range(len(edges) - 1)}
 
 
-def draw_envelopes(results, series: str | None = None, by: str | None = None):
-    """Median and bands over time of one trajectory, per group of runs, side by side on one time axis."""
+def draw_envelopes(results, series: str | None = None, by: str | None = None, others: dict | None = None):
+    """Median and bands over time of one trajectory, per group of runs, on one time axis. ``others`` (label -> results of
+    another scenario on the same dates, as `escalation compare` wrote them) makes each scenario a group instead."""
     series = series or "intensity"
     names = ["system", "intensity", *results.actors]
     if series not in names:
         raise InputError(f"--series '{series}': unknown{did_you_mean(series, names)}; choose {', '.join(names)}")
-    paths = results.paths(series).astype(float)
-    if series in results.actors:
-        paths[paths < 0] = np.nan  # not taking part
-    found = groups(results, by)
+    paths = _series(results, series)
+    found = {} if others else {label: (paths, mask) for label, mask in groups(results, by).items()}
+    for label, other in (others or {}).items():
+        found[label] = (_series(other, series), np.ones(len(other.runs), dtype=bool))
     dates = results.dates()
     fig, ax = pyplot().subplots(figsize=(12, 6))
     fig.subplots_adjust(left=0.1, right=0.97, top=0.86, bottom=0.2)
-    for i, (label, mask) in enumerate(found.items()):
+    for i, (label, (rows, mask)) in enumerate(found.items()):
         if not mask.any():
             continue
         colour = ENVELOPE_COLOURS[i % len(ENVELOPE_COLOURS)]
-        p5, p25, p50, p75, p95 = np.nanpercentile(paths[mask], [5, 25, 50, 75, 95], axis=0)
+        p5, p25, p50, p75, p95 = np.nanpercentile(rows[mask], [5, 25, 50, 75, 95], axis=0)
         ax.fill_between(dates, p5, p95, step="post", color=colour, alpha=0.12, lw=0)
         ax.fill_between(dates, p25, p75, step="post", color=colour, alpha=0.3, lw=0)
         ax.step(dates, p50, where="post", color=colour, lw=2, ls=("-", "--", ":", "-.")[i % 4], label=f"{label} ({int(mask.sum()):,} runs)")
@@ -81,10 +82,24 @@ def draw_envelopes(results, series: str | None = None, by: str | None = None):
     ax.set_xlabel("median (line), 25-75% and 5-95% of the group's runs (bands)")
     ax.grid(color="#eee")
     ax.legend(loc="upper left", fontsize=8)
-    fig.suptitle(f"{what.capitalize()} over time" + (f", by {by}" if by else ""), fontsize=13)
-    stamp(fig, results.stamp())
+    fig.suptitle(f"{what.capitalize()} over time" + (f", by {by}" if by else " by scenario" if others else ""), fontsize=13)
+    stamp(fig, "; ".join(f"{label}: {r.stamp()}" for label, r in others.items()) if others else results.stamp())
     fig.autofmt_xdate()
     return fig
+
+
+def _series(results, series: str) -> np.ndarray:
+    paths = results.paths(series).astype(float)
+    if series in results.actors:
+        paths[paths < 0] = np.nan  # not taking part
+    return paths
+
+
+def draw_compare_envelopes(a, b, series: str | None = None):
+    """Both scenarios of a comparison as groups on one time axis."""
+    if len(a.dates()) != len(b.dates()) or (a.dates() != b.dates()).any():
+        raise InputError("the two scenarios of this comparison run over different dates; their fan charts are drawn side by side instead")
+    return draw_envelopes(a, series, None, others={f"A: {a.name}": a, f"B: {b.name}": b})
 
 
 def draw_heatmap(results, metric: str | None = None):

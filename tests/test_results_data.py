@@ -85,3 +85,18 @@ def test_each_actors_first_day_past_a_threshold_makes_the_systems(name, seed):
         assert ((per == -1) | (per >= model.branch)).all()
         first = np.where(per < 0, never, per).min(axis=0)
         assert np.array_equal(np.where(first == never, -1, first), out[f"first_{t}"]), t
+
+
+def test_envelopes_by_group_match_an_independent_count(batch):
+    """Each group's median line is the median of its own runs' paths, recomputed here; groups are a varied number's bins."""
+    from escalation.analysis.plots import draw
+    from escalation.analysis.series import groups
+
+    found = groups(batch, "settings.noise:2")
+    assert sum(int(m.sum()) for m in found.values()) == len(batch.runs) and len(found) == 2
+    fig = draw(batch, "envelopes", series="intensity", by="settings.noise:2")
+    lines = [ln for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")]
+    paths = batch.paths("intensity").astype(float)
+    for line, mask in zip(lines, found.values()):
+        assert np.allclose(line.get_ydata(), np.percentile(paths[mask], 50, axis=0))
+        assert f"({int(mask.sum()):,} runs)" in line.get_label()
