@@ -284,3 +284,13 @@ def test_a_swept_key_overrides_its_distribution_and_is_recorded_once(uncertain, 
     credibility = [c for c in runs.columns if c.endswith("credibility")]
     assert credibility == ["actors__russia__red_lines__0__credibility"]  # the factor's column, not the distribution's as well
     assert set(runs[credibility[0]]) == {0.2, 0.8} and runs["settings__noise"].nunique() == 20  # the other distributions still drawn
+
+
+def test_a_single_run_says_what_its_world_drew(uncertain, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "escalation.cli", "run", str(uncertain), "--seed", "4", "--quiet", "--out", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    model = Crisis(load_scenario(uncertain), rng=4)
+    noise = model.parameters["settings.noise"][0]
+    assert f"settings.noise {noise:.3g} (from uniform(0.1, 0.6))" in done.stdout
+    assert "This world drew: " in (tmp_path / "narrative.md").read_text()

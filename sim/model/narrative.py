@@ -24,11 +24,20 @@ def narrative_text(model: Crisis) -> str:
     """The turn-by-turn story of world 0, grouped by date."""
     sc = model.scenario
     seed = f", seed {model.seed}" if model.seed is not None else ""
-    lines = [f"{sc.title} ({sc.name}{seed})", DISCLAIMER, ""]
+    lines = [f"{sc.title} ({sc.name}{seed})", DISCLAIMER, *drawn_lines(model), ""]
     for (turn, date), entries in groupby(model.narrative, key=lambda e: (e.turn, e.date)):
         lines.append(f"{date:%a %d %b %Y} (turn {turn})")
         lines += [f"  {entry_line(e)}" for e in entries]
     return "\n".join(lines)
+
+
+def drawn_lines(model: Crisis) -> list[str]:
+    """What this world drew where the scenario gives a distribution: "This world drew: settings.noise 0.34 (from uniform(0.1, 0.6)); ..."."""
+    from escalation.scenario.parameters import key_text
+
+    sc = model.scenario
+    drawn = [f"{key_text(sc, path)} {float(model.parameters[key_text(sc, path)][0]):.3g} (from {dist})" for path, dist in sc.distributions.items()]
+    return [f"This world drew: {'; '.join(drawn)}."] if drawn else []
 
 
 def summary_text(model: Crisis) -> str:
@@ -44,6 +53,7 @@ def summary_text(model: Crisis) -> str:
         f"Peaks: the crisis '{lad.names[peak]}' (level {peak}); "
         + "; ".join(f"{a.label} " + (f"'{lad.names[int(a.peak[0])]}'" if a.peak[0] >= 0 else "took no part") for a in model.order) + ".",
         *war_lines(model, out),
+        *drawn_lines(model),
         DISCLAIMER,
     ]
     return "\n".join(lines)
