@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -151,19 +152,22 @@ def test_every_kind_renders(batch, sweeps, tmp_path):
 
     made = {}
     for kind in KINDS:
-        chosen = {"tornado": sweeps["oat"], "response": sweeps["grid"], **{m: sweeps[m] for m in ("sobol", "morris", "fast", "delta", "pawn")}}
+        chosen = {"tornado": sweeps["oat"], "response": sweeps["grid"], "heatmap": sweeps["grid"],
+                  **{m: sweeps[m] for m in ("sobol", "morris", "fast", "delta", "pawn")}}
         results = chosen.get(kind, batch)
         made[kind] = Path(plot(results, kind, tmp_path / (f"{kind}.html" if kind == "report" else f"{kind}.png")))
     for kind, path in made.items():
         assert path.stat().st_size > 10_000, kind
     page = made["report"].read_text()
-    assert DISCLAIMER in page and page.count("data:image/png;base64,") == 6 and "src='http" not in page and "<script" not in page
+    assert DISCLAIMER in page and page.count("data:image/png;base64,") == 7 and "src='http" not in page and "<script" not in page
+    assert html.escape(KINDS["convergence"]) in page and "How many runs are enough" in page
     assert "Summary" in page and "median first crossing" in page and "escalation intensity at the end" in page
     sweep_page = Path(plot(sweeps["sobol"], "report", tmp_path / "sobol-report.html")).read_text()
-    assert "Sensitivity of intensity_mean" in sweep_page and sweep_page.count("data:image/png;base64,") == 6  # with the response chart
+    assert "Sensitivity of intensity_mean" in sweep_page and sweep_page.count("data:image/png;base64,") == 7  # with response and convergence
     assert KINDS["response"] in sweep_page
     grid_page = Path(plot(sweeps["grid"], "report", tmp_path / "grid-report.html", metric="cross_nuclear_shadow")).read_text()
-    assert grid_page.count("data:image/png;base64,") == 5 and KINDS["response"] in grid_page  # the outcome charts and the response
+    assert grid_page.count("data:image/png;base64,") == 7 and KINDS["response"] in grid_page  # the outcome charts, response, heat map, convergence
+    assert html.escape(KINDS["heatmap"]) in grid_page
 
 
 def test_report_gives_the_chunk_the_runs_really_had(batch, sweeps, tmp_path):

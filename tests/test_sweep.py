@@ -114,7 +114,7 @@ def test_groups_and_options_are_checked():
         design([a, b], "sobol", 8, groups={"g": ["a", "c"]})
     with pytest.raises(InputError, match="group applies"):
         design([a, b], "lhs", 8, groups={"g": ["a"]})
-    with pytest.raises(InputError, match="second-order applies"):
+    with pytest.raises(InputError, match="second.order applies"):
         design([a, b], "lhs", 8, second_order=True)
     with pytest.raises(InputError, match="FAST needs more than"):
         design([a, b], "fast", 40)

@@ -80,6 +80,7 @@ class Crisis(mesa.Model):
     them; ``seed=`` is taken for ``rng=``. ``parameters`` gives per-world numbers (dotted key ->
     one value per world). Mesa's DataCollector is on up to :data:`COLLECT_UP_TO` worlds (or
     ``collect=True``): numbers of world 0 at W = 1, means and end-state shares over the worlds otherwise.
+    Agents read ``rung``, ``peak_level`` and ``resolve_value`` as numbers, for a user's own agent reporters.
     """
 
     def __init__(
@@ -151,7 +152,7 @@ class Crisis(mesa.Model):
         # Mesa's DataCollector, by default on for small ensembles (it reads every world each turn): per world at W = 1,
         # the mean over the worlds (and the share of each end state) otherwise
         collect = self.worlds <= COLLECT_UP_TO if collect is None else collect
-        self.datacollector = mesa.DataCollector(model_reporters=self._reporters(), agent_reporters=AGENT_REPORTERS) if collect else None
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters()) if collect else None
 
     # ------------------------------------------------------------------ set-up
 
@@ -814,7 +815,6 @@ class Crisis(mesa.Model):
 
 
 COLLECT_UP_TO = 1000  # worlds up to which a model collects Mesa data by default
-AGENT_REPORTERS = {"rung": "rung", "peak": "peak_level", "resolve": "resolve_value"}
 
 
 def _end_share(m: Crisis, i: int) -> float:
