@@ -19,6 +19,7 @@ from escalation.ensemble.sweep import run_sweep
 from escalation.model import Crisis
 from escalation.scenario.distributions import Distribution, parse
 from escalation.scenario.loading import load_scenario, load_scenario_text
+from escalation.scenario.paths import shipped_scenarios
 from escalation.scenario.problems import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -294,3 +295,43 @@ def test_a_single_run_says_what_its_world_drew(uncertain, tmp_path):
     noise = model.parameters["settings.noise"][0]
     assert f"settings.noise {noise:.3g} (from uniform(0.1, 0.6))" in done.stdout
     assert "This world drew: " in (tmp_path / "narrative.md").read_text()
+
+
+def every_number_drawn(name: str, path: Path) -> str:
+    """An overlay of a shipped scenario with every per-world number written as a distribution around its own value."""
+    import yaml
+
+    from escalation.scenario.parameters import WORLD_SETTINGS
+    from escalation.scenario.rulebook import RULEBOOK
+    from escalation.scenario.schema import TRAITS
+
+    sc = load_scenario(name)
+    body: dict = {"extends": str(path), "name": f"{name}-drawn"[:60], "settings": {}, "actors": {}}
+    for s in WORLD_SETTINGS:
+        v = getattr(sc.settings, s)
+        body["settings"][s] = {"uniform": [v * 0.5, v]} if v > 0 else {"choice": [0.0, 0.0]}
+    for key, a in sc.actors.items():
+        entry: dict = {}
+        for t in TRAITS:
+            v = getattr(a, t)
+            entry[t] = {"triangular": [v * 0.8, v, v]} if v > 0.02 else v
+        floats = [p for p, f in RULEBOOK[a.rule].params.model_fields.items() if f.annotation is float]
+        if floats:
+            entry["params"] = {**a.params, **{p: {"choice": [a.params.get(p, RULEBOOK[a.rule].params.model_fields[p].default)] * 2} for p in floats}}
+        if a.red_lines:
+            entry["red_lines"] = [{"id": rl.id, "credibility": {"beta": [2, 2]}} for rl in a.red_lines]
+        body["actors"][key] = entry
+    return yaml.safe_dump(body)
+
+
+@pytest.mark.parametrize("name", sorted(shipped_scenarios()))
+def test_every_shipped_scenario_takes_a_distribution_for_every_per_world_number(name, tmp_path):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(every_number_drawn(name, shipped_scenarios()[name]))
+    drawn = load_scenario(path)
+    batch = Crisis(drawn, worlds=120, rng=2).run()
+    outcomes = batch.outcomes()
+    alone = Crisis(drawn, rng=2, first_run=77).run()
+    assert all(alone.outcomes()[k][0] == outcomes[k][77] for k in outcomes), name  # a world alone plays as it does in the batch
+    for key, values in batch.parameters.items():
+        assert alone.parameters[key][0] == values[77], key
