@@ -25,11 +25,13 @@ import math
 import re
 import typing
 from dataclasses import dataclass, replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from escalation.scenario.problems import Finding
 from escalation.scenario.yamlio import MarkedDict, replaced
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KINDS = ("uniform", "normal", "triangular", "choice", "beta")
 FORMS = (
@@ -47,8 +49,10 @@ class Distribution:
     clip: tuple[float, float] | None = None
     draw: str | None = None  # distributions naming the same draw share their quantile in each world
 
-    def sample(self, u: np.ndarray) -> np.ndarray:
-        """Values at the quantiles ``u`` (uniform draws in [0, 1)), as float64."""
+    def sample(self, u) -> np.ndarray:
+        """Values at the quantiles ``u`` (uniform draws in [0, 1), an array or a list), as float64."""
+        import numpy as np  # here, not at the top: checking a scenario (escalation validate) needs no numpy
+
         u = np.floor(np.asarray(u, dtype=np.float64) * 2.0**53) * 2.0**-53  # on the streams' grid (theirs are already on it)
         if self.kind == "uniform":
             lo, hi = self.args
@@ -87,7 +91,7 @@ class Distribution:
         """A representative value, inside its ends: the median (the first option of a choice)."""
         if self.kind == "choice":
             return float(self.args[0])
-        return float(self.sample(np.array([0.5]))[0])
+        return float(self.sample([0.5])[0])
 
     def as_dict(self) -> dict:
         """As written in a scenario (and recorded in a results folder's manifest)."""
