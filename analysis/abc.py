@@ -37,6 +37,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from escalation.errors import InputError
+from escalation.model.outcomes import END_STATES
 from escalation.scenario.distributions import Distribution
 
 METHODS = ("rejection", "smc")
@@ -331,28 +332,19 @@ def crisis_simulator(scenario, targets: Targets, runs: int, seed: int, chunk: in
 def _model_facts(scenario) -> dict:
     ladder = scenario.resolved_ladder
     levels = {r.id: r.level for r in ladder.rungs}
-    return {"actors": dict(scenario.actors), "end_states": list(_end_states()), "war": scenario.war,
+    return {"actors": dict(scenario.actors), "end_states": list(END_STATES), "war": scenario.war,
             "thresholds": [{"id": t.id, "level": levels[t.at]} for t in ladder.thresholds]}
-
-
-def _end_states():
-    from escalation.model import END_STATES
-
-    return END_STATES
 
 
 def check(targets: Targets, scenario, names: list[str]) -> None:
     """Every target names what the scenario has."""
-    from escalation.analysis.discovery import COMPARISON
+    from escalation.analysis.discovery import parse_outcome
     from escalation.errors import did_you_mean
 
     thresholds = [t.id for t in scenario.resolved_ladder.thresholds]
     for t in targets.targets:
         if t.share is not None:
-            found = COMPARISON.match(t.share)
-            metric = found.group(1) if found else t.share
-            if metric not in names or not (found or t.share.startswith(("end_", "cross_"))):
-                raise InputError(f"target {t.id}: share '{t.share}' is not end_<state>, cross_<threshold> or METRIC>=NUMBER{did_you_mean(metric, names)}")
+            parse_outcome(t.share, names, f"target {t.id}: share")
         if t.pattern is not None:
             if t.pattern.threshold not in thresholds:
                 raise InputError(f"target {t.id}: no threshold '{t.pattern.threshold}'{did_you_mean(t.pattern.threshold, thresholds)}")
@@ -364,22 +356,17 @@ def check(targets: Targets, scenario, names: list[str]) -> None:
 
 def simulated(model, targets: Targets, runs: int) -> np.ndarray:
     """Each target's simulated value for each particle: (particles, targets)."""
-    from escalation.analysis.discovery import COMPARISON
+    from escalation.analysis.discovery import hits
+    from escalation.analysis.outcomes import metric_values
 
     out = model.outcomes()
     frame = pd.DataFrame({k: v for k, v in out.items() if k != "end_state"})
-    frame["end_state"] = pd.Categorical.from_codes(out["end_state"], categories=list(_end_states()))
+    frame["end_state"] = pd.Categorical.from_codes(out["end_state"], categories=list(END_STATES))
+    facts = _model_facts(model.scenario)
     columns = []
     for t in targets.targets:
         if t.share is not None:
-            found = COMPARISON.match(t.share)
-            if found:
-                values = _metric(frame, found.group(1), model)
-                number, op = float(found.group(3)), found.group(2)
-                hit = {">=": values >= number, "<=": values <= number, ">": values > number, "<": values < number, "==": values == number}[op]
-            else:
-                hit = _metric(frame, t.share, model) > 0.5
-            columns.append(hit.astype(float))
+            columns.append(hits(frame, facts, t.share, f"target {t.id}: share")[0].astype(float))
         elif t.pattern is not None:
             p = t.pattern
             first = out[f"day_{p.actor}_past_{p.threshold}"] if p.actor else out[f"first_{p.threshold}"]
@@ -387,15 +374,9 @@ def simulated(model, targets: Targets, runs: int) -> np.ndarray:
             columns.append(((first >= lo) & (first <= hi)).astype(float))
         else:
             assert t.band is not None
-            columns.append(_metric(frame, t.band.metric, model).astype(float))
+            columns.append(metric_values(frame, t.band.metric, facts).astype(float))
     per_world = np.column_stack(columns)
     return per_world.reshape(-1, runs, len(targets.targets)).mean(axis=1)
-
-
-def _metric(frame: pd.DataFrame, name: str, model) -> np.ndarray:
-    from escalation.analysis.outcomes import metric_values
-
-    return metric_values(frame, name, _model_facts(model.scenario))
 
 
 def distances(values: np.ndarray, targets: Targets) -> np.ndarray:

@@ -39,25 +39,37 @@ def _ema():
     return prim, cart, feature_scoring
 
 
-def outcome(results, expression: str) -> tuple[np.ndarray, str]:
-    """One yes-or-no per run for ``expression``: an ``end_<state>`` or ``cross_<threshold>`` metric, or
-    ``METRIC OP NUMBER`` (OP one of >=, <=, >, <, ==). Parsed, never evaluated."""
-    names = metric_names(results.model)
+def parse_outcome(expression: str, names: list[str], what: str) -> tuple[str, str | None, float | None]:
+    """``expression`` as (metric, comparison, number): an ``end_<state>`` or ``cross_<threshold>`` metric (no comparison),
+    or ``METRIC OP NUMBER`` (OP one of >=, <=, >, <, ==). Parsed, never evaluated; ``what`` names it in an error."""
     text = expression.strip()
     found = COMPARISON.match(text)
     metric = found.group(1) if found else text
     if metric not in names:
-        raise InputError(f"--outcome '{expression}': unknown outcome '{metric}'{did_you_mean(metric, names)}; give an end_<state> or "
+        raise InputError(f"{what} '{expression}': unknown outcome '{metric}'{did_you_mean(metric, names)}; give an end_<state> or "
                          f"cross_<threshold> outcome, or METRIC>=NUMBER, with one of {', '.join(names)}")
     if found:
-        op, number = found.group(2), float(found.group(3))
-        values = metric_values(results.runs, metric, results.model)
-        hit = {">=": values >= number, "<=": values <= number, ">": values > number, "<": values < number, "==": values == number}[op]
-        return hit, f"{metric} {op} {number:g}"
-    if text.startswith(("end_", "cross_")):
-        return metric_values(results.runs, text, results.model) > 0.5, text
-    raise InputError(f"--outcome '{expression}': give an end_<state> or cross_<threshold> outcome, or METRIC>=NUMBER; "
-                     f"the metrics are {', '.join(names)}")
+        return metric, found.group(2), float(found.group(3))
+    if not text.startswith(("end_", "cross_")):
+        raise InputError(f"{what} '{expression}': give an end_<state> or cross_<threshold> outcome, or METRIC>=NUMBER; "
+                         f"the metrics are {', '.join(names)}")
+    return metric, None, None
+
+
+def hits(runs: pd.DataFrame, model: dict, expression: str, what: str = "--outcome") -> tuple[np.ndarray, str]:
+    """One yes-or-no per run for an outcome expression (see :func:`parse_outcome`) over ``runs``, and its label."""
+    metric, op, number = parse_outcome(expression, metric_names(model), what)
+    values = metric_values(runs, metric, model)
+    if op is None:
+        return values > 0.5, metric
+    assert number is not None
+    hit = {">=": values >= number, "<=": values <= number, ">": values > number, "<": values < number, "==": values == number}[op]
+    return hit, f"{metric} {op} {number:g}"
+
+
+def outcome(results, expression: str) -> tuple[np.ndarray, str]:
+    """One yes-or-no per run of ``results`` for ``expression``, and its label (see :func:`hits`)."""
+    return hits(results.runs, results.model, expression)
 
 
 def inputs(results) -> pd.DataFrame:

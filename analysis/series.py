@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from escalation.analysis.discovery import inputs
 from escalation.analysis.outcomes import mark_constancy, metric_values
 from escalation.analysis.style import pyplot, stamp
 from escalation.errors import InputError, did_you_mean
@@ -34,16 +35,12 @@ def groups(results, by: str | None) -> dict[str, np.ndarray]:
         if not path.is_file():
             raise InputError(f"--by box: {results.folder} has no discover-box.csv; run `escalation discover {results.folder} --outcome ...` first")
         limits = pd.read_csv(path)
-        from escalation.analysis.discovery import inputs
-
         x = inputs(results)
         inside = np.ones(n, dtype=bool)
         for r in limits.itertuples():
             inside &= (x[r.name].to_numpy() >= r.min) & (x[r.name].to_numpy() <= r.max)
         return {"inside the discovered box": inside, "outside it": ~inside}
     key, _, count = by.partition(":")
-    from escalation.analysis.discovery import inputs
-
     varied = inputs(results)
     if key not in varied:
         raise InputError(f"--by {by}: '{key}' did not vary in these runs{did_you_mean(key, list(varied))}; choose box or one of {', '.join(varied)}")

@@ -126,18 +126,18 @@ def run_task(runner, task: Task, seed: int, values: dict, fixed: dict, trajector
     per-world parameters, the others make a variant of the scenario shared by the chunk."""
     runs, paths = [], []
     for c in task.chunks:
-        point_of = c.point_of_world()
+        point_of, replicates = c.point_of_world(), c.replicates()
         factors = [f for f, _ in values.get(c.point, ())]
         table = np.array([[v for _, v in values[p]] for p in c.points]) if factors else np.zeros((len(c.points), 0))
         per_point = table[np.repeat(np.arange(len(c.points)), c.each)]
         structural = tuple((f, v) for f, v in values.get(c.point, ()) if not runner.per_world(f))
         given = {f.key: per_point[:, j] for j, f in enumerate(factors) if runner.per_world(f)}
-        outcomes, traj, drawn = runner(structural, c.worlds, seed, c.replicates(), trajectories, parameters=given)
-        ids = pa.array(point_of * c.runs + c.replicates())
+        outcomes, traj, drawn = runner(structural, c.worlds, seed, replicates, trajectories, parameters=given)
+        ids = pa.array(c.ids())
         columns = {"run": ids}
         if sweep:
             columns["point"] = pa.array(point_of.astype(np.int32))
-        columns["replicate"] = pa.array(c.replicates())  # the random numbers it drew: the same at every point of a sweep
+        columns["replicate"] = pa.array(replicates)  # the random numbers it drew: the same at every point of a sweep
         columns["seed"] = pa.array(np.full(c.worlds, seed, dtype=np.int64))
         columns["chunk"] = pa.array(np.full(c.worlds, c.block, dtype=np.int32))
         columns["world"] = pa.array(np.arange(c.worlds, dtype=np.int32))

@@ -104,13 +104,11 @@ class ScenarioRunner:
 
     # ------------------------------------------------------------------ running
 
-    def __call__(self, values, worlds: int, seed: int, replicates, trajectories: bool = False, parameters=None):
-        """Run ``worlds`` worlds with run ids ``replicates`` (an array, or the first of consecutive ones), the structural
-        factor ``values`` set in the scenario and ``parameters`` (dotted key -> one value per world) in the model:
-        the outcomes columns, the trajectories columns if asked, and every per-world parameter's values."""
-        first, ids = (0, replicates) if isinstance(replicates, np.ndarray) else (int(replicates), None)
-        model = Crisis(self.variant(values), worlds=worlds, rng=seed, first_run=first, replicates=ids, trajectories=trajectories,
-                       parameters=parameters).run()
+    def __call__(self, values, worlds: int, seed: int, replicates: np.ndarray, trajectories: bool = False, parameters=None):
+        """Run ``worlds`` worlds with run ids ``replicates`` (one per world), the structural factor ``values`` set in the
+        scenario and ``parameters`` (dotted key -> one value per world) in the model: the outcomes columns, the
+        trajectories columns if asked, and every per-world parameter's values."""
+        model = Crisis(self.variant(values), worlds=worlds, rng=seed, replicates=replicates, trajectories=trajectories, parameters=parameters).run()
         _let_go(model)
         columns = {}
         for name, values_ in model.outcomes().items():

@@ -92,7 +92,7 @@ class Crisis(mesa.Model):
         rng = seed if rng is None else rng
         super().__init__(rng=rng)
         # keyword arguments named "kwargs", as Mesa's SolaraViz requires of a model it drives
-        scenario, given = _with_overrides(scenario, {**(overrides or {}), **_headline_keys(scenario, kwargs)})
+        scenario, given = _with_overrides(scenario, {**(overrides or {}), **_headline_keys(kwargs)})
         parameters = {**given, **(parameters or {})}
         if worlds < 1:
             raise ValueError("worlds must be at least 1")
@@ -102,7 +102,7 @@ class Crisis(mesa.Model):
         self.worlds = int(worlds)
         self.streams = Streams(self.seed, self.worlds, first_run, replicates)
         self.ladder = CompiledLadder.build(scenario.resolved_ladder)
-        self.parameters = self._parameter_values(parameters or {})
+        self.parameters = self._parameter_values(parameters)
         self.settings = scenario.settings.model_copy(update=self._in_slots("setting"))
         self.human = human
         self.explain = self.worlds == 1
@@ -152,6 +152,7 @@ class Crisis(mesa.Model):
         # Mesa's DataCollector, by default on for small ensembles (it reads every world each turn): per world at W = 1,
         # the mean over the worlds (and the share of each end state) otherwise
         collect = self.worlds <= COLLECT_UP_TO if collect is None else collect
+        self._shares_at, self._shares = -1, np.zeros(len(END_STATES))
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters()) if collect else None
 
     # ------------------------------------------------------------------ set-up
@@ -796,11 +797,17 @@ class Crisis(mesa.Model):
             out[f"episodes_{self.ladder.ids[level]}"] = sum((a.episodes[i] for a in self.order), np.zeros(self.worlds, dtype=np.int64))
         return out
 
+    def _end_shares(self) -> np.ndarray:
+        """For the reporters: the share of worlds in each end state after the turn just played, judged once for all of them."""
+        if self._shares_at != self.turn:
+            self._shares_at, self._shares = self.turn, np.bincount(self.end_state(), minlength=len(END_STATES)) / self.worlds
+        return self._shares
+
     def _reporters(self) -> dict[str, Callable[[Crisis], object]]:
         rep: dict[str, Callable[[Crisis], object]] = {
             "peak_rung": lambda m: number(m.system_peak),
             "peak_rung_name": lambda m: m.ladder.names[max(int(round(number(m.system_peak))), 0)],
-            "end_state": lambda m: END_STATES[int(np.bincount(m.end_state(), minlength=len(END_STATES)).argmax())],
+            "end_state": lambda m: END_STATES[int(m._end_shares().argmax())],
             "system_rung": lambda m: number(m.system_rung),
             "intensity": lambda m: number(m.intensity_path[max(m.turn - 1, 0)]),
         }
@@ -818,7 +825,7 @@ COLLECT_UP_TO = 1000  # worlds up to which a model collects Mesa data by default
 
 
 def _end_share(m: Crisis, i: int) -> float:
-    return float((m.end_state() == i).mean())
+    return float(m._end_shares()[i])
 
 
 def _first_crossing(m: Crisis, i: int) -> float | int:
@@ -831,7 +838,7 @@ def _actor_peak(m: Crisis, key: str) -> float | int:
     return number(m.actors[key].peak)
 
 
-def _headline_keys(scenario, headline: dict) -> dict:
+def _headline_keys(headline: dict) -> dict:
     """Keyword arguments as dotted keys: a setting by its name (``noise=0.5``), a trait as ``<actor>_<trait>``
     (``russia_resolve=0.8``), so that ``mesa.batch_run`` can vary them."""
     from escalation.scenario.schema import TRAITS, Settings
