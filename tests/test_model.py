@@ -10,8 +10,9 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from escalation.model import END_STATES
-from escalation.model.crisis import Crisis, logit_pick
+from escalation.model.crisis import Crisis
 from escalation.model.events import condition_mask
+from escalation.model.kernels import logit_pick
 from escalation.scenario.schema import Condition
 
 

@@ -23,7 +23,7 @@ def add_execution_options(p) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0); the same seed gives the same results on any number of workers")
     p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
     p.add_argument("--executor", metavar="ADDRESS", help="'local' (default) or a Dask scheduler address such as tcp://10.0.0.5:8786")
-    p.add_argument("--chunk", type=int, metavar="W", help="worlds per model instance, the unit of work and of seeding (default 10,000)")
+    p.add_argument("--chunk", type=int, metavar="W", help="worlds per model instance, the unit of work; results do not depend on it (default 10,000)")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None, help="no progress bar even on a terminal")
     add_branch_option(p)
 

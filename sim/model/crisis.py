@@ -33,8 +33,11 @@ import mesa
 import numpy as np
 
 from escalation.errors import did_you_mean
+from escalation.model import kernels
 from escalation.model.actor import ActorAgent, number
 from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
+from escalation.model.kernels import Costs, logit_pick
+from escalation.model.kernels import path as kernel_path
 from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state, entered, entries, intensity, pairs_at_war, settled
 from escalation.model.redlines import RedLineState
@@ -78,14 +81,15 @@ class Crisis(mesa.Model):
     a trait as ``<actor>_<trait>`` (``russia_resolve=0.8``) and any dotted key in
     ``overrides={"actors.russia.red_lines.0.credibility": 0.9}``, so ``mesa.batch_run`` can vary
     them; ``seed=`` is taken for ``rng=``. ``parameters`` gives per-world numbers (dotted key ->
-    one value per world). Mesa's DataCollector is on up to :data:`COLLECT_UP_TO` worlds (or
+    one value per world). ``kernels`` ("auto", "numpy", "numba") picks the hot path's kernels (see ``kernels``): the
+    same results either way. Mesa's DataCollector is on up to :data:`COLLECT_UP_TO` worlds (or
     ``collect=True``): numbers of world 0 at W = 1, means and end-state shares over the worlds otherwise.
     Agents read ``rung``, ``peak_level`` and ``resolve_value`` as numbers, for a user's own agent reporters.
     """
 
     def __init__(
         self, scenario="nov-2024", worlds: int = 1, rng=None, *, first_run: int = 0, human: HumanChooser | None = None, trajectories: bool | None = None,
-        parameters=None, replicates=None, seed=None, overrides=None, collect: bool | None = None, **kwargs,
+        parameters=None, replicates=None, seed=None, overrides=None, collect: bool | None = None, kernels: str = "auto", **kwargs,
     ):
         if seed is not None and rng is not None:
             raise ValueError("give rng or seed, not both (seed is Mesa's older name for rng)")
@@ -100,7 +104,8 @@ class Crisis(mesa.Model):
         # a Generator (or nothing) names the run's streams by one draw from it
         self.seed = int(rng) if isinstance(rng, numbers.Integral) else int(self.rng.integers(2**63))
         self.worlds = int(worlds)
-        self.streams = Streams(self.seed, self.worlds, first_run, replicates)
+        self.kernels = kernel_path(self.worlds, kernels)  # the hot path compiled or in numpy: the same results
+        self.streams = Streams(self.seed, self.worlds, first_run, replicates, self.kernels)
         self.ladder = CompiledLadder.build(scenario.resolved_ladder)
         self.parameters = self._parameter_values(parameters)
         self.settings = scenario.settings.model_copy(update=self._in_slots("setting"))
@@ -398,10 +403,7 @@ class Crisis(mesa.Model):
             legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
             a.exclude_spent(levels, legal)
         terms: dict | None = {} if self.explain else None
-        score = self._score(a, aim, levels, s.loss, terms)
-        if terms is not None:
-            terms["score"] = score.astype(float)  # before the logit draw overwrites it
-        pick = logit_pick(score, legal, a.traits["temperature"], choice_u)
+        pick = self._choose(a, aim, levels, legal, s.loss, choice_u, terms)
         chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
         # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
         slip = (accident_u < st.accident_rate) & (chosen != a.posture)
@@ -420,7 +422,28 @@ class Crisis(mesa.Model):
             )
         return new
 
-    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, loss: np.ndarray, terms: dict | None = None) -> np.ndarray:
+    def _costs(self, a: ActorAgent, loss: np.ndarray) -> Costs:
+        """The per-world weights of the costs of ``a``'s moves this turn (see :meth:`_score`)."""
+        st, f32 = self.settings, np.float32
+        seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0
+        risk = 1.0 - np.clip(a.traits["risk_tolerance"] + seeking, 0.0, 1.0)
+        costs = Costs(danger=(a.traits["cost_sensitivity"] * risk).astype(f32), inertia=np.broadcast_to(np.asarray(st.inertia, dtype=f32), (self.worlds,)))
+        for rl in self.watching[a.index]:
+            holder = self.order[rl.holder]
+            in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one
+            if in_force.any():
+                expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity
+                costs.lines.append((rl, rl.at, (st.deterrence * risk * expected).astype(f32)))
+        if a.restrainers:
+            costs.restraint = (st.restraint * _leverage(a.restrainers)).astype(f32)
+        if np.any(st.audience_cost > 0):
+            for rl in self.holding[a.index]:
+                owed = rl.owed()
+                if owed.any():
+                    costs.audience.append((rl.answers, (st.audience_cost * np.where(owed, rl.credibility, 0.0)).astype(f32)))
+        return costs
+
+    def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, costs: Costs, terms: dict | None = None) -> np.ndarray:
         """Score of each candidate (K, W): nearness to the aim, less the costs of the move.
 
         Costs, the first two times risk aversion (one less the risk tolerance, which losses
@@ -428,17 +451,16 @@ class Crisis(mesa.Model):
         cost sensitivity); each red line it watches, on every candidate at or over it, its
         belief that the holder will answer times what the answer would cost it (the danger
         of the response's rung: expected-cost deterrence). Restrainers' leverage times the
-        weight of each threshold from the restraint threshold up that the move crosses.
-        Inertia counts against any change; the audience cost of backing down makes keeping
-        an owed promise cheaper.
+        weight of each threshold from the restraint threshold up that the move crosses
+        (Crawford 2003: the pivot makes every step of its client's escalation dearer).
+        Inertia counts against any change; the audience cost of backing down from a public
+        promise (Fearon 1994) makes keeping an owed one cheaper.
         Given ``terms`` (at W = 1, to explain a move), each cost's share of the score
         is kept there by name, so that a reason can say which one moved the choice.
+        This is the reference: ``kernels.choose`` fuses the same operations, in this order, with the choice.
         """
-        st, f32 = self.settings, np.float32
-        seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0
-        risk = 1.0 - np.clip(a.traits["risk_tolerance"] + seeking, 0.0, 1.0)
-        score = levels.astype(f32)
-        score -= aim.astype(f32)
+        score = levels.astype(np.float32)
+        score -= aim.astype(np.float32)
         np.square(score, out=score)
         np.negative(score, out=score)
 
@@ -451,28 +473,30 @@ class Crisis(mesa.Model):
                 terms[name] = share
 
         danger = np.take(a.table_danger, a.posture, axis=1)
-        danger *= (a.traits["cost_sensitivity"] * risk).astype(f32)
+        danger *= costs.danger
         charge("thresholds", danger)
-        charge("inertia", -np.asarray(st.inertia, dtype=f32), a.stay)  # a bonus for staying: the same as charging inertia to every change
-        for rl in self.watching[a.index]:
-            holder = self.order[rl.holder]
-            in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one
-            if in_force.any():
-                expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity
-                charge(rl, (levels >= rl.at) * (st.deterrence * risk * expected).astype(f32))
-        if a.restrainers:
-            leverage = _leverage(a.restrainers)
+        charge("inertia", -costs.inertia, a.stay)  # a bonus for staying: the same as charging inertia to every change
+        for rl, at, cost in costs.lines:
+            charge(rl, (levels >= at) * cost)
+        if costs.restraint is not None:
             # each threshold at or above the restraint threshold that the move crosses costs it the restrainers' leverage
-            # (Crawford 2003: the pivot makes every step of its client's escalation dearer)
             added = np.maximum(self.restrained_danger[np.clip(levels, 0, None)] - self.restrained_danger[a.posture], 0.0)
-            charge("restraint", added * (st.restraint * leverage).astype(f32))
-        if np.any(st.audience_cost > 0):
-            for rl in self.holding[a.index]:
-                owed = rl.owed()
-                if owed.any():  # backing down from a public promise costs its holder (Fearon 1994): a bonus for keeping it
-                    keeps = rl.answers[np.clip(levels, 0, None)] & (levels >= 0)
-                    charge("audience", -(keeps * (st.audience_cost * np.where(owed, rl.credibility, 0.0)).astype(f32)))
+            charge("restraint", added * costs.restraint)
+        for answers, bonus in costs.audience:  # backing down from a public promise costs its holder: a bonus for keeping it
+            keeps = answers[np.clip(levels, 0, None)] & (levels >= 0)
+            charge("audience", -(keeps * bonus))
         return score
+
+    def _choose(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, legal: np.ndarray, loss: np.ndarray, u: np.ndarray,
+                terms: dict | None) -> np.ndarray:
+        """The candidate row each world picks: scores, then the logit draw ``u``; fused into one compiled pass on the fast path."""
+        costs, temperature = self._costs(a, loss), a.traits["temperature"]
+        if self.kernels == "numba" and terms is None:
+            return kernels.choose(levels, legal, a.posture, aim.astype(np.float32), a.table_danger, costs, a.stay, self.restrained_danger, temperature, u)
+        score = self._score(a, aim, levels, costs, terms)
+        if terms is not None:
+            terms["score"] = score.astype(float)  # before the logit draw overwrites it
+        return logit_pick(score, legal, temperature, u)
 
     def _at_table(self, a: ActorAgent) -> np.ndarray | None:
         """For a side of the war, the worlds where both sides would settle (None: not a side, or no war)."""
@@ -892,22 +916,3 @@ def chance(p: float) -> str:
 def possessive(name: str) -> str:
     """ "Russia's", but "the United States'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Row drawn in each column from softmax(score / temperature) over the legal rows.
-
-    ``u`` holds one uniform draw in [0, 1) per column (inverse-CDF sampling, so one
-    number per world decides the choice). ``score`` is overwritten.
-    """
-    score *= (1.0 / temperature).astype(score.dtype)
-    score -= ~legal * np.float32(1e30)  # arithmetic, not a masked write: much faster
-    score -= score.max(axis=0)
-    np.exp(score, out=score)  # illegal rows underflow to exactly 0
-    target = (1.0 - u) * score.sum(axis=0, dtype=np.float64)  # in (0, total]
-    acc = np.zeros_like(target)
-    pick = np.zeros(score.shape[1], dtype=np.int64)
-    for row in score[:-1]:  # pick = how many cumulative weights fall short of the target
-        acc += row
-        pick += acc < target
-    return pick

@@ -1,0 +1,145 @@
+"""The hot path's compiled kernels equal the pure-numpy reference bit for bit; results do not depend on
+the kernels, the chunk size, the workers or the executor; a world replayed alone equals itself in a batch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from escalation.ensemble.batch import run_batch
+from escalation.model import END_STATES, Crisis, kernels
+from escalation.model.streams import Streams
+from escalation.scenario.paths import shipped_scenarios
+
+keys = st.integers(0, 2**64 - 1).map(np.uint64)
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=keys, first=st.integers(0, 2**62 - 20_000), worlds=st.integers(1, 300), lanes=st.integers(1, 4))
+def test_compiled_draws_equal_the_reference(key, first, worlds, lanes):
+    ids = np.arange(first, first + worlds, dtype=np.uint64)
+    reference = kernels.uniforms(key, ids, lanes, "numpy")
+    assert np.array_equal(kernels.uniforms(key, ids, lanes, "numba"), reference)
+    assert reference.shape == (lanes, worlds) and (reference >= 0).all() and (reference < 1).all()
+    assert np.array_equal(kernels.uniforms(key, ids, 1, "numpy")[0], reference[0])  # a lane is the same however many are drawn
+
+
+def test_draws_are_uniform_and_lanes_independent():
+    u = kernels.uniforms(np.uint64(12345), np.arange(200_000, dtype=np.uint64), 4, "numba")
+    counts = np.histogram(u[0], bins=20, range=(0, 1))[0]
+    assert abs(counts - 10_000).max() < 500 and abs(u.mean() - 0.5) < 0.002
+    corr = np.corrcoef(u)
+    assert abs(corr[np.triu_indices(4, 1)]).max() < 0.01
+    # neighbouring run ids are not correlated either
+    assert abs(np.corrcoef(u[0, :-1], u[0, 1:])[0, 1]) < 0.01
+
+
+def test_exp_is_accurate_and_exactly_zero_far_below():
+    x = -np.concatenate([np.linspace(0, 86.9, 100_001), [87.5, 1e3, 1e30]]).astype(np.float32)
+    e = kernels.exp_reference(x)
+    assert e.dtype == np.float32 and e[0] == 1.0
+    kept = x >= kernels.EXP_FLOOR
+    assert np.max(np.abs(e[kept] / np.exp(x[kept].astype(np.float64)) - 1)) < 2.5e-7
+    assert (e[~kept] == 0).all() and (np.diff(e[kept]) <= 0).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.integers(1, 12), worlds=st.integers(1, 40), data=st.data(),
+)
+def test_compiled_choice_equals_the_reference(rows, worlds, data):
+    score = data.draw(arrays(np.float32, (rows, worlds), elements=st.floats(-200, 60, width=32)))
+    legal = data.draw(arrays(np.bool_, (rows, worlds)))
+    legal[data.draw(st.integers(0, rows - 1))] = True  # staying put is always legal
+    temperature = data.draw(arrays(np.float64, worlds, elements=st.floats(0.01, 10)))
+    u = data.draw(arrays(np.float64, worlds, elements=st.floats(0, 1, exclude_max=True)))
+    reference = kernels.logit_pick(score.copy(), legal, temperature, u, "numpy")
+    assert np.array_equal(kernels.logit_pick(score.copy(), legal, temperature, u, "numba"), reference)
+    assert legal[reference, np.arange(worlds)].all()
+
+
+@pytest.mark.parametrize("scenario", sorted(shipped_scenarios()))
+def test_the_fast_path_equals_the_reference_on_every_shipped_scenario(scenario):
+    a, b = (Crisis(scenario, worlds=400, rng=11, kernels=k, trajectories=True).run() for k in ("numpy", "numba"))
+    assert (a.kernels, b.kernels) == ("numpy", "numba")
+    assert np.array_equal(a.path, b.path)
+    out_a, out_b = a.outcomes(), b.outcomes()
+    assert out_a.keys() == out_b.keys()
+    for key in out_a:
+        assert np.array_equal(out_a[key], out_b[key]), key
+
+
+def test_kernel_paths_are_chosen_by_size_and_can_be_forced(monkeypatch):
+    monkeypatch.delenv("ESCALATION_KERNELS", raising=False)
+    assert kernels.path(1) == "numpy" and kernels.path(kernels.COMPILED_FROM) == "numba"
+    assert kernels.path(10_000, "numpy") == "numpy"
+    monkeypatch.setenv("ESCALATION_KERNELS", "numpy")
+    assert kernels.path(10_000) == "numpy" and kernels.path(1, "numba") == "numba"
+    with pytest.raises(ValueError, match="kernels must be one of"):
+        kernels.path(5, "jax")
+
+
+def test_a_classroom_run_never_imports_the_compiler(tmp_path):
+    code = (
+        "import sys; from escalation.cli import main\n"
+        f"assert main(['run', 'nov-2024', '--seed', '2', '--quiet', '--out', r'{tmp_path}']) == 0\n"
+        "assert 'numba' not in sys.modules, 'numba imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_packed_run_ids_draw_what_each_world_draws_alone():
+    packed = Streams(3, 5, replicates=np.array([7, 2, 7, 0, 9])).uniforms(4, "decide", "x")
+    for column, run in enumerate([7, 2, 7, 0, 9]):
+        assert np.array_equal(packed[:, column], Streams(3, 1, first_run=run).uniforms(4, "decide", "x")[:, 0])
+
+
+# ----------------------------------------------------------------- batches: chunks, workers, executors
+
+RUNS = 10_030  # the last chunk is small (30 worlds), so it plays on the reference path while the others are compiled
+
+
+def _runs(folder):
+    return pq.read_table(folder / "runs.parquet").drop(["chunk", "world"])
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    from distributed import LocalCluster
+
+    root = tmp_path_factory.mktemp("chunks")
+    common = dict(seed=13, progress=False)
+    out = {c: run_batch("nov-2024", RUNS, out=root / f"chunk{c}", chunk=c, workers=1, **common) for c in (1000, 5000, 10_000)}
+    out["two"] = run_batch("nov-2024", RUNS, out=root / "two", chunk=5000, workers=2, **common)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", dashboard_address=None) as cluster:
+        out["dask"] = run_batch("nov-2024", RUNS, out=root / "dask", chunk=1000, executor=cluster.scheduler_address, **common)
+    return out
+
+
+def test_chunks_of_1000_5000_and_10000_workers_and_dask_give_identical_runs(batches):
+    reference = _runs(batches[10_000])
+    assert reference.num_rows == RUNS
+    for name in (1000, 5000, "two", "dask"):
+        assert _runs(batches[name]).equals(reference), name
+    ends = reference.column("end_state").to_pylist()
+    assert len(set(ends)) >= 3  # the batch is not one outcome everywhere (a comparison of constants would pass)
+
+
+def test_a_world_replayed_alone_equals_itself_inside_the_batch(batches):
+    runs = _runs(batches[5000]).to_pandas().set_index("run")
+    for run in (0, 4_999, 5_000, 10_029):
+        alone = Crisis("nov-2024", rng=13, first_run=run).run()  # W = 1: the reference path, the narrative on
+        assert alone.kernels == "numpy"
+        outcomes = alone.outcomes()
+        assert END_STATES[outcomes["end_state"][0]] == runs.loc[run, "end_state"]
+        for column, values in outcomes.items():
+            if column != "end_state" and column in runs.columns:
+                assert values.astype(runs[column].dtype)[0] == runs.loc[run, column], (run, column)  # as stored
