@@ -427,7 +427,7 @@ class Crisis(mesa.Model):
         st, f32 = self.settings, np.float32
         seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0
         risk = 1.0 - np.clip(a.traits["risk_tolerance"] + seeking, 0.0, 1.0)
-        costs = Costs(danger=(a.traits["cost_sensitivity"] * risk).astype(f32), inertia=np.broadcast_to(np.asarray(st.inertia, dtype=f32), (self.worlds,)))
+        costs = Costs(danger=(a.traits["cost_sensitivity"] * risk).astype(f32), inertia=np.full(self.worlds, st.inertia, dtype=f32))
         for rl in self.watching[a.index]:
             holder = self.order[rl.holder]
             in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one

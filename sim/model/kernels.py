@@ -1,9 +1,9 @@
 """The hot path's kernels: each a pure-numpy reference and a compiled twin that gives the same bits.
 
-Two kernels carry most of a batch's arithmetic that numpy does badly (one temporary per
-operation, one pass over memory each): the keyed random draws and the logit choice.
-Their numba twins fuse each into one pass over the worlds, writing into preallocated
-arrays. Both paths use only integer arithmetic and single IEEE operations in the same
+Two kernels carry arithmetic that numpy does badly (one temporary per operation, one pass
+over memory each): the keyed random draws, and each actor's choice (every candidate's score,
+then the logit draw). Their numba twins fuse each into passes over the worlds, writing into
+preallocated arrays. Both paths use only integer arithmetic and single IEEE operations in the same
 order (no library transcendental: numpy's vectorised ``exp`` and the C library's differ
 in the last bit), so the compiled path equals the reference bit for bit; the tests
 compare them on every shipped scenario.
@@ -13,7 +13,7 @@ world (the classroom) keeps the reference path, so ``escalation run`` never impo
 numba or waits for a compilation. ``ESCALATION_KERNELS=numpy`` (or ``numba``) forces
 one path everywhere. Compiled kernels are cached in the user's cache folder
 (``$NUMBA_CACHE_DIR``, by default ``~/.cache/escalation/numba``), so only the first batch
-on a machine compiles them (about a second).
+on a machine compiles them (about two CPU-seconds).
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def choose(levels: np.ndarray, legal: np.ndarray, posture: np.ndarray, aim: np.n
     keeps = np.stack([k for k, _ in costs.audience]) if costs.audience else np.zeros((0, len(restrained)), dtype=bool)
     bonus = np.stack([b for _, b in costs.audience]) if costs.audience else np.zeros((0, worlds), dtype=f32)
     restraint = costs.restraint if costs.restraint is not None else np.zeros(worlds, dtype=f32)
-    _compiled()[2](levels, legal, posture, aim, table_danger, costs.danger, np.ascontiguousarray(costs.inertia), stay, line_at, line_cost,
+    _compiled()[2](levels, legal, posture, aim, table_danger, costs.danger, costs.inertia, stay, line_at, line_cost,
                    restrained if costs.restraint is not None else restrained[:0], restraint, keeps, bonus,
                    np.ascontiguousarray(np.broadcast_to(np.asarray(temperature, dtype=np.float64), (worlds,))), np.asarray(u, dtype=np.float64), pick)
     return pick

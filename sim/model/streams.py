@@ -45,9 +45,9 @@ class Streams:
     def __init__(self, seed: int, worlds: int, first_run: int = 0, replicates: np.ndarray | None = None, kernels: str = "numpy"):
         if not 0 <= first_run < 2**62 or worlds < 1:
             raise ValueError(f"first_run must be a whole number from 0 and worlds at least 1 (got {first_run}, {worlds})")
-        self.seed, self.worlds, self.first_run, self.kernels = int(seed), int(worlds), int(first_run), kernels
+        self.seed, self.worlds, self.kernels = int(seed), int(worlds), kernels
         if replicates is None:
-            self.ids = np.arange(self.first_run, self.first_run + self.worlds, dtype=np.uint64)
+            self.ids = np.arange(first_run, first_run + self.worlds, dtype=np.uint64)
         else:
             ids = np.asarray(replicates, dtype=np.int64)
             if ids.shape != (self.worlds,) or (ids < 0).any():

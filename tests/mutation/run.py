@@ -114,7 +114,7 @@ MUTANTS = [
     ('rules/alliance.py', 'return self.params.softening * np.maximum(0.5 - s.resolve, 0.0)', 'return self.params.softening * np.minimum(0.5 - s.resolve, 0.0)', 'low resolve raises support'),
     ('rules/alliance.py', 'support = np.clip(np.maximum(aid, s.need + self.params.offset) + LOSS_PUSH * s.loss, floor, ceiling) - self.wavering(s)', 'support = np.clip(np.maximum(aid, s.need + self.params.offset) + LOSS_PUSH * s.loss, floor, ceiling)', 'support never wavers'),
     ('rules/restraint.py', 'return np.where(s.watched >= self.alarm(s, alarm), float(signal), float(calm))', 'return np.where(s.watched > self.alarm(s, alarm), float(signal), float(calm))', 'restraint signals one rung late'),
-    ('streams.py', 'np.arange(self.first_run, self.first_run + self.worlds, dtype=np.uint64)', 'np.arange(0, self.worlds, dtype=np.uint64)', 'every chunk draws as if it began at run 0'),
+    ('streams.py', 'np.arange(first_run, first_run + self.worlds, dtype=np.uint64)', 'np.arange(0, self.worlds, dtype=np.uint64)', 'every chunk draws as if it began at run 0'),
     ('streams.py', 'return self.uniforms(turn, *purpose, lanes=1)[0]', 'return self.uniforms(turn, *purpose, lanes=2)[1]', 'a uniform draw shares a lane with another purpose'),
     ('streams.py', 'return kernels.uniforms(_hash("escalation", self.seed, turn, *purpose)', 'return kernels.uniforms(_hash("escalation", self.seed, *purpose)', 'every turn draws the same numbers'),
     ('ladder.py', 'danger = np.array([weights[t_levels <= lv].sum() for lv in range(len(spec.rungs))])', 'danger = np.array([weights[t_levels < lv].sum() for lv in range(len(spec.rungs))])', "a threshold's cost is charged one rung late"),
