@@ -398,17 +398,27 @@ class Crisis(mesa.Model):
         owed = self._owed(a)
         aim = np.maximum(aim, owed)
 
-        levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
-        if a.has_action_below and (owed >= 0).any():  # a promised one-off answer may lie below the posture: legal while owed
-            legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
-            a.exclude_spent(levels, legal)
+        costs, temperature = self._costs(a, s.loss), a.traits["temperature"]
+        use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
         terms: dict | None = {} if self.explain else None
-        pick = self._choose(a, aim, levels, legal, s.loss, choice_u, terms)
-        chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
-        # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
-        slip = (accident_u < st.accident_rate) & (chosen != a.posture)
-        accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
-        new = np.where(accident, chosen + 1, chosen)
+        if self.kernels == "numba" and terms is None:  # the same operations fused in one compiled pass
+            chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level, a.stocks,
+                                         owed, use_owed, a.stay, aim.astype(np.float32), a.table_danger, costs, self.restrained_danger, temperature,
+                                         choice_u, accident_u, st.accident_rate, a.can_slip)
+        else:
+            levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
+            if use_owed:
+                legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
+                a.exclude_spent(levels, legal)
+            score = self._score(a, aim, levels, costs, terms)
+            if terms is not None:
+                terms["score"] = score.astype(float)  # before the logit draw overwrites it
+            pick = logit_pick(score, legal, temperature, choice_u)
+            chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
+            # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
+            slip = (accident_u < st.accident_rate) & (chosen != a.posture)
+            accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
+            new = np.where(accident, chosen + 1, chosen)
         held = self._held_up(a, new)
         new = np.where(a.active & ~held, new, a.posture)
         if self.explain and a.active[0]:
@@ -457,7 +467,7 @@ class Crisis(mesa.Model):
         promise (Fearon 1994) makes keeping an owed one cheaper.
         Given ``terms`` (at W = 1, to explain a move), each cost's share of the score
         is kept there by name, so that a reason can say which one moved the choice.
-        This is the reference: ``kernels.choose`` fuses the same operations, in this order, with the choice.
+        This is the reference: ``kernels.decide`` fuses the same operations, in this order, with the candidates and the choice.
         """
         score = levels.astype(np.float32)
         score -= aim.astype(np.float32)
@@ -486,17 +496,6 @@ class Crisis(mesa.Model):
             keeps = answers[np.clip(levels, 0, None)] & (levels >= 0)
             charge("audience", -(keeps * bonus))
         return score
-
-    def _choose(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, legal: np.ndarray, loss: np.ndarray, u: np.ndarray,
-                terms: dict | None) -> np.ndarray:
-        """The candidate row each world picks: scores, then the logit draw ``u``; fused into one compiled pass on the fast path."""
-        costs, temperature = self._costs(a, loss), a.traits["temperature"]
-        if self.kernels == "numba" and terms is None:
-            return kernels.choose(levels, legal, a.posture, aim.astype(np.float32), a.table_danger, costs, a.stay, self.restrained_danger, temperature, u)
-        score = self._score(a, aim, levels, costs, terms)
-        if terms is not None:
-            terms["score"] = score.astype(float)  # before the logit draw overwrites it
-        return logit_pick(score, legal, temperature, u)
 
     def _at_table(self, a: ActorAgent) -> np.ndarray | None:
         """For a side of the war, the worlds where both sides would settle (None: not a side, or no war)."""

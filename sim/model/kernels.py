@@ -180,29 +180,134 @@ def _compiled():
     @jit
     def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint,
                keeps, bonus, temperature, u, pick):
-        # the reference's operations in its order, per candidate and world, into one scratch array; then the logit draw
+        # the reference's operations in its order, candidate row by row, each step a pass over the worlds: gathers
+        # (a table read at each world's posture or level) apart from the arithmetic, which then runs in SIMD lanes
         rows, worlds = levels.shape
         score = np.empty((rows, worlds), dtype=np.float32)
         zero = np.float32(0.0)
-        for k in range(rows):
+        gathered = np.empty(worlds, dtype=np.float32)
+        base = np.empty(worlds, dtype=np.float32)
+        if restrained.shape[0]:
             for w in range(worlds):
-                level = levels[k, w]
-                s = np.float32(level) - aim[w]
-                s = -(s * s)
-                s = s - table_danger[k, posture[w]] * danger[w]
-                if k == stay:
-                    s = s - (-inertia[w])
-                for r in range(line_at.shape[0]):
-                    s = s - (line_cost[r, w] if level >= line_at[r] else zero)
-                if restrained.shape[0]:
-                    added = max(restrained[max(level, 0)] - restrained[posture[w]], zero)
-                    s = s - added * restraint[w]
-                for r in range(keeps.shape[0]):
-                    s = s - (-(bonus[r, w] if keeps[r, max(level, 0)] and level >= 0 else zero))
-                score[k, w] = s
+                base[w] = restrained[posture[w]]
+        for k in range(rows):
+            level, s, danger_row = levels[k], score[k], table_danger[k]
+            for w in range(worlds):
+                gathered[w] = danger_row[posture[w]]
+            for w in range(worlds):
+                x = np.float32(level[w]) - aim[w]
+                x = -(x * x)
+                s[w] = x - gathered[w] * danger[w]
+            if k == stay:
+                for w in range(worlds):
+                    s[w] = s[w] - (-inertia[w])
+            for r in range(line_at.shape[0]):
+                at = line_at[r]
+                for w in range(worlds):
+                    s[w] = s[w] - (line_cost[r, w] if level[w] >= at else zero)
+            if restrained.shape[0]:
+                for w in range(worlds):
+                    gathered[w] = restrained[max(level[w], 0)]
+                for w in range(worlds):
+                    s[w] = s[w] - max(gathered[w] - base[w], zero) * restraint[w]
+            for r in range(keeps.shape[0]):
+                kept = keeps[r]
+                for w in range(worlds):
+                    s[w] = s[w] - (-(bonus[r, w] if kept[max(level[w], 0)] and level[w] >= 0 else zero))
         logit_pick(score, legal, temperature, u, pick)
 
-    return uniforms, logit_pick, choose
+    @jit
+    def decide(table, down, posture, min_level, max_level, stock_level, stock_left, owed, use_owed, stay, aim, table_danger, danger, inertia,
+               line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, accident_u, accident_rate, can_slip, chosen, new):
+        # the candidates and their legality (ActorAgent.candidates, then the owed answer below the posture), each
+        # (candidate, world) through the reference's operations in its order; then the choice; then an accident
+        rows, worlds = table.shape[0], posture.shape[0]
+        levels = np.empty((rows, worlds), dtype=np.int8)
+        legal = np.empty((rows, worlds), dtype=np.bool_)
+        for k in range(rows):  # row by row, in branch-free passes over the worlds
+            level, ok = levels[k], legal[k]
+            row = table[k]
+            for w in range(worlds):
+                level[w] = row[posture[w]]
+            for w in range(worlds):
+                ok[w] = (level[w] >= min_level[w]) & (level[w] <= max_level[w])
+            if down.shape[0]:
+                below = down[k]
+                for w in range(worlds):
+                    ok[w] = ok[w] & (not below[posture[w]])
+            for s in range(stock_level.shape[0]):  # a spent stock's action
+                for w in range(worlds):
+                    ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+            if k == stay:
+                ok[:] = True
+            if use_owed:
+                for w in range(worlds):
+                    ok[w] = ok[w] | ((level[w] == np.int8(owed[w])) & (owed[w] >= 0) & (level[w] >= 0))
+                for s in range(stock_level.shape[0]):
+                    for w in range(worlds):
+                        ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+        pick = np.empty(worlds, dtype=np.int64)
+        choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus,
+               temperature, u, pick)
+        for w in range(worlds):
+            c = np.int64(levels[pick[w], w])
+            chosen[w] = c
+            slip = accident_u[w] < accident_rate[w] and c != posture[w]
+            new[w] = c + 1 if slip and can_slip[c] and c < max_level[w] else c
+
+    @jit
+    def advance(live, resolve, defence, cost_sensitivity, z, balance, trend, talks, struck, expected, cost, strike, engaged, support, strength,
+                sign, supporter, a, b, momentum, volatility, burden, aid_burden, rally, weariness, memory, learning, change):
+        # ``Front.advance``'s operations in its order, in passes over the worlds (a sum over backers as numpy adds rows:
+        # the first, then each next one)
+        actors, worlds = live.shape
+        war_on = np.empty(worlds)
+        for w in range(worlds):
+            war_on[w] = 1.0 if engaged[live[a, w]] or engaged[live[b, w]] else 0.0
+        effort = np.empty((2, worlds))
+        backed = np.zeros(worlds)
+        for k in range(2):
+            me = a if k == 0 else b
+            foe = b if k == 0 else a
+            for w in range(worlds):
+                force = (1.0 if engaged[live[me, w]] else 0.0) + strike[live[me, w]] * (1.0 - defence[foe, w])
+                effort[k, w] = strength[me] * force * (0.5 + 0.5 * resolve[me, w])
+            backed[:] = 0.0
+            first = True
+            for i in range(actors):
+                if supporter[i] and sign[i] == sign[me]:
+                    for w in range(worlds):
+                        x = strength[i] * support[live[i, w]]
+                        backed[w] = x if first else backed[w] + x
+                    first = False
+            for w in range(worlds):
+                effort[k, w] += backed[w]
+        for w in range(worlds):
+            # the noise in the draw's single precision, as numpy multiplies a float32 array by a Python number
+            step = momentum * (effort[0, w] - effort[1, w]) * war_on[w] + np.float32(volatility) * z[w] * np.float32(war_on[w])
+            new = min(max(balance[w] + step, -1.0), 1.0)
+            if not talks[w]:
+                trend[w] = memory * trend[w] + learning * (new - balance[w])
+            balance[w] = new
+        for i in range(actors):
+            side = i in (a, b)
+            other = b if i == a else a
+            for w in range(worlds):
+                took = strike[live[other, w]] * (1.0 - defence[i, w]) * war_on[w] if side else 0.0
+                if side:
+                    c = burden * war_on[w] * (1.0 + took)
+                elif supporter[i]:
+                    c = aid_burden * strength[i] * support[live[i, w]]
+                else:
+                    c = 0.0
+                harder = 1.0 if took > struck[i, w] + 1e-9 else 0.0
+                change[i, w] = rally * harder * (1.0 - defence[i, w]) - weariness * cost_sensitivity[i, w] * c
+                struck[i, w] = took
+                if war_on[w] != 0.0 and not talks[w]:
+                    expected[i, w] = memory * expected[i, w] + learning * c
+                cost[i, w] += c
+
+    return uniforms, logit_pick, decide, advance
 
 
 def uniforms(key: np.uint64, ids: np.ndarray, lanes: int, kernels: str) -> np.ndarray:
@@ -224,19 +329,43 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
     return pick
 
 
-def choose(levels: np.ndarray, legal: np.ndarray, posture: np.ndarray, aim: np.ndarray, table_danger: np.ndarray, costs: Costs, stay: int,
-           restrained: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The compiled twin of ``Crisis._score`` followed by :func:`logit_pick`: the row each world picks."""
-    worlds = levels.shape[1]
+def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_level: np.ndarray, max_level: np.ndarray, stocks: dict,
+           owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray, table_danger: np.ndarray, costs: Costs, restrained: np.ndarray,
+           temperature: np.ndarray, u: np.ndarray, accident_u: np.ndarray, accident_rate, can_slip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled twin of an actor's decision in ``Crisis._decide``: its candidates (``table``: (K, rungs) levels from each posture;
+    ``down``: the one-off actions below it, None if none; ``stocks``: level -> uses left), their legality (an ``owed`` answer made
+    legal where ``use_owed``), the scores (``Crisis._score``), the logit draw ``u`` and an accident ``accident_u``.
+    Returns the chosen level and the new posture, accident included, in every world."""
+    worlds = len(posture)
     f32 = np.float32
-    pick = np.empty(worlds, dtype=np.int64)
-    lines = costs.lines
-    line_at = np.array([at for _, at, _ in lines], dtype=np.int64)
-    line_cost = np.stack([c for _, _, c in lines]) if lines else np.zeros((0, worlds), dtype=f32)
-    keeps = np.stack([k for k, _ in costs.audience]) if costs.audience else np.zeros((0, len(restrained)), dtype=bool)
-    bonus = np.stack([b for _, b in costs.audience]) if costs.audience else np.zeros((0, worlds), dtype=f32)
+    lines, audience, none = costs.lines, costs.audience, np.zeros((0, worlds), dtype=f32)
+    line_at = np.fromiter((at for _, at, _ in lines), dtype=np.int64, count=len(lines))
+    line_cost = np.stack([c for _, _, c in lines]) if lines else none
+    keeps = np.stack([k for k, _ in audience]) if audience else np.zeros((0, len(restrained)), dtype=bool)
+    bonus = np.stack([b for _, b in audience]) if audience else none
     restraint = costs.restraint if costs.restraint is not None else np.zeros(worlds, dtype=f32)
-    _compiled()[2](levels, legal, posture, aim, table_danger, costs.danger, costs.inertia, stay, line_at, line_cost,
-                   restrained if costs.restraint is not None else restrained[:0], restraint, keeps, bonus,
-                   np.ascontiguousarray(np.broadcast_to(np.asarray(temperature, dtype=np.float64), (worlds,))), np.asarray(u, dtype=np.float64), pick)
-    return pick
+    stock_level = np.fromiter(stocks, dtype=np.int64, count=len(stocks))
+    stock_left = np.stack(list(stocks.values())) if stocks else np.zeros((0, worlds), dtype=np.int64)
+    chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
+
+    def per_world(x, dtype):
+        if isinstance(x, np.ndarray) and x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
+            return x  # the common case, at no cost
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (worlds,)))
+
+    _compiled()[2](table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
+                   per_world(owed, np.float64), use_owed, stay, aim, table_danger, costs.danger, costs.inertia, line_at, line_cost,
+                   restrained if costs.restraint is not None else restrained[:0], restraint, keeps, bonus, per_world(temperature, np.float64),
+                   per_world(u, np.float64), per_world(accident_u, np.float64), per_world(accident_rate, np.float64), can_slip, chosen, new)
+    return chosen, new
+
+
+def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sensitivity: np.ndarray, z: np.ndarray, front) -> np.ndarray:
+    """The compiled twin of ``Front.advance`` (its state updated in place): the resolve each actor gains or loses, (actors, W)."""
+    from escalation.model.war import AID_COST, TREND_MEMORY  # the reference's constants (war imports this module, not at its top)
+
+    sp, change = front.spec, np.empty(live.shape)
+    _compiled()[3](live, resolve, defence, cost_sensitivity, z, front.balance, front.trend, front.talks, front.struck,
+                   front.expected, front.cost, front.strike, front.engaged, front.support, front.strength, front.sign, front.supporter, front.a,
+                   front.b, sp.momentum, sp.volatility, sp.burden, AID_COST * sp.burden, sp.rally, sp.weariness, TREND_MEMORY, 1 - TREND_MEMORY, change)
+    return change

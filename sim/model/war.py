@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.ladder import RIVERA_SCORE
 from escalation.scenario.schema import War
 
@@ -50,7 +51,7 @@ class Front:
     """One war between two sides, with their supporters, in every world."""
 
     def __init__(self, spec: War, model):
-        self.spec = spec
+        self.spec, self.kernels = spec, model.kernels
         lad, order = model.ladder, model.order
         self.a, self.b = (model.keys.index(s) for s in spec.sides)
         n = len(order)
@@ -107,7 +108,11 @@ class Front:
     def advance(self, live: np.ndarray, traits: dict, z: np.ndarray) -> np.ndarray:
         """One day of war after the moves: the front, the costs, weariness and rallying. ``live``: postures
         (actors, W, -1 where taking no part); ``traits``: name -> (actors, W); ``z``: one normal per world.
-        Returns the resolve each actor gained or lost: (actors, W); the costs borne add up in ``cost``."""
+        Returns the resolve each actor gained or lost: (actors, W); the costs borne add up in ``cost``.
+        This is the reference: ``kernels.advance`` makes the same operations in one compiled pass."""
+        self._loss = None
+        if self.kernels == "numba":
+            return kernels.advance(live, traits["resolve"], traits["air_defence"], traits["cost_sensitivity"], z, self)
         sp, a, b = self.spec, self.a, self.b
         resolve, defence = traits["resolve"], traits["air_defence"]
         strike, engaged = self.strike[live], self.engaged[live]
@@ -123,7 +128,6 @@ class Front:
         # while talks are open each side reads the front as it stood when they opened (a ceasefire line)
         self.trend = np.where(self.talks, self.trend, TREND_MEMORY * self.trend + (1 - TREND_MEMORY) * (new - self.balance))
         self.balance = new
-        self._loss = None
 
         n = live.shape[0]
         took = np.zeros((n, live.shape[1]))
