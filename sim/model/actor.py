@@ -25,7 +25,9 @@ class ActorAgent(mesa.Agent):
     ``posture``, ``peak``, ``active``, the traits and the capability bounds are
     numpy arrays of shape ``(W,)``; the decision rule reads them through a
     :class:`~sim.rules.Situation` and the model turns its aim into a move.
-    ``peak`` is -1 in worlds where the actor has not yet taken part.
+    ``peak`` is -1 in worlds where the actor has not yet taken part. The posture, the
+    standing posture, ``active`` and the traits are written in place: the model holds
+    them as rows of arrays over all actors (see ``Crisis._share_rows``).
     """
 
     def __init__(self, model: mesa.Model, key: str, spec: Actor, index: int, *, ladder: CompiledLadder, worlds: int, max_down: int):
@@ -92,18 +94,18 @@ class ActorAgent(mesa.Agent):
                 self.episodes[i] += acting & (new == level)
             for level, left in self.stocks.items():
                 left -= acting & (new == level)
-        self.standing = np.where(is_action, self.standing, new)
-        self.posture = new
+        self.standing[:] = np.where(is_action, self.standing, new)
+        self.posture[:] = new
 
     def stand_down(self) -> None:
         """After a one-off action, back on its standing posture."""
-        self.posture = np.where(self.ladder.action[self.posture], self.standing, self.posture)
+        self.posture[:] = np.where(self.ladder.action[self.posture], self.standing, self.posture)
 
     def set_trait(self, trait: str, mask: np.ndarray, value: float | None = None, by: float | None = None) -> None:
         lo, hi = TRAIT_RANGE[trait]
         current = self.traits[trait]
         new = np.full_like(current, value) if value is not None else current + by
-        self.traits[trait] = np.where(mask, np.clip(new, lo, hi), current)
+        current[:] = np.where(mask, np.clip(new, lo, hi), current)
 
     def set_bounds(self, mask: np.ndarray, min_level: int | None = None, max_level: int | None = None) -> None:
         """Narrow or widen the rungs it may take; a permission withdrawn ends what it allowed.

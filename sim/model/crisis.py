@@ -49,7 +49,6 @@ from escalation.scenario.schema import Scenario
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
 PARAMETER_DRAW = -1  # the "turn" the per-world parameters are drawn at: before the first
-WAR_TRAITS = ("resolve", "air_defence", "cost_sensitivity", "leverage")  # the traits the war reads
 
 
 @dataclass
@@ -121,8 +120,9 @@ class Crisis(mesa.Model):
         self.order = list(self.actors.values())
         self.keys = list(self.actors)
         self.names = [a.label for a in self.order]
+        self._share_rows()
         for (key, trait), values in self._in_slots("trait", by_actor=True).items():
-            self.actors[key].traits[trait] = values.copy()
+            self.actors[key].traits[trait][:] = values
         for (key, name), values in self._in_slots("param", by_actor=True).items():
             rule = self.actors[key].rule
             rule.params = rule.params.model_copy(update={name: values})
@@ -238,20 +238,29 @@ class Crisis(mesa.Model):
     def date(self) -> dt.date:
         return self.scenario.date_of(self.turn)
 
+    def _share_rows(self) -> None:
+        """Every actor's posture, standing posture, activity and traits become rows of arrays over all actors,
+        (actors, W) each, that the actors write in place: the model reads them whole, with no stacking each turn."""
+        self._rows = {name: np.stack([getattr(a, name) for a in self.order]) for name in ("posture", "standing", "active")}
+        self._trait_rows = {t: np.stack([a.traits[t] for a in self.order]) for t in self.order[0].traits} if self.order else {}
+        for i, a in enumerate(self.order):
+            a.posture, a.standing, a.active = (self._rows[name][i] for name in ("posture", "standing", "active"))
+            a.traits = {t: rows[i] for t, rows in self._trait_rows.items()}
+
     def postures(self) -> np.ndarray:
-        """Current postures, shape (actors, W)."""
-        return np.stack([a.posture for a in self.order])
+        """Current postures, shape (actors, W) (a copy)."""
+        return self._rows["posture"].copy()
 
     def _active(self) -> np.ndarray:
-        return np.stack([a.active for a in self.order])
+        return self._rows["active"]
 
     def _live(self) -> np.ndarray:
         """Postures of the actors taking part, -1 for the others: (actors, W), int8."""
-        return np.where(self._active(), self.postures().astype(np.int8), np.int8(-1))
+        return np.where(self._rows["active"], self._rows["posture"].astype(np.int8), np.int8(-1))
 
     def _standing(self) -> np.ndarray:
         """Standing postures (one-off actions aside) of the actors taking part, -1 for the others: (actors, W)."""
-        return np.where(self._active(), np.stack([a.standing for a in self.order]), -1)
+        return np.where(self._rows["active"], self._rows["standing"], -1)
 
     def _branch_state(self) -> None:
         """What the branch inherits: the standing postures, their intensity, the pairs at war."""
@@ -321,9 +330,6 @@ class Crisis(mesa.Model):
             values = np.where(values >= 0, values + np.float32(st.noise) * (z + np.float32(st.suspicion)), values)
         return values.astype(float)
 
-    def _traits(self, names=WAR_TRAITS) -> dict[str, np.ndarray]:
-        """Traits of every actor: name -> (actors, W)."""
-        return {t: np.stack([a.traits[t] for a in self.order]) for t in names}
 
     def _wage_war(self, turn: int) -> None:
         """The war's day after the moves: the front moves, costs wear resolve down, strikes rally; then the
@@ -333,11 +339,10 @@ class Crisis(mesa.Model):
         u = self.streams.uniforms(turn, "war", "front")
         z, _ = normals(u[0], u[1], second=False)
         assert z is not None
-        traits = self._traits()
+        traits = self._trait_rows  # as the actors hold them: (actors, W) each
         change = front.advance(self._live().astype(np.int64), traits, z)
         for a in self.order:
             a.set_trait("resolve", a.active, by=change[a.index])
-        traits.update(self._traits(("resolve",)))  # as the war left it
         was = front.talks.copy()
         talks = front.bargain(turn, traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
         if self.explain and talks[0] != was[0]:
@@ -699,7 +704,7 @@ class Crisis(mesa.Model):
 
     def _record(self, turn: int) -> None:
         active = self._active()
-        live = np.where(active, self.postures(), -1)
+        live = np.where(active, self._rows["posture"], -1)
         system = live.max(axis=0).clip(min=0)
         self.system_rung = system
         for a in self.order:

@@ -118,6 +118,9 @@ def _compiled():
     """The numba twins, compiled on first use (and cached on disk): numba is imported only here."""
     os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "escalation" / "numba"))
     import numba
+    import numba.core.config
+
+    numba.core.config.reload_config()  # the folder counts even where numba was imported before it was set
 
     jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
