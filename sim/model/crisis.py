@@ -138,6 +138,9 @@ class Crisis(mesa.Model):
         below = self.ladder.danger[self.restraint_level - 1] if self.restraint_level > 0 else 0.0
         self.restrained_danger = np.maximum(self.ladder.danger - below, 0.0).astype(np.float32)
         self._columns = np.arange(self.worlds)
+        self._constants: dict = {}  # see _constant
+        self._inertia = np.full(self.worlds, self.settings.inertia, dtype=np.float32)  # read by every decision
+        self._inertia.flags.writeable = False
         self._fights = np.append(self.ladder.fighting, False)  # per level (index -1: taking no part): fighting there
 
         n, w, t = len(self.order), self.worlds, self.turns
@@ -355,33 +358,41 @@ class Crisis(mesa.Model):
 
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
-        w = self.worlds
+        none, no_one = self._constant(-1.0), self._constant(-1)  # read-only: what no reading fills
         reads = bool(np.any(self.settings.noise > 0)) and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
         fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
         if len(a.adversaries):
             seen = self._perceive(threat[a.index], fog[0])
-            by = a.adversaries[live[a.adversaries].argmax(axis=0)] if self.explain else np.full(w, -1)
-            by = np.where(threat[a.index] >= 0, by, -1)
+            by = np.where(threat[a.index] >= 0, a.adversaries[live[a.adversaries].argmax(axis=0)], -1) if self.explain else no_one
         else:
-            seen, by = np.full(w, -1.0), np.full(w, -1)
-        needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else np.full((1, w), -1)
-        need = self._perceive(needs.max(axis=0), fog[1]) if len(a.supported) else np.full(w, -1.0)
-        watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else np.full(w, -1.0)
-        loss = self.front.loss()[a.index] if self.front is not None else np.zeros(w)
-        fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else np.zeros(w, dtype=bool)
+            seen, by = none, no_one
+        needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else None
+        need = self._perceive(needs.max(axis=0), fog[1]) if needs is not None else none
+        watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else none
+        loss = self.front.loss()[a.index] if self.front is not None else self._constant(0.0)
+        fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else self._constant(False)
         s = Situation(
             name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
             need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
             loss=loss, fought=fought,
         )
         if self.explain:  # what truly stands, and who is behind it, for the reason given in words
-            s.true_threat, s.true_need = threat[a.index].astype(float), needs.max(axis=0).astype(float)
-            if len(a.supported) and needs[:, 0].max() >= 0:
+            s.true_threat = threat[a.index].astype(float)
+            s.true_need = needs.max(axis=0).astype(float) if needs is not None else none
+            if needs is not None and needs[:, 0].max() >= 0:
                 ally = int(a.supported[needs[:, 0].argmax()])
                 foes = self.order[ally].adversaries
                 s.need_of = np.array([ally])
                 s.need_by = np.array([int(foes[live[foes, 0].argmax()])]) if len(foes) else np.array([-1])
         return s
+
+    def _constant(self, value) -> np.ndarray:
+        """``value`` in every world, read-only: shared by whatever needs it, written by none."""
+        key = (type(value), value)  # -1 and -1.0 are equal keys but not the same array
+        if key not in self._constants:
+            self._constants[key] = out = np.full(self.worlds, value)
+            out.flags.writeable = False
+        return self._constants[key]
 
     def _decide(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> np.ndarray:
         """The actor's new posture in every world (its old one where inactive)."""
@@ -442,7 +453,7 @@ class Crisis(mesa.Model):
         st, f32 = self.settings, np.float32
         seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0
         risk = 1.0 - np.clip(a.traits["risk_tolerance"] + seeking, 0.0, 1.0)
-        costs = Costs(danger=(a.traits["cost_sensitivity"] * risk).astype(f32), inertia=np.full(self.worlds, st.inertia, dtype=f32))
+        costs = Costs(danger=(a.traits["cost_sensitivity"] * risk).astype(f32), inertia=self._inertia)
         for rl in self.watching[a.index]:
             holder = self.order[rl.holder]
             in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one

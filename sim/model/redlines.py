@@ -37,6 +37,7 @@ class RedLineState:
     def __init__(self, holder: int, spec: RedLine, watch: list[int], ladder, worlds: int, active: bool):
         self.holder, self.spec, self.id = holder, spec, spec.id
         self.watch = np.array(watch, dtype=np.int64)
+        self._row = {int(o): i for i, o in enumerate(watch)}  # observer -> its row of ``belief``
         self.at = ladder.level[spec.at]
         self.response = ladder.level[spec.response]
         self.severity = float(ladder.danger[self.response])  # what carrying out the response costs those it is aimed at
@@ -75,7 +76,7 @@ class RedLineState:
 
     def belief_of(self, observer: int) -> np.ndarray:
         """What ``observer`` (an actor index it watches) believes of the line: (W,)."""
-        return self.belief[int(np.flatnonzero(self.watch == observer)[0])]
+        return self.belief[self._row[observer]]
 
     def spent(self, holder_standing: np.ndarray) -> np.ndarray:
         """Worlds where the holder already stands on the promised response (a standing posture): the threat is spent."""
