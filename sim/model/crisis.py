@@ -48,6 +48,7 @@ from escalation.scenario.parameters import Slot, key_text, slot
 from escalation.scenario.schema import Scenario
 
 HumanChooser = Callable[["Crisis", str, list[str]], str]
+ROWS = ("posture", "standing", "active", "peak")  # each actor's per-world state held as rows over all actors (see _share_rows)
 PARAMETER_DRAW = -1  # the "turn" the per-world parameters are drawn at: before the first
 
 
@@ -142,6 +143,11 @@ class Crisis(mesa.Model):
         self._inertia = np.full(self.worlds, self.settings.inertia, dtype=np.float32)  # read by every decision
         self._inertia.flags.writeable = False
         self._fights = np.append(self.ladder.fighting, False)  # per level (index -1: taking no part): fighting there
+        lad = self.ladder  # for kernels.record: per level (index -1: taking no part) its band, a one-off action, its intensity score
+        starts = np.cumsum([0, *(len(t) for t in lad.band_thresholds)])
+        flat = np.array([t for ts in lad.band_thresholds for t in ts], dtype=np.int64)
+        self._band_index = (np.append(lad.band, -1), np.append(lad.action, False), starts.astype(np.int64), flat)
+        self._scores = np.append(lad.intensity, 0)
 
         n, w, t = len(self.order), self.worlds, self.turns
         self.system_rung = self.system_now()
@@ -242,12 +248,12 @@ class Crisis(mesa.Model):
         return self.scenario.date_of(self.turn)
 
     def _share_rows(self) -> None:
-        """Every actor's posture, standing posture, activity and traits become rows of arrays over all actors,
+        """Every actor's posture, standing posture, activity, peak and traits become rows of arrays over all actors,
         (actors, W) each, that the actors write in place: the model reads them whole, with no stacking each turn."""
-        self._rows = {name: np.stack([getattr(a, name) for a in self.order]) for name in ("posture", "standing", "active")}
+        self._rows = {name: np.stack([getattr(a, name) for a in self.order]) for name in ROWS}
         self._trait_rows = {t: np.stack([a.traits[t] for a in self.order]) for t in self.order[0].traits} if self.order else {}
         for i, a in enumerate(self.order):
-            a.posture, a.standing, a.active = (self._rows[name][i] for name in ("posture", "standing", "active"))
+            a.posture, a.standing, a.active, a.peak = (self._rows[name][i] for name in ROWS)
             a.traits = {t: rows[i] for t, rows in self._trait_rows.items()}
 
     def postures(self) -> np.ndarray:
@@ -278,7 +284,7 @@ class Crisis(mesa.Model):
         # when, and the postures it was read from
         self._kind = self.branch_standing.copy()  # the rung each actor stands on (-1: not taking part)
         self._since = np.full(self._kind.shape, self.branch, dtype=np.int64)
-        self._last = self.branch_standing
+        self._last = self.branch_standing.copy()
 
     def system_now(self) -> np.ndarray:
         """The system rung: the highest posture of any actor taking part (0 if none)."""
@@ -714,26 +720,32 @@ class Crisis(mesa.Model):
             other.learn(seen, rate * self.settings.reputation, observers=shared)
 
     def _record(self, turn: int) -> None:
-        active = self._active()
-        live = np.where(active, self._rows["posture"], -1)
-        system = live.max(axis=0).clip(min=0)
-        self.system_rung = system
-        for a in self.order:
-            a.peak = np.where(a.active, np.maximum(a.peak, a.posture), a.peak)
-        if turn >= self.branch:
-            found = entries(self.ladder, self._was, live)
-            new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live, found)
-            self.first_crossing = np.where(new_first, turn, self.first_crossing)
-            self._note_actor_firsts(turn, found)
-            self._count_days(turn, live)
+        """The day's bookkeeping: the system rung and its peak, each actor's peak, the facts first crossed after the branch
+        (by anyone, and by each actor), the runs of days on each rung, the paths. This is the reference: ``kernels.record``
+        does the same in one compiled pass."""
+        counting = turn >= self.branch
+        if self.kernels == "numba":
+            new_first = kernels.record(self, turn, counting)
         else:
-            new_first = np.zeros_like(self.first_crossing, dtype=bool)
-        self._was = self._standing()
-        self.system_peak = np.maximum(self.system_peak, system)
-        self.system_path[turn] = system
-        self.intensity_path[turn] = intensity(self.ladder, live)
-        if self.path is not None:
-            self.path[turn] = live
+            active, peak = self._rows["active"], self._rows["peak"]
+            live = np.where(active, self._rows["posture"], -1)
+            system = live.max(axis=0).clip(min=0)
+            self.system_rung = system
+            np.copyto(peak, np.maximum(peak, live), where=active)
+            if counting:
+                found = entries(self.ladder, self._was, live)
+                new_first = (self.first_crossing < 0) & entered(self.ladder, self._was, live, found)
+                self.first_crossing = np.where(new_first, turn, self.first_crossing)
+                self._note_actor_firsts(turn, found)
+                self._count_days(turn, live)
+            else:
+                new_first = np.zeros_like(self.first_crossing, dtype=bool)
+            self._was = self._standing()
+            self.system_peak = np.maximum(self.system_peak, system)
+            self.system_path[turn] = system
+            self.intensity_path[turn] = intensity(self.ladder, live)
+            if self.path is not None:
+                self.path[turn] = live
         if self.explain:
             for i in np.flatnonzero(new_first[:, 0]):
                 self._say("threshold", f"Threshold crossed: {self.ladder.threshold_names[i]}", extra={"id": self.ladder.threshold_ids[i]})

@@ -310,7 +310,46 @@ def _compiled():
                     expected[i, w] = memory * expected[i, w] + learning * c
                 cost[i, w] += c
 
-    return uniforms, logit_pick, decide, advance
+    @jit
+    def record(turn, counting, posture, active, standing, peak, was, last, kind, since, days, first_crossing, actor_first, bands, acts,
+               band_start, band_thresholds, scores, system_rung, system_peak, system_path, intensity_path, path, new_first):
+        # ``Crisis._record``, actor by actor in passes over the worlds: integers only, so the order changes nothing
+        actors, worlds = posture.shape
+        top = np.full(worlds, -1, dtype=np.int64)
+        total = np.zeros(worlds, dtype=scores.dtype)
+        for i in range(actors):
+            on, at, high = active[i], posture[i], peak[i]
+            for w in range(worlds):
+                lv = at[w] if on[w] else -1
+                top[w] = max(top[w], lv)
+                total[w] += scores[lv]
+                high[w] = max(high[w], lv) if on[w] else high[w]
+                if path.shape[0]:
+                    path[i, w] = lv
+            if counting:
+                for w in range(worlds):
+                    lv, before = at[w] if on[w] else -1, was[i, w]
+                    if lv != before and (bands[lv] > bands[before] or acts[lv]):  # a climb into a band, or a one-off action
+                        b = bands[lv]
+                        for j in range(band_start[b], band_start[b + 1]):
+                            t = band_thresholds[j]
+                            if first_crossing[t, w] < 0:
+                                first_crossing[t, w], new_first[t, w] = turn, True
+                            if actor_first[i, t, w] < 0:
+                                actor_first[i, t, w] = turn
+                    if lv != last[i, w] and lv != kind[i, w]:  # a run of days on a rung ends
+                        if kind[i, w] >= 0:
+                            days[i, kind[i, w], w] += turn - since[i, w]
+                        kind[i, w], since[i, w] = lv, turn
+                    last[i, w] = lv
+            for w in range(worlds):
+                was[i, w] = standing[i, w] if on[w] else -1
+        for w in range(worlds):
+            system = max(top[w], 0)
+            system_rung[w], system_path[w], intensity_path[w] = system, system, total[w]
+            system_peak[w] = max(system_peak[w], system)
+
+    return uniforms, logit_pick, decide, advance, record
 
 
 def uniforms(key: np.uint64, ids: np.ndarray, lanes: int, kernels: str) -> np.ndarray:
@@ -372,3 +411,16 @@ def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sen
                    front.expected, front.cost, front.strike, front.engaged, front.support, front.strength, front.sign, front.supporter, front.a,
                    front.b, sp.momentum, sp.volatility, sp.burden, AID_COST * sp.burden, sp.rally, sp.weariness, TREND_MEMORY, 1 - TREND_MEMORY, change)
     return change
+
+
+def record(model, turn: int, counting: bool) -> np.ndarray:
+    """The compiled twin of ``Crisis._record``'s bookkeeping (the model's arrays updated in place); returns the thresholds first
+    crossed this turn, (thresholds, W)."""
+    rows, lad = model._rows, model.ladder
+    new_first = np.zeros(model.first_crossing.shape, dtype=bool)
+    path = model.path[turn] if model.path is not None else np.zeros((0, 0), dtype=np.int8)
+    bands, acts, band_start, band_thresholds = model._band_index
+    _compiled()[4](turn, counting, rows["posture"], rows["active"], rows["standing"], rows["peak"], model._was, model._last, model._kind,
+                   model._since, model.days, model.first_crossing, model.actor_first, bands, acts, band_start, band_thresholds,
+                   model._scores, model.system_rung, model.system_peak, model.system_path[turn], model.intensity_path[turn], path, new_first)
+    return new_first
