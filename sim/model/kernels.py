@@ -416,7 +416,7 @@ def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sen
 def record(model, turn: int, counting: bool) -> np.ndarray:
     """The compiled twin of ``Crisis._record``'s bookkeeping (the model's arrays updated in place); returns the thresholds first
     crossed this turn, (thresholds, W)."""
-    rows, lad = model._rows, model.ladder
+    rows = model._rows
     new_first = np.zeros(model.first_crossing.shape, dtype=bool)
     path = model.path[turn] if model.path is not None else np.zeros((0, 0), dtype=np.int8)
     bands, acts, band_start, band_thresholds = model._band_index
