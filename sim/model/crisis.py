@@ -227,7 +227,7 @@ class Crisis(mesa.Model):
         lines: dict[tuple[str, str], RedLineState] = {}
         for key, spec, active in declared + later:
             if (key, spec.id) not in lines:
-                lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active)
+                lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active, self.kernels)
         # in one order whatever the order of the actors: their weights are summed in it
         self.red_lines = dict(sorted(lines.items()))
         self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
@@ -683,17 +683,8 @@ class Crisis(mesa.Model):
         live = self._live()
         for (holder_key, _), rl in self.red_lines.items():
             holder = self.actors[holder_key]
-            crossed, honoured, eroded = rl.update(
-                live[rl.watch].max(axis=0),
-                holder.posture,
-                holder.standing,
-                holder.active,
-                holder.traits["resolve"],
-                functools.partial(self.streams.uniform, self.turn, "red_line", holder_key, rl.id),
-                st.obligation,
-                st.credibility_gain,
-                st.credibility_erosion,
-            )
+            draw = functools.partial(self.streams.uniform, self.turn, "red_line", holder_key, rl.id)
+            crossed, honoured, eroded = rl.update(live, holder, draw, st.obligation, st.credibility_gain, st.credibility_erosion)
             self._teach(rl, honoured, st.credibility_gain)
             self._teach(rl, eroded, -st.credibility_erosion)
             if self.explain:

@@ -317,39 +317,106 @@ def _compiled():
         actors, worlds = posture.shape
         top = np.full(worlds, -1, dtype=np.int64)
         total = np.zeros(worlds, dtype=scores.dtype)
+        lv = np.empty(worlds, dtype=np.int64)
         for i in range(actors):
             on, at, high = active[i], posture[i], peak[i]
+            for w in range(worlds):  # branch-free, in SIMD lanes
+                lv[w] = at[w] if on[w] else -1
+                top[w] = max(top[w], lv[w])
+                high[w] = max(high[w], lv[w]) if on[w] else high[w]
             for w in range(worlds):
-                lv = at[w] if on[w] else -1
-                top[w] = max(top[w], lv)
-                total[w] += scores[lv]
-                high[w] = max(high[w], lv) if on[w] else high[w]
-                if path.shape[0]:
-                    path[i, w] = lv
+                total[w] += scores[lv[w]]
+            if path.shape[0]:
+                path[i] = lv
             if counting:
+                before, seen, run = was[i], last[i], kind[i]
                 for w in range(worlds):
-                    lv, before = at[w] if on[w] else -1, was[i, w]
-                    if lv != before and (bands[lv] > bands[before] or acts[lv]):  # a climb into a band, or a one-off action
-                        b = bands[lv]
+                    if lv[w] == before[w] and lv[w] == seen[w]:
+                        continue  # no move: the day's usual case
+                    v = lv[w]
+                    if v != before[w] and (bands[v] > bands[before[w]] or acts[v]):  # a climb into a band, or a one-off action
+                        b = bands[v]
                         for j in range(band_start[b], band_start[b + 1]):
                             t = band_thresholds[j]
                             if first_crossing[t, w] < 0:
                                 first_crossing[t, w], new_first[t, w] = turn, True
                             if actor_first[i, t, w] < 0:
                                 actor_first[i, t, w] = turn
-                    if lv != last[i, w] and lv != kind[i, w]:  # a run of days on a rung ends
-                        if kind[i, w] >= 0:
-                            days[i, kind[i, w], w] += turn - since[i, w]
-                        kind[i, w], since[i, w] = lv, turn
-                    last[i, w] = lv
+                    if v != seen[w] and v != run[w]:  # a run of days on a rung ends
+                        if run[w] >= 0:
+                            days[i, run[w], w] += turn - since[i, w]
+                        run[w], since[i, w] = v, turn
+                    seen[w] = v
+            stand, then = standing[i], was[i]
             for w in range(worlds):
-                was[i, w] = standing[i, w] if on[w] else -1
+                then[w] = stand[w] if on[w] else -1
         for w in range(worlds):
             system = max(top[w], 0)
             system_rung[w], system_path[w], intensity_path[w] = system, system, total[w]
             system_peak[w] = max(system_peak[w], system)
 
-    return uniforms, logit_pick, decide, advance, record
+    @jit
+    def red_line(live, watch, at, response, response_is_action, grace, answers, holder_posture, holder_standing, holder_active, resolve,
+                 active, credibility, due, answered, meant, u, obligation, gain, erosion, crossed, honoured, eroded):
+        # ``RedLineState.update``, its operations in its order (the draw ``u`` made whether needed or not: it is keyed), in
+        # branch-free passes over the worlds, gathers apart, so that they run in SIMD lanes
+        worlds = live.shape[1]
+        top = np.full(worlds, -1, dtype=live.dtype)
+        for i in watch:
+            row = live[i]
+            for w in range(worlds):
+                top[w] = max(top[w], row[w])
+        answering = np.empty(worlds, dtype=np.bool_)
+        for w in range(worlds):
+            answering[w] = answers[holder_posture[w]]
+        for w in range(worlds):
+            in_force = active[w] & holder_active[w]
+            owed = (due[w] > 0) & in_force
+            hon = owed & answering[w]
+            c = credibility[w]
+            c = c + gain[w] * (1.0 - c) if hon else c
+            still = owed & (not hon)
+            left = due[w] - 1 if still else 0
+            ero = still & (left == 0)
+            c = c * (1.0 - erosion[w]) if ero else c
+            credibility[w], honoured[w], eroded[w] = c, hon, ero
+            over = in_force & (top[w] >= at)
+            done = (answered[w] | hon) & over
+            spent = (not response_is_action) & (holder_standing[w] >= response)
+            cross = over & (left == 0) & (not done) & (not spent)
+            answered[w], crossed[w] = done, cross
+            due[w] = grace if cross else left
+            meaning = u[w] < obligation[w] * resolve[w] * c
+            meant[w] = meaning if cross else meant[w] & (due[w] > 0)
+
+    @jit
+    def learn(belief, rows, seen, rate):
+        # ``RedLineState.learn``: towards 1 by ``rate`` of the gap, or towards 0 by ``-rate`` of the belief, where seen
+        for r in rows:
+            b = belief[r]
+            for w in range(seen.shape[0]):
+                if seen[w]:
+                    b[w] = b[w] + rate[w] * (1.0 - b[w]) if rate[w] > 0 else b[w] * (1.0 + rate[w])
+
+    return uniforms, logit_pick, decide, advance, record, red_line, learn
+
+
+def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
+    """``x`` (a number or an array over the worlds) as an array of ``dtype`` over ``worlds`` worlds, as a kernel takes it."""
+    if isinstance(x, np.ndarray) and x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
+        return x  # the common case, at no cost
+    if np.ndim(x) == 0:
+        return _filled(x.item() if isinstance(x, np.generic) else x, worlds, np.dtype(dtype).str)
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (worlds,)))
+
+
+@functools.lru_cache(maxsize=64)
+def _filled(value, worlds: int, dtype: str) -> np.ndarray:
+    """One number in every world, read-only and contiguous (kept: a batch passes the same few settings every call; a
+    stride-0 view would cost the kernels their SIMD lanes)."""
+    out = np.full(worlds, value, dtype=dtype)
+    out.flags.writeable = False
+    return out
 
 
 def uniforms(key: np.uint64, ids: np.ndarray, lanes: int, kernels: str) -> np.ndarray:
@@ -390,15 +457,10 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
     stock_left = np.stack(list(stocks.values())) if stocks else np.zeros((0, worlds), dtype=np.int64)
     chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
 
-    def per_world(x, dtype):
-        if isinstance(x, np.ndarray) and x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
-            return x  # the common case, at no cost
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (worlds,)))
-
     _compiled()[2](table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
-                   per_world(owed, np.float64), use_owed, stay, aim, table_danger, costs.danger, costs.inertia, line_at, line_cost,
-                   restrained if costs.restraint is not None else restrained[:0], restraint, keeps, bonus, per_world(temperature, np.float64),
-                   per_world(u, np.float64), per_world(accident_u, np.float64), per_world(accident_rate, np.float64), can_slip, chosen, new)
+                   per_world(owed, worlds), use_owed, stay, aim, table_danger, costs.danger, costs.inertia, line_at, line_cost,
+                   restrained if costs.restraint is not None else restrained[:0], restraint, keeps, bonus, per_world(temperature, worlds),
+                   per_world(u, worlds), per_world(accident_u, worlds), per_world(accident_rate, worlds), can_slip, chosen, new)
     return chosen, new
 
 
@@ -424,3 +486,19 @@ def record(model, turn: int, counting: bool) -> np.ndarray:
                    model._since, model.days, model.first_crossing, model.actor_first, bands, acts, band_start, band_thresholds,
                    model._scores, model.system_rung, model.system_peak, model.system_path[turn], model.intensity_path[turn], path, new_first)
     return new_first
+
+
+def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, erosion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The compiled twin of ``RedLineState.update`` (its state updated in place), given the postures ``live`` (actors, W) and the
+    holder (an actor); ``u``: the day's draws for the line. Returns (crossed, honoured, eroded)."""
+    worlds = live.shape[1]
+    crossed, honoured, eroded = (np.empty(worlds, dtype=bool) for _ in range(3))
+    _compiled()[5](live, rl.watch, rl.at, rl.response, rl.response_is_action, rl.spec.grace, rl.answers, holder.posture, holder.standing,
+                   holder.active, holder.traits["resolve"], rl.active, rl.credibility, rl.due, rl.answered, rl.meant, u,
+                   per_world(obligation, worlds), per_world(gain, worlds), per_world(erosion, worlds), crossed, honoured, eroded)
+    return crossed, honoured, eroded
+
+
+def learn(belief: np.ndarray, rows: np.ndarray, seen: np.ndarray, rate) -> None:
+    """The compiled twin of ``RedLineState.learn`` on the observers' ``rows`` of ``belief`` (in place)."""
+    _compiled()[6](belief, rows, seen, per_world(rate, len(seen)))

@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.scenario.schema import RedLine
 
 
 class RedLineState:
     """One red line of one holder, across all worlds."""
 
-    def __init__(self, holder: int, spec: RedLine, watch: list[int], ladder, worlds: int, active: bool):
-        self.holder, self.spec, self.id = holder, spec, spec.id
+    def __init__(self, holder: int, spec: RedLine, watch: list[int], ladder, worlds: int, active: bool, kernels: str = "numpy"):
+        self.holder, self.spec, self.id, self.kernels = holder, spec, spec.id, kernels
         self.watch = np.array(watch, dtype=np.int64)
         self._row = {int(o): i for i, o in enumerate(watch)}  # observer -> its row of ``belief``
         self.at = ladder.level[spec.at]
@@ -82,17 +83,21 @@ class RedLineState:
         """Worlds where the holder already stands on the promised response (a standing posture): the threat is spent."""
         return np.zeros(holder_standing.shape, dtype=bool) if self.response_is_action else holder_standing >= self.response
 
-    def update(self, watched_max, holder_posture, holder_standing, holder_active, holder_resolve, draw, obligation: float, gain: float,
-               erosion: float):
-        """Advance one turn; return masks (crossed, honoured, eroded) for the narrative.
+    def update(self, live, holder, draw, obligation: float, gain: float, erosion: float):
+        """Advance one turn, given the postures ``live`` (actors, W; -1: taking no part) and the holder (an actor); return
+        masks (crossed, honoured, eroded) for the narrative.
 
         ``crossed`` marks the worlds where a debt opens this turn (a fresh crossing, or a
         violation held over past an unanswered debt). ``draw()`` gives one uniform draw per
         world, used there to settle whether the holder means to answer; it is called only
         on a turn when a debt opens somewhere (the draws are keyed, so skipping them changes
         nothing). A line is in force where it is declared and its holder takes part; a debt
-        lapses where it stops being in force.
+        lapses where it stops being in force. This is the reference: ``kernels.red_line`` makes the same operations compiled.
         """
+        if self.kernels == "numba":  # the keyed draw made whether needed or not: the same numbers either way
+            return kernels.red_line(self, live, holder, draw(), obligation, gain, erosion)
+        watched_max, holder_posture, holder_standing = live[self.watch].max(axis=0), holder.posture, holder.standing
+        holder_active, holder_resolve = holder.active, holder.traits["resolve"]
         in_force = self.active & holder_active
         if self.due.any():
             owed = (self.due > 0) & in_force
@@ -117,6 +122,8 @@ class RedLineState:
     def learn(self, seen: np.ndarray, rate: float, observers: np.ndarray | None = None) -> None:
         """The watched actors' beliefs move where ``seen``: towards 1 by ``rate`` of the gap (rate > 0, an answer)
         or towards 0 by ``-rate`` of the belief (rate < 0, a crossing unanswered); ``observers`` (rows) default to all."""
+        if self.kernels == "numba":
+            return kernels.learn(self.belief, np.arange(len(self.watch)) if observers is None else observers, seen, rate)
         rows = slice(None) if observers is None else observers
         b = self.belief[rows]
         moved = np.where(rate > 0, b + rate * (1.0 - b), b * (1.0 + rate))  # ``rate`` may differ per world
