@@ -1,0 +1,395 @@
+"""The compiled twins of the hot path's kernels (see ``kernels``, which holds their references and wrappers): numba
+functions, imported only when a batch takes the compiled path.
+
+They are module-level functions so that numba's on-disk cache serves every process: a jitted closure that calls
+another is compiled afresh each time.
+"""
+
+import numba
+import numpy as np
+
+from escalation.model.kernels import BIG, EXP_FLOOR, GAMMA, HALF, LN2_HI, LN2_LO, LOG2E, MIX1, MIX2, ONE, P0, P1, P2, P3, P4, P5, S11, S27, S30, S31, TO_UNIT
+
+jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+
+@jit
+def uniforms(key, ids, out):
+    for lane in range(out.shape[0]):
+        for w in range(ids.shape[0]):
+            z = (ids[w] * np.uint64(4) + np.uint64(lane)) * GAMMA + key
+            z ^= z >> S30
+            z *= MIX1
+            z ^= z >> S27
+            z *= MIX2
+            z ^= z >> S31
+            out[lane, w] = np.float64(z >> S11) * TO_UNIT
+
+
+@jit
+def logit_pick(score, legal, temperature, u, pick):
+    # row by row, each pass over contiguous memory (the worlds): the order of the reference's operations
+    rows, worlds = score.shape
+    inv, top = np.empty(worlds, dtype=np.float32), np.full(worlds, -np.inf, dtype=np.float32)
+    for w in range(worlds):
+        inv[w] = np.float32(1.0 / temperature[w])
+    for k in range(rows):
+        for w in range(worlds):
+            s = score[k, w] * inv[w]
+            if not legal[k, w]:
+                s = s - BIG
+            score[k, w] = s
+            top[w] = max(top[w], s)
+    # exp in two vectorisable passes: the polynomial and the exponent's bits, then their product
+    bits = np.empty((rows, worlds), dtype=np.int32)
+    for k in range(rows):
+        for w in range(worlds):
+            x = score[k, w] - top[w]
+            kept = x >= EXP_FLOOR
+            x = max(x, EXP_FLOOR)
+            n = np.floor(x * LOG2E + HALF)
+            r = x - n * LN2_HI
+            r = r - n * LN2_LO
+            p = ((((P0 * r + P1) * r + P2) * r + P3) * r + P4) * r + P5
+            p = p * (r * r) + r + ONE
+            score[k, w] = p if kept else np.float32(0.0)
+            bits[k, w] = (np.int32(n) + np.int32(127)) << np.int32(23)
+    scale = bits.view(np.float32)
+    total = np.zeros(worlds)
+    for k in range(rows):
+        for w in range(worlds):
+            e = score[k, w] * scale[k, w]
+            score[k, w] = e
+            total[w] += np.float64(e)
+    acc = np.zeros(worlds)
+    for w in range(worlds):
+        total[w] = (1.0 - u[w]) * total[w]  # the target, in (0, total]
+        pick[w] = 0
+    for k in range(rows - 1):
+        for w in range(worlds):
+            acc[w] += np.float64(score[k, w])
+            pick[w] += acc[w] < total[w]
+
+
+@jit
+def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick):
+    # the reference's operations in its order, candidate row by row, each step a pass over the worlds: gathers
+    # (a table read at each world's posture or level) apart from the arithmetic, which then runs in SIMD lanes
+    rows, worlds = levels.shape
+    score = np.empty((rows, worlds), dtype=np.float32)
+    zero = np.float32(0.0)
+    gathered = np.empty(worlds, dtype=np.float32)
+    base = np.empty(worlds, dtype=np.float32)
+    if restrained.shape[0]:
+        for w in range(worlds):
+            base[w] = restrained[posture[w]]
+    for k in range(rows):
+        level, s, danger_row = levels[k], score[k], table_danger[k]
+        for w in range(worlds):
+            gathered[w] = danger_row[posture[w]]
+        for w in range(worlds):
+            x = np.float32(level[w]) - aim[w]
+            x = -(x * x)
+            s[w] = x - gathered[w] * danger[w]
+        if k == stay:
+            for w in range(worlds):
+                s[w] = s[w] - (-inertia[w])
+        for r in range(line_at.shape[0]):
+            at = line_at[r]
+            for w in range(worlds):
+                s[w] = s[w] - (line_cost[r, w] if level[w] >= at else zero)
+        if restrained.shape[0]:
+            for w in range(worlds):
+                gathered[w] = restrained[max(level[w], 0)]
+            for w in range(worlds):
+                s[w] = s[w] - max(gathered[w] - base[w], zero) * restraint[w]
+        for r in range(keeps.shape[0]):
+            kept = keeps[r]
+            for w in range(worlds):
+                s[w] = s[w] - (-(bonus[r, w] if kept[max(level[w], 0)] and level[w] >= 0 else zero))
+    logit_pick(score, legal, temperature, u, pick)
+
+
+@jit
+def decide(
+    table,
+    down,
+    posture,
+    min_level,
+    max_level,
+    stock_level,
+    stock_left,
+    owed,
+    use_owed,
+    stay,
+    aim,
+    table_danger,
+    danger,
+    inertia,
+    line_at,
+    line_cost,
+    restrained,
+    restraint,
+    keeps,
+    bonus,
+    temperature,
+    u,
+    accident_u,
+    accident_rate,
+    can_slip,
+    chosen,
+    new,
+):
+    # the candidates and their legality (ActorAgent.candidates, then the owed answer below the posture), each
+    # (candidate, world) through the reference's operations in its order; then the choice; then an accident
+    rows, worlds = table.shape[0], posture.shape[0]
+    levels = np.empty((rows, worlds), dtype=np.int8)
+    legal = np.empty((rows, worlds), dtype=np.bool_)
+    for k in range(rows):  # row by row, in branch-free passes over the worlds
+        level, ok = levels[k], legal[k]
+        row = table[k]
+        for w in range(worlds):
+            level[w] = row[posture[w]]
+        for w in range(worlds):
+            ok[w] = (level[w] >= min_level[w]) & (level[w] <= max_level[w])
+        if down.shape[0]:
+            below = down[k]
+            for w in range(worlds):
+                ok[w] = ok[w] & (not below[posture[w]])
+        for s in range(stock_level.shape[0]):  # a spent stock's action
+            for w in range(worlds):
+                ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+        if k == stay:
+            ok[:] = True
+        if use_owed:
+            for w in range(worlds):
+                ok[w] = ok[w] | ((level[w] == np.int8(owed[w])) & (owed[w] >= 0) & (level[w] >= 0))
+            for s in range(stock_level.shape[0]):
+                for w in range(worlds):
+                    ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+    pick = np.empty(worlds, dtype=np.int64)
+    choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick)
+    for w in range(worlds):
+        c = np.int64(levels[pick[w], w])
+        chosen[w] = c
+        slip = accident_u[w] < accident_rate[w] and c != posture[w]
+        new[w] = c + 1 if slip and can_slip[c] and c < max_level[w] else c
+
+
+@jit
+def advance(
+    live,
+    resolve,
+    defence,
+    cost_sensitivity,
+    z,
+    balance,
+    trend,
+    talks,
+    struck,
+    expected,
+    cost,
+    strike,
+    engaged,
+    support,
+    strength,
+    sign,
+    supporter,
+    a,
+    b,
+    momentum,
+    volatility,
+    burden,
+    aid_burden,
+    rally,
+    weariness,
+    memory,
+    learning,
+    change,
+):
+    # ``Front.advance``'s operations in its order, in passes over the worlds (a sum over backers as numpy adds rows:
+    # the first, then each next one)
+    actors, worlds = live.shape
+    war_on = np.empty(worlds)
+    for w in range(worlds):
+        war_on[w] = 1.0 if engaged[live[a, w]] or engaged[live[b, w]] else 0.0
+    effort = np.empty((2, worlds))
+    backed = np.zeros(worlds)
+    for k in range(2):
+        me = a if k == 0 else b
+        foe = b if k == 0 else a
+        for w in range(worlds):
+            force = (1.0 if engaged[live[me, w]] else 0.0) + strike[live[me, w]] * (1.0 - defence[foe, w])
+            effort[k, w] = strength[me] * force * (0.5 + 0.5 * resolve[me, w])
+        backed[:] = 0.0
+        first = True
+        for i in range(actors):
+            if supporter[i] and sign[i] == sign[me]:
+                for w in range(worlds):
+                    x = strength[i] * support[live[i, w]]
+                    backed[w] = x if first else backed[w] + x
+                first = False
+        for w in range(worlds):
+            effort[k, w] += backed[w]
+    for w in range(worlds):
+        # the noise in the draw's single precision, as numpy multiplies a float32 array by a Python number
+        step = momentum * (effort[0, w] - effort[1, w]) * war_on[w] + np.float32(volatility) * z[w] * np.float32(war_on[w])
+        new = min(max(balance[w] + step, -1.0), 1.0)
+        if not talks[w]:
+            trend[w] = memory * trend[w] + learning * (new - balance[w])
+        balance[w] = new
+    for i in range(actors):
+        side = i in (a, b)
+        other = b if i == a else a
+        for w in range(worlds):
+            took = strike[live[other, w]] * (1.0 - defence[i, w]) * war_on[w] if side else 0.0
+            if side:
+                c = burden * war_on[w] * (1.0 + took)
+            elif supporter[i]:
+                c = aid_burden * strength[i] * support[live[i, w]]
+            else:
+                c = 0.0
+            harder = 1.0 if took > struck[i, w] + 1e-9 else 0.0
+            change[i, w] = rally * harder * (1.0 - defence[i, w]) - weariness * cost_sensitivity[i, w] * c
+            struck[i, w] = took
+            if war_on[w] != 0.0 and not talks[w]:
+                expected[i, w] = memory * expected[i, w] + learning * c
+            cost[i, w] += c
+
+
+@jit
+def record(
+    turn,
+    counting,
+    posture,
+    active,
+    standing,
+    peak,
+    was,
+    last,
+    kind,
+    since,
+    days,
+    first_crossing,
+    actor_first,
+    bands,
+    acts,
+    band_start,
+    band_thresholds,
+    scores,
+    system_rung,
+    system_peak,
+    system_path,
+    intensity_path,
+    path,
+    new_first,
+):
+    # ``Crisis._record``, actor by actor in passes over the worlds: integers only, so the order changes nothing
+    actors, worlds = posture.shape
+    top = np.full(worlds, -1, dtype=np.int64)
+    total = np.zeros(worlds, dtype=scores.dtype)
+    lv = np.empty(worlds, dtype=np.int64)
+    for i in range(actors):
+        on, at, high = active[i], posture[i], peak[i]
+        for w in range(worlds):  # branch-free, in SIMD lanes
+            lv[w] = at[w] if on[w] else -1
+            top[w] = max(top[w], lv[w])
+            high[w] = max(high[w], lv[w]) if on[w] else high[w]
+        for w in range(worlds):
+            total[w] += scores[lv[w]]
+        if path.shape[0]:
+            path[i] = lv
+        if counting:
+            before, seen, run = was[i], last[i], kind[i]
+            for w in range(worlds):
+                if lv[w] == before[w] and lv[w] == seen[w]:
+                    continue  # no move: the day's usual case
+                v = lv[w]
+                if v != before[w] and (bands[v] > bands[before[w]] or acts[v]):  # a climb into a band, or a one-off action
+                    b = bands[v]
+                    for j in range(band_start[b], band_start[b + 1]):
+                        t = band_thresholds[j]
+                        if first_crossing[t, w] < 0:
+                            first_crossing[t, w], new_first[t, w] = turn, True
+                        if actor_first[i, t, w] < 0:
+                            actor_first[i, t, w] = turn
+                if v != seen[w] and v != run[w]:  # a run of days on a rung ends
+                    if run[w] >= 0:
+                        days[i, run[w], w] += turn - since[i, w]
+                    run[w], since[i, w] = v, turn
+                seen[w] = v
+        stand, then = standing[i], was[i]
+        for w in range(worlds):
+            then[w] = stand[w] if on[w] else -1
+    for w in range(worlds):
+        system = max(top[w], 0)
+        system_rung[w], system_path[w], intensity_path[w] = system, system, total[w]
+        system_peak[w] = max(system_peak[w], system)
+
+
+@jit
+def red_line(
+    live,
+    watch,
+    at,
+    response,
+    response_is_action,
+    grace,
+    answers,
+    holder_posture,
+    holder_standing,
+    holder_active,
+    resolve,
+    active,
+    credibility,
+    due,
+    answered,
+    meant,
+    u,
+    obligation,
+    gain,
+    erosion,
+    crossed,
+    honoured,
+    eroded,
+):
+    # ``RedLineState.update``, its operations in its order (the draw ``u`` made whether needed or not: it is keyed), in
+    # branch-free passes over the worlds, gathers apart, so that they run in SIMD lanes
+    worlds = live.shape[1]
+    top = np.full(worlds, -1, dtype=live.dtype)
+    for i in watch:
+        row = live[i]
+        for w in range(worlds):
+            top[w] = max(top[w], row[w])
+    answering = np.empty(worlds, dtype=np.bool_)
+    for w in range(worlds):
+        answering[w] = answers[holder_posture[w]]
+    for w in range(worlds):
+        in_force = active[w] & holder_active[w]
+        owed = (due[w] > 0) & in_force
+        hon = owed & answering[w]
+        c = credibility[w]
+        c = c + gain[w] * (1.0 - c) if hon else c
+        still = owed & (not hon)
+        left = due[w] - 1 if still else 0
+        ero = still & (left == 0)
+        c = c * (1.0 - erosion[w]) if ero else c
+        credibility[w], honoured[w], eroded[w] = c, hon, ero
+        over = in_force & (top[w] >= at)
+        done = (answered[w] | hon) & over
+        spent = (not response_is_action) & (holder_standing[w] >= response)
+        cross = over & (left == 0) & (not done) & (not spent)
+        answered[w], crossed[w] = done, cross
+        due[w] = grace if cross else left
+        meaning = u[w] < obligation[w] * resolve[w] * c
+        meant[w] = meaning if cross else meant[w] & (due[w] > 0)
+
+
+@jit
+def learn(belief, rows, seen, rate):
+    # ``RedLineState.learn``: towards 1 by ``rate`` of the gap, or towards 0 by ``-rate`` of the belief, where seen
+    for r in rows:
+        b = belief[r]
+        for w in range(seen.shape[0]):
+            if seen[w]:
+                b[w] = b[w] + rate[w] * (1.0 - b[w]) if rate[w] > 0 else b[w] * (1.0 + rate[w])
