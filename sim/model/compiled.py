@@ -8,7 +8,7 @@ another is compiled afresh each time.
 import numba
 import numpy as np
 
-from escalation.model.kernels import BIG, EXP_FLOOR, GAMMA, HALF, LN2_HI, LN2_LO, LOG2E, MIX1, MIX2, ONE, P0, P1, P2, P3, P4, P5, S11, S27, S30, S31, TO_UNIT
+from escalation.model.numerics import BIG, EXP_FLOOR, GAMMA, HALF, LN2_HI, LN2_LO, LOG2E, MIX1, MIX2, ONE, P0, P1, P2, P3, P4, P5, S11, S27, S30, S31, TO_UNIT
 
 jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 

@@ -25,19 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from escalation.model.numerics import BIG, EXP_FLOOR, GAMMA, HALF, LN2_HI, LN2_LO, LOG2E, MIX1, MIX2, ONE, P0, P1, P2, P3, P4, P5, S11, S27, S30, S31, TO_UNIT
+
 COMPILED_FROM = 64  # worlds from which a batch takes the compiled path (below it, compiling and dispatch cost more than they save)
 PATHS = ("auto", "numpy", "numba")
 
-# SplitMix64 (Steele, Lea & Flood 2014): a Weyl sequence through a 64-bit finaliser
-GAMMA, MIX1, MIX2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-S30, S27, S31, S11 = (np.uint64(s) for s in (30, 27, 31, 11))
-TO_UNIT = 2.0**-53
-
-# exp(x) for x <= 0 in single precision (Cephes' expf: Cody and Waite's reduction, a degree-6 polynomial)
-LOG2E, LN2_HI, LN2_LO = np.float32(1.44269504088896341), np.float32(0.693359375), np.float32(-2.12194440e-4)
-P0, P1, P2, P3, P4, P5 = (np.float32(c) for c in (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1))
-EXP_FLOOR = np.float32(-87.0)  # below it (2**-125.5) the weight is taken as exactly 0: illegal moves sit at -1e30
-HALF, ONE, BIG = np.float32(0.5), np.float32(1.0), np.float32(1e30)
 
 
 def path(worlds: int, choice: str = "auto") -> str:
@@ -189,14 +181,14 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
     return chosen, new
 
 
-def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sensitivity: np.ndarray, z: np.ndarray, front) -> np.ndarray:
-    """The compiled twin of ``Front.advance`` (its state updated in place): the resolve each actor gains or loses, (actors, W)."""
-    from escalation.model.war import AID_COST, TREND_MEMORY  # the reference's constants (war imports this module, not at its top)
-
+def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sensitivity: np.ndarray, z: np.ndarray, front, aid_burden: float,
+            memory: float) -> np.ndarray:
+    """The compiled twin of ``Front.advance`` (its state updated in place): the resolve each actor gains or loses, (actors, W).
+    ``aid_burden``: a supporter's cost per unit of aid; ``memory``: the weight of the past in the trend and the expected cost."""
     sp, change = front.spec, np.empty(live.shape)
     _compiled()[3](live, resolve, defence, cost_sensitivity, z, front.balance, front.trend, front.talks, front.struck,
                    front.expected, front.cost, front.strike, front.engaged, front.support, front.strength, front.sign, front.supporter, front.a,
-                   front.b, sp.momentum, sp.volatility, sp.burden, AID_COST * sp.burden, sp.rally, sp.weariness, TREND_MEMORY, 1 - TREND_MEMORY, change)
+                   front.b, sp.momentum, sp.volatility, sp.burden, aid_burden, sp.rally, sp.weariness, memory, 1 - memory, change)
     return change
 
 

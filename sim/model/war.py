@@ -112,7 +112,8 @@ class Front:
         This is the reference: ``kernels.advance`` makes the same operations in one compiled pass."""
         self._loss = None
         if self.kernels == "numba":
-            return kernels.advance(live, traits["resolve"], traits["air_defence"], traits["cost_sensitivity"], z, self)
+            resolve, defence, sensitivity = traits["resolve"], traits["air_defence"], traits["cost_sensitivity"]
+            return kernels.advance(live, resolve, defence, sensitivity, z, self, AID_COST * self.spec.burden, TREND_MEMORY)
         sp, a, b = self.spec, self.a, self.b
         resolve, defence = traits["resolve"], traits["air_defence"]
         strike, engaged = self.strike[live], self.engaged[live]
