@@ -76,6 +76,30 @@ def test_the_fast_path_equals_the_reference_on_every_shipped_scenario(scenario):
         assert np.array_equal(out_a[key], out_b[key]), key
 
 
+# per-world settings and traits far from the shipped values, so that every branch of the kernels is taken: accidents,
+# vetoes, audience costs, answers owed below the posture, eroded and restored red lines, talks and losses
+WILD = {"noise": (0, 2), "accident_rate": (0, 0.3), "credibility_erosion": (0, 1), "credibility_gain": (0, 1), "deterrence": (0, 20),
+        "restraint": (0, 20), "veto": (0, 1), "obligation": (0, 1), "inertia": (0, 5), "suspicion": (-1, 1), "audience_cost": (0, 20),
+        "reputation": (0, 1)}
+WILD_TRAITS = {"resolve": (0, 1), "risk_tolerance": (0, 1), "temperature": (0.05, 3), "cost_sensitivity": (0, 3), "leverage": (0, 1),
+               "air_defence": (0, 1)}
+
+
+@settings(max_examples=12, deadline=None)
+@given(scenario=st.sampled_from(sorted(shipped_scenarios())), seed=st.integers(0, 2**32 - 1),
+       settings_varied=st.sets(st.sampled_from(sorted(WILD)), min_size=1), traits_varied=st.sets(st.sampled_from(sorted(WILD_TRAITS))))
+def test_the_fast_path_equals_the_reference_with_wild_parameters(scenario, seed, settings_varied, traits_varied):
+    worlds, rng = kernels.COMPILED_FROM + 16, np.random.default_rng(seed)
+    actors = Crisis(scenario, worlds=1).keys
+    given = {f"settings.{k}": rng.uniform(*WILD[k], worlds) for k in sorted(settings_varied)}
+    given |= {f"actors.{a}.{t}": rng.uniform(*WILD_TRAITS[t], worlds) for a in actors for t in sorted(traits_varied)}
+    a, b = (Crisis(scenario, worlds=worlds, rng=seed, kernels=k, parameters=given, trajectories=True).run() for k in ("numpy", "numba"))
+    assert np.array_equal(a.path, b.path)
+    out_a, out_b = a.outcomes(), b.outcomes()
+    for key in out_a:
+        assert np.array_equal(out_a[key], out_b[key]), key
+
+
 def test_kernel_paths_are_chosen_by_size_and_can_be_forced(monkeypatch):
     monkeypatch.delenv("ESCALATION_KERNELS", raising=False)
     assert kernels.path(1) == "numpy" and kernels.path(kernels.COMPILED_FROM) == "numba"
