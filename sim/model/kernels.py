@@ -120,15 +120,15 @@ def _compiled():
 
 def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
     """``x`` (a number or an array over the worlds) as an array of ``dtype`` over ``worlds`` worlds, as a kernel takes it."""
-    if isinstance(x, np.ndarray) and x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
-        return x  # the common case, at no cost
-    if np.ndim(x) == 0:
-        return _filled(x.item() if isinstance(x, np.generic) else x, worlds, np.dtype(dtype).str)
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (worlds,)))
+    if type(x) is np.ndarray:
+        if x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
+            return x  # the common case, at no cost
+        return np.ascontiguousarray(np.broadcast_to(x.astype(dtype, copy=False), (worlds,)))
+    return _filled(x, worlds, dtype)
 
 
 @functools.lru_cache(maxsize=64)
-def _filled(value, worlds: int, dtype: str) -> np.ndarray:
+def _filled(value, worlds: int, dtype) -> np.ndarray:
     """One number in every world, read-only and contiguous (kept: a batch passes the same few settings every call; a
     stride-0 view would cost the kernels their SIMD lanes)."""
     out = np.full(worlds, value, dtype=dtype)
