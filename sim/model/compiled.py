@@ -111,35 +111,9 @@ def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, lin
 
 
 @jit
-def decide(
-    table,
-    down,
-    posture,
-    min_level,
-    max_level,
-    stock_level,
-    stock_left,
-    owed,
-    use_owed,
-    stay,
-    aim,
-    table_danger,
-    danger,
-    inertia,
-    line_at,
-    line_cost,
-    restrained,
-    restraint,
-    keeps,
-    bonus,
-    temperature,
-    u,
-    accident_u,
-    accident_rate,
-    can_slip,
-    chosen,
-    new,
-):
+def decide(table, down, posture, min_level, max_level, stock_level, stock_left, owed, use_owed, stay, aim, table_danger, sensitivity, tolerance, loss,
+           loss_seeking, deterrence, inertia, line_at, line_in_force, line_belief, line_severity, restrained, restraint, keeps, bonus, temperature, u,
+           accident_u, accident_rate, can_slip, chosen, new):  # fmt: skip
     # the candidates and their legality (ActorAgent.candidates, then the owed answer below the posture), each
     # (candidate, world) through the reference's operations in its order; then the choice; then an accident
     rows, worlds = table.shape[0], posture.shape[0]
@@ -167,6 +141,17 @@ def decide(
             for s in range(stock_level.shape[0]):
                 for w in range(worlds):
                     ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+    # the costs' weights (``Crisis._costs``): risk aversion, the danger of crossing thresholds, each line's expected cost
+    danger = np.empty(worlds, dtype=np.float32)
+    risk = np.empty(worlds)
+    for w in range(worlds):
+        risk[w] = 1.0 - min(max(tolerance[w] + loss_seeking * loss[w], 0.0), 1.0)
+        danger[w] = np.float32(sensitivity[w] * risk[w])
+    line_cost = np.empty((line_at.shape[0], worlds), dtype=np.float32)
+    for r in range(line_at.shape[0]):
+        for w in range(worlds):
+            expected = (line_belief[r, w] if line_in_force[r, w] else 0.0) * line_severity[r]
+            line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)
     pick = np.empty(worlds, dtype=np.int64)
     choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick)
     for w in range(worlds):

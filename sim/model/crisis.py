@@ -36,7 +36,7 @@ from escalation.errors import did_you_mean
 from escalation.model import kernels
 from escalation.model.actor import ActorAgent, number
 from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
-from escalation.model.kernels import Costs, logit_pick
+from escalation.model.kernels import CostInputs, Costs, logit_pick
 from escalation.model.kernels import path as kernel_path
 from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state, entered, entries, intensity, pairs_at_war, settled
@@ -420,7 +420,7 @@ class Crisis(mesa.Model):
         owed = self._owed(a)
         aim = np.maximum(aim, owed)
 
-        costs, temperature = self._costs(a, s.loss), a.traits["temperature"]
+        costs, temperature = self._cost_inputs(a, s.loss), a.traits["temperature"]
         use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
         terms: dict | None = {} if self.explain else None
         if self.kernels == "numba" and terms is None:  # the same operations fused in one compiled pass
@@ -432,7 +432,7 @@ class Crisis(mesa.Model):
             if use_owed:
                 legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
                 a.exclude_spent(levels, legal)
-            score = self._score(a, aim, levels, costs, terms)
+            score = self._score(a, aim, levels, self._costs(costs), terms)
             if terms is not None:
                 terms["score"] = score.astype(float)  # before the logit draw overwrites it
             pick = logit_pick(score, legal, temperature, choice_u)
@@ -454,25 +454,36 @@ class Crisis(mesa.Model):
             )
         return new
 
-    def _costs(self, a: ActorAgent, loss: np.ndarray) -> Costs:
-        """The per-world weights of the costs of ``a``'s moves this turn (see :meth:`_score`)."""
-        st, f32 = self.settings, np.float32
-        seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0
-        risk = 1.0 - np.clip(a.traits["risk_tolerance"] + seeking, 0.0, 1.0)
-        costs = Costs(danger=(a.traits["cost_sensitivity"] * risk).astype(f32), inertia=self._inertia)
+    def _cost_inputs(self, a: ActorAgent, loss: np.ndarray) -> CostInputs:
+        """What the costs of ``a``'s moves this turn are made of (see :meth:`_costs`): the red lines it watches that are in
+        force somewhere, its restrainers' leverage, the promises it owes."""
+        st, f32, front = self.settings, np.float32, self.front
+        inputs = CostInputs(sensitivity=a.traits["cost_sensitivity"], tolerance=a.traits["risk_tolerance"], loss=loss,
+                            loss_seeking=front.spec.loss_seeking if front is not None else 0.0, deterrence=st.deterrence, inertia=self._inertia)
         for rl in self.watching[a.index]:
             holder = self.order[rl.holder]
             in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one
             if in_force.any():
-                expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity
-                costs.lines.append((rl, rl.at, (st.deterrence * risk * expected).astype(f32)))
+                inputs.lines.append((rl, rl.at, in_force, rl.belief_of(a.index), rl.severity))
         if a.restrainers:
-            costs.restraint = (st.restraint * _leverage(a.restrainers)).astype(f32)
+            inputs.restraint = (st.restraint * _leverage(a.restrainers)).astype(f32)
         if np.any(st.audience_cost > 0):
             for rl in self.holding[a.index]:
                 owed = rl.owed()
                 if owed.any():
-                    costs.audience.append((rl.answers, (st.audience_cost * np.where(owed, rl.credibility, 0.0)).astype(f32)))
+                    inputs.audience.append((rl.answers, (st.audience_cost * np.where(owed, rl.credibility, 0.0)).astype(f32)))
+        return inputs
+
+    def _costs(self, inputs: CostInputs) -> Costs:
+        """The per-world weights of the costs of a move (see :meth:`_score`): risk aversion (one less the risk tolerance,
+        which losses raise) times the cost sensitivity, for crossing thresholds; times deterrence and the expected cost of
+        each line in force (belief times the response's cost). This is the reference: ``kernels.decide`` does the same compiled."""
+        f32 = np.float32
+        risk = 1.0 - np.clip(inputs.tolerance + inputs.loss_seeking * inputs.loss, 0.0, 1.0)
+        costs = Costs(danger=(inputs.sensitivity * risk).astype(f32), inertia=inputs.inertia, restraint=inputs.restraint, audience=inputs.audience)
+        for rl, at, in_force, belief, severity in inputs.lines:
+            expected = np.where(in_force, belief, 0.0) * severity
+            costs.lines.append((rl, at, (inputs.deterrence * risk * expected).astype(f32)))
         return costs
 
     def _score(self, a: ActorAgent, aim: np.ndarray, levels: np.ndarray, costs: Costs, terms: dict | None = None) -> np.ndarray:

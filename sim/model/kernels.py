@@ -55,6 +55,25 @@ class Costs:
     audience: list = field(default_factory=list)
 
 
+@dataclass
+class CostInputs:
+    """What the costs of an actor's moves this turn are made of (``Crisis._cost_inputs``): its cost sensitivity, risk
+    tolerance and the ground its side has lost (W,), the risk-seeking per share lost, the weight of deterrence; each red line
+    it watches as (the line, the rung it is drawn at, where it is in force, the actor's belief in it, the response's cost);
+    inertia, restraint and the audience costs as in :class:`Costs`. ``Crisis._costs`` makes them into :class:`Costs` (the
+    reference); :func:`decide` does so compiled."""
+
+    sensitivity: np.ndarray
+    tolerance: np.ndarray
+    loss: np.ndarray
+    loss_seeking: float
+    deterrence: np.ndarray | float
+    inertia: np.ndarray
+    lines: list = field(default_factory=list)
+    restraint: np.ndarray | None = None
+    audience: list = field(default_factory=list)
+
+
 # ---------------------------------------------------------------- reference (numpy)
 
 
@@ -156,17 +175,19 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
 
 
 def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_level: np.ndarray, max_level: np.ndarray, stocks: dict,
-           owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray, table_danger: np.ndarray, costs: Costs, restrained: np.ndarray,
+           owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray, table_danger: np.ndarray, costs: CostInputs, restrained: np.ndarray,
            temperature: np.ndarray, u: np.ndarray, accident_u: np.ndarray, accident_rate, can_slip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The compiled twin of an actor's decision in ``Crisis._decide``: its candidates (``table``: (K, rungs) levels from each posture;
     ``down``: the one-off actions below it, None if none; ``stocks``: level -> uses left), their legality (an ``owed`` answer made
-    legal where ``use_owed``), the scores (``Crisis._score``), the logit draw ``u`` and an accident ``accident_u``.
-    Returns the chosen level and the new posture, accident included, in every world."""
+    legal where ``use_owed``), the costs (``Crisis._costs``) and scores (``Crisis._score``), the logit draw ``u`` and an accident
+    ``accident_u``. Returns the chosen level and the new posture, accident included, in every world."""
     worlds = len(posture)
     f32 = np.float32
     lines, audience, none = costs.lines, costs.audience, np.zeros((0, worlds), dtype=f32)
-    line_at = np.fromiter((at for _, at, _ in lines), dtype=np.int64, count=len(lines))
-    line_cost = np.stack([c for _, _, c in lines]) if lines else none
+    line_at = np.fromiter((at for _, at, _, _, _ in lines), dtype=np.int64, count=len(lines))
+    line_in_force = np.stack([f for _, _, f, _, _ in lines]) if lines else np.zeros((0, worlds), dtype=bool)
+    line_belief = np.stack([b for _, _, _, b, _ in lines]) if lines else np.zeros((0, worlds))
+    line_severity = np.fromiter((v for _, _, _, _, v in lines), dtype=np.float64, count=len(lines))
     keeps = np.stack([k for k, _ in audience]) if audience else np.zeros((0, len(restrained)), dtype=bool)
     bonus = np.stack([b for _, b in audience]) if audience else none
     restraint = costs.restraint if costs.restraint is not None else np.zeros(worlds, dtype=f32)
@@ -175,9 +196,11 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
     chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
 
     _compiled()[2](table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
-                   per_world(owed, worlds), use_owed, stay, aim, table_danger, costs.danger, costs.inertia, line_at, line_cost,
-                   restrained if costs.restraint is not None else restrained[:0], restraint, keeps, bonus, per_world(temperature, worlds),
-                   per_world(u, worlds), per_world(accident_u, worlds), per_world(accident_rate, worlds), can_slip, chosen, new)
+                   per_world(owed, worlds), use_owed, stay, aim, table_danger, per_world(costs.sensitivity, worlds),
+                   per_world(costs.tolerance, worlds), per_world(costs.loss, worlds), float(costs.loss_seeking), per_world(costs.deterrence, worlds),
+                   costs.inertia, line_at, line_in_force, line_belief, line_severity, restrained if costs.restraint is not None else restrained[:0],
+                   restraint, keeps, bonus, per_world(temperature, worlds), per_world(u, worlds), per_world(accident_u, worlds),
+                   per_world(accident_rate, worlds), can_slip, chosen, new)
     return chosen, new
 
 

@@ -84,7 +84,7 @@ MUTANTS = [
     ('crisis.py', '            legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)', '            pass', 'a promised strike below the standing posture cannot be taken'),
     ('crisis.py', 'charge(rl, (levels >= at) * cost)', 'charge(rl, (levels > at) * cost)', 'deterrence starts one rung late'),
     ('compiled.py', '(line_cost[r, w] if level[w] >= at else zero)', '(line_cost[r, w] if level[w] > at else zero)', 'compiled deterrence starts one rung late'),
-    ('crisis.py', 'expected = np.where(in_force, rl.belief_of(a.index), 0.0) * rl.severity', 'expected = rl.belief_of(a.index) * rl.severity', 'a line out of force still deters'),
+    ('crisis.py', 'expected = np.where(in_force, belief, 0.0) * severity', 'expected = belief * severity', 'a line out of force still deters'),
     ('crisis.py', 'added = np.maximum(self.restrained_danger[np.clip(levels, 0, None)] - self.restrained_danger[a.posture], 0.0)', 'added = self.restrained_danger[np.clip(levels, 0, None)]', 'restraint charges standing still where the client already is'),
     ('crisis.py', 'return sum(np.where(q.active, q.traits["leverage"], 0.0) for q in actors)', 'return sum(q.traits["leverage"] for q in actors)', 'an absent restrainer or veto player still weighs'),
     ('crisis.py', 'up = new > a.posture', 'up = new >= a.posture', 'the veto also holds up staying put'),
@@ -140,7 +140,7 @@ MUTANTS = [
     ('redlines.py', 'self.belief = np.where(mask, self.declared, self.belief)', 'pass', 'a line declared again keeps its old beliefs'),
     ('crisis.py', 'other.learn(seen, rate * self.settings.reputation, observers=shared)', 'other.learn(seen, rate, observers=shared)', "a lesson carries over whole to the holder's other lines"),
     ('crisis.py', 'self._teach(rl, eroded, -st.credibility_erosion)', 'self._teach(rl, eroded, st.credibility_erosion)', 'watchers believe a line more when it is ignored'),
-    ('crisis.py', 'seeking = self.front.spec.loss_seeking * loss if self.front is not None else 0.0', 'seeking = 0.0', 'losses make no one risk-seeking'),
+    ('crisis.py', 'loss_seeking=front.spec.loss_seeking if front is not None else 0.0', 'loss_seeking=0.0', 'losses make no one risk-seeking'),
     ('crisis.py', 'keeps = answers[np.clip(levels, 0, None)] & (levels >= 0)', 'keeps = ~answers[np.clip(levels, 0, None)] & (levels >= 0)', 'the audience cost rewards backing down'),
     ('compiled.py', 'if kept[max(level[w], 0)] and level[w] >= 0', 'if not kept[max(level[w], 0)] and level[w] >= 0', 'the compiled audience cost rewards backing down'),
     ('crisis.py', 'aim = np.where(talks, float(self.front.talks_level), aim)', 'aim = aim', 'the sides never go to the table'),
@@ -181,6 +181,9 @@ MUTANTS = [
     ('compiled.py', 'if actor_first[i, t, w] < 0:', 'if True:', "compiled: an actor's first day past a threshold becomes its last"),
     ('compiled.py', 'days[i, run[w], w] += turn - since[i, w]', 'days[i, run[w], w] += turn - since[i, w] + 1', 'compiled: each run of days on a rung counts one day too many'),
     ('compiled.py', 'then[w] = stand[w] if on[w] else -1', 'then[w] = lv[w]', 'compiled: the day after a one-off action a climb is measured from the action'),
+    ('compiled.py', '(line_belief[r, w] if line_in_force[r, w] else 0.0)', 'line_belief[r, w]', 'compiled: a line out of force still deters'),
+    ('compiled.py', 'tolerance[w] + loss_seeking * loss[w]', 'tolerance[w]', 'compiled: losses make no one risk-seeking'),
+    ('compiled.py', 'line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)', 'line_cost[r, w] = np.float32(deterrence[w] * expected)', 'compiled: deterrence ignores risk tolerance'),
 ]
 
 
