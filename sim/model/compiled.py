@@ -378,3 +378,16 @@ def learn(belief, rows, seen, rate):
         for w in range(seen.shape[0]):
             if seen[w]:
                 b[w] = b[w] + rate[w] * (1.0 - b[w]) if rate[w] > 0 else b[w] * (1.0 + rate[w])
+
+
+@jit
+def threat(live, adversary, out):
+    # ``Crisis.step``'s highest posture among each actor's adversaries, row by row (integers: the order changes nothing)
+    for i in range(adversary.shape[0]):
+        top = out[i]
+        top[:] = -1
+        for j in range(adversary.shape[1]):
+            if adversary[i, j]:
+                row = live[j]
+                for w in range(top.shape[0]):
+                    top[w] = max(top[w], row[w])

@@ -300,7 +300,10 @@ class Crisis(mesa.Model):
         turn = self.turn
         live = self._live()
         # highest posture among each actor's adversaries, as truly held: (actors, W)
-        threat = np.where(self.adversary[:, :, None], live[None, :, :], np.int8(-1)).max(axis=1)
+        if self.kernels == "numba":
+            threat = kernels.threat(live, self.adversary)
+        else:
+            threat = np.where(self.adversary[:, :, None], live[None, :, :], np.int8(-1)).max(axis=1)
         self.decisions = []
         for a in self.order:  # yesterday's one-off actions are over (others saw them above)
             a.stand_down()

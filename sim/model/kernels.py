@@ -134,7 +134,7 @@ def _compiled():
     numba.core.config.reload_config()  # the folder counts even where numba was imported before it was set
     from escalation.model import compiled as c
 
-    return c.uniforms, c.logit_pick, c.decide, c.advance, c.record, c.red_line, c.learn
+    return c.uniforms, c.logit_pick, c.decide, c.advance, c.record, c.red_line, c.learn, c.threat
 
 
 def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
@@ -242,3 +242,10 @@ def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, eros
 def learn(belief: np.ndarray, rows: np.ndarray, seen: np.ndarray, rate) -> None:
     """The compiled twin of ``RedLineState.learn`` on the observers' ``rows`` of ``belief`` (in place)."""
     _compiled()[6](belief, rows, seen, per_world(rate, len(seen)))
+
+
+def threat(live: np.ndarray, adversary: np.ndarray) -> np.ndarray:
+    """The compiled twin of ``Crisis.step``'s threat: the highest posture ``live`` (actors, W) among each actor's adversaries."""
+    out = np.empty(live.shape, dtype=live.dtype)
+    _compiled()[7](live, adversary, out)
+    return out

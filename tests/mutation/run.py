@@ -183,6 +183,7 @@ MUTANTS = [
     ('compiled.py', 'then[w] = stand[w] if on[w] else -1', 'then[w] = lv[w]', 'compiled: the day after a one-off action a climb is measured from the action'),
     ('compiled.py', '(line_belief[r, w] if line_in_force[r, w] else 0.0)', 'line_belief[r, w]', 'compiled: a line out of force still deters'),
     ('compiled.py', 'tolerance[w] + loss_seeking * loss[w]', 'tolerance[w]', 'compiled: losses make no one risk-seeking'),
+    ('compiled.py', '            if adversary[i, j]:', '            if not adversary[i, j]:', "compiled: each actor reads those who are not its adversaries as the threat"),
     ('compiled.py', 'line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)', 'line_cost[r, w] = np.float32(deterrence[w] * expected)', 'compiled: deterrence ignores risk tolerance'),
 ]
 
