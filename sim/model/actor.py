@@ -97,10 +97,6 @@ class ActorAgent(mesa.Agent):
         self.standing[:] = np.where(is_action, self.standing, new)
         self.posture[:] = new
 
-    def stand_down(self) -> None:
-        """After a one-off action, back on its standing posture."""
-        self.posture[:] = np.where(self.ladder.action[self.posture], self.standing, self.posture)
-
     def set_trait(self, trait: str, mask: np.ndarray, value: float | None = None, by: float | None = None) -> None:
         lo, hi = TRAIT_RANGE[trait]
         current = self.traits[trait]

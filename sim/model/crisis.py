@@ -305,8 +305,9 @@ class Crisis(mesa.Model):
         else:
             threat = np.where(self.adversary[:, :, None], live[None, :, :], np.int8(-1)).max(axis=1)
         self.decisions = []
-        for a in self.order:  # yesterday's one-off actions are over (others saw them above)
-            a.stand_down()
+        # yesterday's one-off actions are over (others saw them above): every actor back on its standing posture
+        postures = self._rows["posture"]
+        np.copyto(postures, self._rows["standing"], where=self.ladder.action[postures])
         if turn == self.branch and turn > 0:
             self._branch_state()
         if not self.in_history(turn):  # in history every actor holds, unless an event moves it
