@@ -92,3 +92,11 @@ def baseline():
 def kit():
     """Scenario building blocks: ``kit.build``, ``kit.actor``, ``kit.event``, ``kit.move``, ``kit.vary``."""
     return SimpleNamespace(build=make_scenario, actor=make_actor, event=make_event, move=moved, vary=vary)
+
+
+@pytest.fixture(params=["numpy", "numba"])
+def both_kernel_paths(request, monkeypatch):
+    """Run the test on the pure-numpy reference, then with every compiled kernel forced on (even at W = 1, where
+    only the decision, explained in words, keeps the reference): the model's facts must hold on both paths."""
+    monkeypatch.setenv("ESCALATION_KERNELS", request.param)
+    return request.param

@@ -12,8 +12,11 @@ from scipy import stats
 from escalation.model import END_STATES
 from escalation.model.crisis import Crisis
 from escalation.model.events import condition_mask
+from escalation.model.kernels import COMPILED_FROM
 from escalation.model.kernels import logit_pick
 from escalation.scenario.schema import Condition
+
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")  # every fact on the reference and on the compiled kernels
 
 
 def holder_and_target(kit, *, credibility=0.8, resolve=1.0, holder="scripted", script=(), events=(), holder_active=True, grace=2, **settings):
@@ -497,6 +500,9 @@ def test_an_actor_out_of_the_crisis_neither_moves_nor_peaks(kit):
     model = Crisis(sc, rng=0).run()
     assert model.path[:5, 0, 0].tolist() == [-1, -1, -1, -1, 1]  # it joins where it stood: it did not move while away
     assert model.outcomes()["peak_never"][0] == -1  # nor does one that never joins have a peak
+    batch = Crisis(sc, worlds=COMPILED_FROM, rng=0, kernels="numba", trajectories=True).run()  # the same on the compiled path
+    assert (batch.outcomes()["peak_never"] == -1).all() and np.array_equal(batch.path[:, :, 0], model.path[:, :, 0])
+    assert all(np.array_equal(v[..., :1], model.outcomes()[k]) for k, v in batch.outcomes().items())
 
 
 def test_staying_put_is_always_a_legal_move(kit):

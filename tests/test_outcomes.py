@@ -14,6 +14,8 @@ from escalation.model.outcomes import entered, intensity
 from escalation.scenario.loading import load_ladder_file, load_scenario
 from escalation.scenario.paths import shipped_ladders
 
+pytestmark = pytest.mark.usefixtures("both_kernel_paths")  # every fact on the reference and on the compiled kernels
+
 FOUR = ("russia", "ukraine", "united_states", "europe")
 
 
