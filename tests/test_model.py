@@ -12,8 +12,7 @@ from scipy import stats
 from escalation.model import END_STATES
 from escalation.model.crisis import Crisis
 from escalation.model.events import condition_mask
-from escalation.model.kernels import COMPILED_FROM
-from escalation.model.kernels import logit_pick
+from escalation.model.kernels import COMPILED_FROM, logit_pick
 from escalation.scenario.schema import Condition
 
 pytestmark = pytest.mark.usefixtures("both_kernel_paths")  # every fact on the reference and on the compiled kernels
