@@ -27,9 +27,10 @@ def default_ladder(actions: bool = False) -> dict:
     return ladder
 
 
-def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = False, war: dict | None = None, **settings):
-    """A scenario on the default ladder (with one-off actions if ``actions``, a war if ``war``), checked by the real loader
-    like any file."""
+def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = False, war: dict | None = None, ladder: dict | None = None,
+                  **settings):
+    """A scenario on the default ladder (with one-off actions if ``actions``; or on ``ladder``), with a war if ``war``, checked
+    by the real loader like any file."""
     doc = {
         "name": "test",
         "title": "A scenario built in a test",
@@ -37,7 +38,7 @@ def make_scenario(actors: dict, events=(), turns: int = 12, actions: bool = Fals
         "kind": "what-if",
         "start": START,
         "end": START + dt.timedelta(days=turns - 1),
-        "ladder": default_ladder(actions),
+        "ladder": ladder if ladder is not None else default_ladder(actions),
         "settings": {**QUIET, **settings},
         "actors": actors,
         "events": list(events),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_actor, make_event, make_scenario, moved
+from conftest import default_ladder, make_actor, make_event, make_scenario, moved
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,6 +102,17 @@ def test_stepping_down_into_a_band_or_back_from_an_action_is_no_fact():
     assert out["first_strategic_strike"][0] == 3 and out["episodes_strategic_conventional_strike"][0] == 1
     assert out["first_nuclear_shadow"][0] == 0  # not again on the day after, when A is back on nuclear signalling
     assert model.path[4, 0, 0] == model.ladder.level["nuclear_signalling"]
+
+
+def test_a_move_within_a_band_is_no_new_fact():
+    ladder = default_ladder()
+    ladder["thresholds"] = [t for t in ladder["thresholds"] if t["id"] != "horizontal_escalation"]  # cross-border's band spans two rungs
+    actors = {"a": make_actor("A", posture="cross_border_strikes"), "b": make_actor("B", relations={"adversaries": ["a"]})}
+    sc = make_scenario(actors, [moved("a", "third_party_combat", 2), moved("a", "cross_border_strikes", 4)], ladder=ladder)
+    model = Crisis(sc, rng=0).run()
+    assert model.path[2, 0, 0] == model.ladder.level["third_party_combat"]
+    out = model.outcomes()
+    assert out["first_cross_border"][0] == -1 and out["day_a_past_cross_border"][0] == -1  # in the band from the start
 
 
 def test_a_party_entering_the_crisis_on_a_band_is_a_fact():

@@ -1,19 +1,26 @@
-"""The hot path's kernels: each a pure-numpy reference and a compiled twin that gives the same bits.
+"""The hot path's kernels: a pure-numpy reference and a compiled twin (``compiled``, numba) that gives the same bits.
 
-Two kernels carry arithmetic that numpy does badly (one temporary per operation, one pass
-over memory each): the keyed random draws, and each actor's choice (every candidate's score,
-then the logit draw). Their numba twins fuse each into passes over the worlds, writing into
-preallocated arrays. Both paths use only integer arithmetic and single IEEE operations in the same
-order (no library transcendental: numpy's vectorised ``exp`` and the C library's differ
-in the last bit), so the compiled path equals the reference bit for bit; the tests
-compare them on every shipped scenario.
+numpy does the model's arithmetic badly at this scale (one temporary and one pass over
+memory per operation, a Python call each). The twins fuse each part of a turn into a few
+passes over the worlds, writing into preallocated arrays: the keyed random draws; the
+threat each actor faces; each actor's whole decision (candidates, legality, the costs'
+weights, scores, the logit draw, an accident); the war's day (``Front.advance``); each red
+line's day and what its observers learn; the day's bookkeeping (``Crisis._record``). The
+references are this module's functions and the model's own code (``Crisis._costs`` and
+``_score``, ``Front.advance``, ``RedLineState.update`` and ``learn``, ``Crisis._record``),
+each naming its twin. Both paths use only integer arithmetic and single IEEE operations in
+the same order (no library transcendental: numpy's vectorised ``exp`` and the C library's
+differ in the last bit), so the compiled path equals the reference bit for bit; the tests
+compare them on every shipped scenario, under wild per-world parameters, and in the
+model's unit tests.
 
 The compiled path serves batches of at least :data:`COMPILED_FROM` worlds; a single
 world (the classroom) keeps the reference path, so ``escalation run`` never imports
 numba or waits for a compilation. ``ESCALATION_KERNELS=numpy`` (or ``numba``) forces
-one path everywhere. Compiled kernels are cached in the user's cache folder
-(``$NUMBA_CACHE_DIR``, by default ``~/.cache/escalation/numba``), so only the first batch
-on a machine compiles them (about two CPU-seconds).
+one path everywhere (at W = 1 an explained decision keeps the reference). Compiled
+kernels are cached in the user's cache folder (``$NUMBA_CACHE_DIR``, by default
+``~/.cache/escalation/numba``), so only the first batch on a machine compiles them
+(about seven CPU-seconds); later processes load them in well under one.
 """
 
 from __future__ import annotations
