@@ -108,6 +108,7 @@ class ScenarioRunner:
         """Run ``worlds`` worlds with run ids ``replicates`` (one per world), the structural factor ``values`` set in the
         scenario and ``parameters`` (dotted key -> one value per world) in the model: the outcomes columns, the
         trajectories columns if asked, and every per-world parameter's values."""
+        _freeze_the_process()
         model = Crisis(self.variant(values), worlds=worlds, rng=seed, replicates=replicates, trajectories=trajectories, parameters=parameters).run()
         _let_go(model)
         columns = {}
@@ -179,6 +180,7 @@ class _Garbage:
 
     worlds = 0
     EVERY = 10_000
+    frozen = False
 
 
 def _let_go(model) -> None:
@@ -186,15 +188,22 @@ def _let_go(model) -> None:
 
     Mesa 3.3 keeps every model in ``Agent._ids`` for good (mesa issue #3179), and a
     model and its agents refer to each other, so only the cycle collector frees
-    them; it runs once per :attr:`_Garbage.EVERY` worlds. What outlives a collection
-    here (modules, the scenario, caches) lives as long as the process, so it is frozen
-    out of later ones: they walk only the models made since (about 0.1 CPU-s saved
-    each time, the cost of walking some 190,000 long-lived objects).
+    them; it runs once per :attr:`_Garbage.EVERY` worlds. It walks only what was made
+    after the process's first model (see :func:`_freeze_the_process`).
     """
     mesa.Agent._ids.pop(model, None)
     _Garbage.worlds += model.worlds
     if _Garbage.worlds >= _Garbage.EVERY:
         _Garbage.worlds = 0
+        gc.collect()
+
+
+def _freeze_the_process() -> None:
+    """Before a process's first model: what it holds then (modules, the scenario, caches) lives as long as it does, so it is
+    frozen out of the collections in :func:`_let_go`, which then walk only the models made since (about 0.1 CPU-s saved
+    each, the cost of walking some 190,000 long-lived objects). Models are never frozen: each is freed."""
+    if not _Garbage.frozen:
+        _Garbage.frozen = True
         gc.collect()
         gc.freeze()
 
