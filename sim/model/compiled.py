@@ -162,36 +162,8 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
 
 
 @jit
-def advance(
-    live,
-    resolve,
-    defence,
-    cost_sensitivity,
-    z,
-    balance,
-    trend,
-    talks,
-    struck,
-    expected,
-    cost,
-    strike,
-    engaged,
-    support,
-    strength,
-    sign,
-    supporter,
-    a,
-    b,
-    momentum,
-    volatility,
-    burden,
-    aid_burden,
-    rally,
-    weariness,
-    memory,
-    learning,
-    change,
-):
+def advance(live, resolve, defence, cost_sensitivity, z, balance, trend, talks, struck, expected, cost, strike, engaged, support, strength, sign,
+            supporter, a, b, momentum, volatility, burden, aid_burden, rally, weariness, memory, learning, change):  # fmt: skip
     # ``Front.advance``'s operations in its order, in passes over the worlds (a sum over backers as numpy adds rows:
     # the first, then each next one)
     actors, worlds = live.shape
@@ -243,32 +215,8 @@ def advance(
 
 
 @jit
-def record(
-    turn,
-    counting,
-    posture,
-    active,
-    standing,
-    peak,
-    was,
-    last,
-    kind,
-    since,
-    days,
-    first_crossing,
-    actor_first,
-    bands,
-    acts,
-    band_start,
-    band_thresholds,
-    scores,
-    system_rung,
-    system_peak,
-    system_path,
-    intensity_path,
-    path,
-    new_first,
-):
+def record(turn, counting, posture, active, standing, peak, was, last, kind, since, days, first_crossing, actor_first, bands, acts, band_start,
+           band_thresholds, scores, system_rung, system_peak, system_path, intensity_path, path, new_first):  # fmt: skip
     # ``Crisis._record``, actor by actor in passes over the worlds: integers only, so the order changes nothing
     actors, worlds = posture.shape
     top = np.full(worlds, -1, dtype=np.int64)
@@ -313,31 +261,8 @@ def record(
 
 
 @jit
-def red_line(
-    live,
-    watch,
-    at,
-    response,
-    response_is_action,
-    grace,
-    answers,
-    holder_posture,
-    holder_standing,
-    holder_active,
-    resolve,
-    active,
-    credibility,
-    due,
-    answered,
-    meant,
-    u,
-    obligation,
-    gain,
-    erosion,
-    crossed,
-    honoured,
-    eroded,
-):
+def red_line(live, watch, at, response, response_is_action, grace, answers, holder_posture, holder_standing, holder_active, resolve, active,
+             credibility, due, answered, meant, u, obligation, gain, erosion, crossed, honoured, eroded):  # fmt: skip
     # ``RedLineState.update``, its operations in its order (the draw ``u`` made whether needed or not: it is keyed), in
     # branch-free passes over the worlds, gathers apart, so that they run in SIMD lanes
     worlds = live.shape[1]
