@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.ladder import CompiledLadder
 from escalation.model.rules import RULES
 from escalation.scenario.schema import TRAITS, Actor
@@ -62,7 +63,10 @@ class ActorAgent(mesa.Agent):
         self.can_slip = on_reach[1:]  # can_slip[L]: the rung above L is within its reach
         self.last_threat = np.full(w, np.nan)  # nothing perceived before the first turn
         # uses left of the one-off actions it holds a stock of (missiles of a kind), by level
-        self.stocks = {ladder.level[r]: np.full(w, n) for r, n in spec.stocks.items()}
+        self.stock_levels = np.array([ladder.level[r] for r in spec.stocks], dtype=np.int64)
+        self.stock_left = np.array([np.full(w, n, dtype=np.int64) for n in spec.stocks.values()], dtype=np.int64).reshape(len(spec.stocks), w)
+        self.stocks = {int(level): self.stock_left[i] for i, level in enumerate(self.stock_levels)}  # level -> its row of stock_left
+        self.action_levels = np.array(ladder.action_levels, dtype=np.int64)
 
     # What Mesa's agent reporters and visualisations read: numbers at W = 1, the mean over the worlds otherwise.
     @property
@@ -87,6 +91,8 @@ class ActorAgent(mesa.Agent):
         new = np.asarray(new, dtype=np.int64)
         if mask is not None:
             new = np.where(mask, new, self.posture)
+        if self.model.kernels == "numba":  # the same, compiled (this is the reference)
+            return kernels.move(new, self)
         is_action = self.ladder.action[new]
         acting = is_action & (new != self.posture)  # a fresh action; the same one again the same day is not
         if acting.any():

@@ -316,3 +316,27 @@ def threat(live, adversary, out):
                 row = live[j]
                 for w in range(top.shape[0]):
                     top[w] = max(top[w], row[w])
+
+
+@jit
+def move(new, posture, standing, action, action_levels, episodes, stock_levels, stock_left):
+    # ``ActorAgent.move``: a fresh one-off action is counted and spends its stock; a standing posture becomes the one to return to
+    for w in range(new.shape[0]):
+        n = new[w]
+        if action[n]:
+            if n != posture[w]:
+                for i in range(action_levels.shape[0]):
+                    episodes[i, w] += n == action_levels[i]
+                for s in range(stock_levels.shape[0]):
+                    stock_left[s, w] -= n == stock_levels[s]
+        else:
+            standing[w] = n
+        posture[w] = n
+
+
+@jit
+def perceive(values, z, noise, suspicion, out):
+    # ``Crisis._perceive`` under the fog: a rung read in single precision, as the draw is
+    for w in range(values.shape[0]):
+        v = values[w]
+        out[w] = np.float64(np.float32(v) + noise[w] * (z[w] + suspicion[w])) if v >= 0 else np.float64(v)

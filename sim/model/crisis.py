@@ -339,6 +339,8 @@ class Crisis(mesa.Model):
         higher): Jervis's spiral model, the security dilemma of reading defence as threat."""
         if z is not None:
             st = self.settings
+            if self.kernels == "numba" and values.dtype == np.int8:  # the same, compiled (this is the reference)
+                return kernels.perceive(values, z, st.noise, st.suspicion)
             # in single precision, as the draw is (a per-world setting rounds as a single number does)
             values = np.where(values >= 0, values + np.float32(st.noise) * (z + np.float32(st.suspicion)), values)
         return values.astype(float)
@@ -428,9 +430,9 @@ class Crisis(mesa.Model):
         use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
         terms: dict | None = {} if self.explain else None
         if self.kernels == "numba" and terms is None:  # the same operations fused in one compiled pass
-            chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level, a.stocks,
-                                         owed, use_owed, a.stay, aim.astype(np.float32), a.table_danger, costs, self.restrained_danger, temperature,
-                                         choice_u, accident_u, st.accident_rate, a.can_slip)
+            chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level,
+                                         a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim.astype(np.float32), a.table_danger, costs,
+                                         self.restrained_danger, temperature, choice_u, accident_u, st.accident_rate, a.can_slip)
         else:
             levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
             if use_owed:

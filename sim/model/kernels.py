@@ -141,7 +141,7 @@ def _compiled():
     numba.core.config.reload_config()  # the folder counts even where numba was imported before it was set
     from escalation.model import compiled as c
 
-    return c.uniforms, c.logit_pick, c.decide, c.advance, c.record, c.red_line, c.learn, c.threat
+    return c.uniforms, c.logit_pick, c.decide, c.advance, c.record, c.red_line, c.learn, c.threat, c.move, c.perceive
 
 
 def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
@@ -181,13 +181,14 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
     return pick
 
 
-def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_level: np.ndarray, max_level: np.ndarray, stocks: dict,
-           owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray, table_danger: np.ndarray, costs: CostInputs, restrained: np.ndarray,
-           temperature: np.ndarray, u: np.ndarray, accident_u: np.ndarray, accident_rate, can_slip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_level: np.ndarray, max_level: np.ndarray,
+           stock_level: np.ndarray, stock_left: np.ndarray, owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray,
+           table_danger: np.ndarray, costs: CostInputs, restrained: np.ndarray, temperature: np.ndarray, u: np.ndarray,
+           accident_u: np.ndarray, accident_rate, can_slip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The compiled twin of an actor's decision in ``Crisis._decide``: its candidates (``table``: (K, rungs) levels from each posture;
-    ``down``: the one-off actions below it, None if none; ``stocks``: level -> uses left), their legality (an ``owed`` answer made
-    legal where ``use_owed``), the costs (``Crisis._costs``) and scores (``Crisis._score``), the logit draw ``u`` and an accident
-    ``accident_u``. Returns the chosen level and the new posture, accident included, in every world."""
+    ``down``: the one-off actions below it, None if none; ``stock_left``: the uses left of each action at ``stock_level``), their
+    legality (an ``owed`` answer made legal where ``use_owed``), the costs (``Crisis._costs``) and scores (``Crisis._score``), the
+    logit draw ``u`` and an accident ``accident_u``. Returns the chosen level and the new posture, accident included, in every world."""
     worlds = len(posture)
     f32 = np.float32
     lines, audience, none = costs.lines, costs.audience, np.zeros((0, worlds), dtype=f32)
@@ -198,8 +199,6 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
     keeps = np.stack([k for k, _ in audience]) if audience else np.zeros((0, len(restrained)), dtype=bool)
     bonus = np.stack([b for _, b in audience]) if audience else none
     restraint = costs.restraint if costs.restraint is not None else np.zeros(worlds, dtype=f32)
-    stock_level = np.fromiter(stocks, dtype=np.int64, count=len(stocks))
-    stock_left = np.stack(list(stocks.values())) if stocks else np.zeros((0, worlds), dtype=np.int64)
     chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
 
     _compiled()[2](table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
@@ -255,4 +254,18 @@ def threat(live: np.ndarray, adversary: np.ndarray) -> np.ndarray:
     """The compiled twin of ``Crisis.step``'s threat: the highest posture ``live`` (actors, W) among each actor's adversaries."""
     out = np.empty(live.shape, dtype=live.dtype)
     _compiled()[7](live, adversary, out)
+    return out
+
+
+def move(new: np.ndarray, actor) -> None:
+    """The compiled twin of ``ActorAgent.move`` (the actor's rows written in place), ``new`` the postures (int64)."""
+    _compiled()[8](new, actor.posture, actor.standing, actor.ladder.action, actor.action_levels, actor.episodes, actor.stock_levels,
+                   actor.stock_left)
+
+
+def perceive(values: np.ndarray, z: np.ndarray, noise, suspicion) -> np.ndarray:
+    """The compiled twin of ``Crisis._perceive`` under the fog, for rungs ``values`` (int8) and draws ``z`` (float32)."""
+    worlds = len(values)
+    out = np.empty(worlds)
+    _compiled()[9](values, z, per_world(noise, worlds, np.float32), per_world(suspicion, worlds, np.float32), out)
     return out

@@ -184,6 +184,10 @@ MUTANTS = [
     ('compiled.py', '(line_belief[r, w] if line_in_force[r, w] else 0.0)', 'line_belief[r, w]', 'compiled: a line out of force still deters'),
     ('compiled.py', 'tolerance[w] + loss_seeking * loss[w]', 'tolerance[w]', 'compiled: losses make no one risk-seeking'),
     ('compiled.py', '            if adversary[i, j]:', '            if not adversary[i, j]:', "compiled: each actor reads those who are not its adversaries as the threat"),
+    ('compiled.py', '                    stock_left[s, w] -= n == stock_levels[s]', '                    pass', 'compiled: actions spend no stock'),
+    ('compiled.py', '        else:\n            standing[w] = n', '        else:\n            pass', 'compiled: a new standing posture is not the one to return to'),
+    ('compiled.py', 'np.float64(np.float32(v) + noise[w] * (z[w] + suspicion[w]))', 'np.float64(np.float32(v) + noise[w] * (z[w] - suspicion[w]))',
+     'compiled: suspicion reads adversaries lower, not higher'),
     ('compiled.py', 'line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)', 'line_cost[r, w] = np.float32(deterrence[w] * expected)', 'compiled: deterrence ignores risk tolerance'),
 ]
 
