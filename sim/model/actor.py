@@ -27,8 +27,8 @@ class ActorAgent(mesa.Agent):
     numpy arrays of shape ``(W,)``; the decision rule reads them through a
     :class:`~sim.rules.Situation` and the model turns its aim into a move.
     ``peak`` is -1 in worlds where the actor has not yet taken part. The posture, the
-    standing posture, ``active`` and the traits are written in place: the model holds
-    them as rows of arrays over all actors (see ``Crisis._share_rows``).
+    standing posture, ``active``, ``peak`` and the traits are written in place: the model
+    holds them as rows of arrays over all actors (see ``Crisis._share_rows``).
     """
 
     def __init__(self, model: mesa.Model, key: str, spec: Actor, index: int, *, ladder: CompiledLadder, worlds: int, max_down: int):
@@ -64,7 +64,7 @@ class ActorAgent(mesa.Agent):
         self.last_threat = np.full(w, np.nan)  # nothing perceived before the first turn
         # uses left of the one-off actions it holds a stock of (missiles of a kind), by level
         self.stock_levels = np.array([ladder.level[r] for r in spec.stocks], dtype=np.int64)
-        self.stock_left = np.array([np.full(w, n, dtype=np.int64) for n in spec.stocks.values()], dtype=np.int64).reshape(len(spec.stocks), w)
+        self.stock_left = np.repeat(np.array(list(spec.stocks.values()), dtype=np.int64).reshape(-1, 1), w, axis=1)
         self.stocks = {int(level): self.stock_left[i] for i, level in enumerate(self.stock_levels)}  # level -> its row of stock_left
         self.action_levels = np.array(ladder.action_levels, dtype=np.int64)
 

@@ -36,7 +36,7 @@ from escalation.errors import did_you_mean
 from escalation.model import kernels
 from escalation.model.actor import ActorAgent, number
 from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
-from escalation.model.kernels import CostInputs, Costs, logit_pick
+from escalation.model.kernels import CostInputs, Costs, filled, logit_pick, per_world
 from escalation.model.kernels import path as kernel_path
 from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state, entered, entries, intensity, pairs_at_war, settled
@@ -139,9 +139,7 @@ class Crisis(mesa.Model):
         below = self.ladder.danger[self.restraint_level - 1] if self.restraint_level > 0 else 0.0
         self.restrained_danger = np.maximum(self.ladder.danger - below, 0.0).astype(np.float32)
         self._columns = np.arange(self.worlds)
-        self._constants: dict = {}  # see _constant
-        self._inertia = np.full(self.worlds, self.settings.inertia, dtype=np.float32)  # read by every decision
-        self._inertia.flags.writeable = False
+        self._inertia = per_world(self.settings.inertia, self.worlds, np.float32)  # read by every decision
         self._fights = np.append(self.ladder.fighting, False)  # per level (index -1: taking no part): fighting there
         lad = self.ladder  # for kernels.record: per level (index -1: taking no part) its band, a one-off action, its intensity score
         starts = np.cumsum([0, *(len(t) for t in lad.band_thresholds)])
@@ -345,7 +343,6 @@ class Crisis(mesa.Model):
             values = np.where(values >= 0, values + np.float32(st.noise) * (z + np.float32(st.suspicion)), values)
         return values.astype(float)
 
-
     def _wage_war(self, turn: int) -> None:
         """The war's day after the moves: the front moves, costs wear resolve down, strikes rally; then the
         sides weigh fighting on against the settlement on offer (see ``war``)."""
@@ -370,7 +367,7 @@ class Crisis(mesa.Model):
 
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
-        none, no_one = self._constant(-1.0), self._constant(-1)  # read-only: what no reading fills
+        none, no_one = filled(-1.0, self.worlds, np.float64), filled(-1, self.worlds, np.int64)  # what no reading fills
         reads = bool(np.any(self.settings.noise > 0)) and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
         fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
         if len(a.adversaries):
@@ -381,8 +378,8 @@ class Crisis(mesa.Model):
         needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else None
         need = self._perceive(needs.max(axis=0), fog[1]) if needs is not None else none
         watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else none
-        loss = self.front.loss()[a.index] if self.front is not None else self._constant(0.0)
-        fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else self._constant(False)
+        loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
+        fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else filled(False, self.worlds, np.bool_)
         s = Situation(
             name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
             need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
@@ -397,14 +394,6 @@ class Crisis(mesa.Model):
                 s.need_of = np.array([ally])
                 s.need_by = np.array([int(foes[live[foes, 0].argmax()])]) if len(foes) else np.array([-1])
         return s
-
-    def _constant(self, value) -> np.ndarray:
-        """``value`` in every world, read-only: shared by whatever needs it, written by none."""
-        key = (type(value), value)  # -1 and -1.0 are equal keys but not the same array
-        if key not in self._constants:
-            self._constants[key] = out = np.full(self.worlds, value)
-            out.flags.writeable = False
-        return self._constants[key]
 
     def _decide(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray) -> np.ndarray:
         """The actor's new posture in every world (its old one where inactive)."""

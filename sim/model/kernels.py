@@ -140,9 +140,9 @@ def _compiled():
     import numba.core.config
 
     numba.core.config.reload_config()  # the folder counts even where numba was imported before it was set
-    from escalation.model import compiled as c
+    from escalation.model import compiled
 
-    return c.uniforms, c.logit_pick, c.decide, c.advance, c.record, c.red_line, c.learn, c.threat, c.move, c.perceive
+    return compiled
 
 
 def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
@@ -151,13 +151,13 @@ def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
         if x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
             return x  # the common case, at no cost
         return np.ascontiguousarray(np.broadcast_to(x.astype(dtype, copy=False), (worlds,)))
-    return _filled(x, worlds, dtype)
+    return filled(x, worlds, dtype)
 
 
 @functools.lru_cache(maxsize=64)
-def _filled(value, worlds: int, dtype) -> np.ndarray:
-    """One number in every world, read-only and contiguous (kept: a batch passes the same few settings every call; a
-    stride-0 view would cost the kernels their SIMD lanes)."""
+def filled(value, worlds: int, dtype) -> np.ndarray:
+    """One number in every world, read-only and contiguous: shared by whatever reads it, written by none (kept: a batch
+    passes the same few settings every call; a stride-0 view would cost the kernels their SIMD lanes)."""
     out = np.full(worlds, value, dtype=dtype)
     out.flags.writeable = False
     return out
@@ -168,7 +168,7 @@ def uniforms(key: np.uint64, ids: np.ndarray, lanes: int, kernels: str) -> np.nd
     if kernels == "numpy":
         return uniforms_reference(key, ids, lanes)
     out = np.empty((lanes, len(ids)))
-    _compiled()[0](np.uint64(key), ids, out)
+    _compiled().uniforms(np.uint64(key), ids, out)
     return out
 
 
@@ -178,7 +178,7 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
         return logit_pick_reference(score, legal, temperature, u)
     pick = np.empty(score.shape[1], dtype=np.int64)
     temperature = np.broadcast_to(np.asarray(temperature, dtype=np.float64), pick.shape)
-    _compiled()[1](score, legal, np.ascontiguousarray(temperature), np.asarray(u, dtype=np.float64), pick)
+    _compiled().logit_pick(score, legal, np.ascontiguousarray(temperature), np.asarray(u, dtype=np.float64), pick)
     return pick
 
 
@@ -202,7 +202,7 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
     restraint = costs.restraint if costs.restraint is not None else np.zeros(worlds, dtype=f32)
     chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
 
-    _compiled()[2](table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
+    _compiled().decide(table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
                    per_world(owed, worlds), use_owed, stay, aim, table_danger, per_world(costs.sensitivity, worlds),
                    per_world(costs.tolerance, worlds), per_world(costs.loss, worlds), float(costs.loss_seeking), per_world(costs.deterrence, worlds),
                    costs.inertia, line_at, line_in_force, line_belief, line_severity, restrained if costs.restraint is not None else restrained[:0],
@@ -216,7 +216,7 @@ def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sen
     """The compiled twin of ``Front.advance`` (its state updated in place): the resolve each actor gains or loses, (actors, W).
     ``aid_burden``: a supporter's cost per unit of aid; ``memory``: the weight of the past in the trend and the expected cost."""
     sp, change = front.spec, np.empty(live.shape)
-    _compiled()[3](live, resolve, defence, cost_sensitivity, z, front.balance, front.trend, front.talks, front.struck,
+    _compiled().advance(live, resolve, defence, cost_sensitivity, z, front.balance, front.trend, front.talks, front.struck,
                    front.expected, front.cost, front.strike, front.engaged, front.support, front.strength, front.sign, front.supporter, front.a,
                    front.b, sp.momentum, sp.volatility, sp.burden, aid_burden, sp.rally, sp.weariness, memory, 1 - memory, change)
     return change
@@ -229,7 +229,7 @@ def record(model, turn: int, counting: bool) -> np.ndarray:
     new_first = np.zeros(model.first_crossing.shape, dtype=bool)
     path = model.path[turn] if model.path is not None else np.zeros((0, 0), dtype=np.int8)
     bands, acts, band_start, band_thresholds = model._band_index
-    _compiled()[4](turn, counting, rows["posture"], rows["active"], rows["standing"], rows["peak"], model._was, model._last, model._kind,
+    _compiled().record(turn, counting, rows["posture"], rows["active"], rows["standing"], rows["peak"], model._was, model._last, model._kind,
                    model._since, model.days, model.first_crossing, model.actor_first, bands, acts, band_start, band_thresholds,
                    model._scores, model.system_rung, model.system_peak, model.system_path[turn], model.intensity_path[turn], path, new_first)
     return new_first
@@ -240,7 +240,7 @@ def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, eros
     holder (an actor); ``u``: the day's draws for the line. Returns (crossed, honoured, eroded)."""
     worlds = live.shape[1]
     crossed, honoured, eroded = (np.empty(worlds, dtype=bool) for _ in range(3))
-    _compiled()[5](live, rl.watch, rl.at, rl.response, rl.response_is_action, rl.spec.grace, rl.answers, holder.posture, holder.standing,
+    _compiled().red_line(live, rl.watch, rl.at, rl.response, rl.response_is_action, rl.spec.grace, rl.answers, holder.posture, holder.standing,
                    holder.active, holder.traits["resolve"], rl.active, rl.credibility, rl.due, rl.answered, rl.meant, u,
                    per_world(obligation, worlds), per_world(gain, worlds), per_world(erosion, worlds), crossed, honoured, eroded)
     return crossed, honoured, eroded
@@ -248,19 +248,19 @@ def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, eros
 
 def learn(belief: np.ndarray, rows: np.ndarray, seen: np.ndarray, rate) -> None:
     """The compiled twin of ``RedLineState.learn`` on the observers' ``rows`` of ``belief`` (in place)."""
-    _compiled()[6](belief, rows, seen, per_world(rate, len(seen)))
+    _compiled().learn(belief, rows, seen, per_world(rate, len(seen)))
 
 
 def threat(live: np.ndarray, adversary: np.ndarray) -> np.ndarray:
     """The compiled twin of ``Crisis.step``'s threat: the highest posture ``live`` (actors, W) among each actor's adversaries."""
     out = np.empty(live.shape, dtype=live.dtype)
-    _compiled()[7](live, adversary, out)
+    _compiled().threat(live, adversary, out)
     return out
 
 
 def move(new: np.ndarray, actor) -> None:
     """The compiled twin of ``ActorAgent.move`` (the actor's rows written in place), ``new`` the postures (int64)."""
-    _compiled()[8](new, actor.posture, actor.standing, actor.ladder.action, actor.action_levels, actor.episodes, actor.stock_levels,
+    _compiled().move(new, actor.posture, actor.standing, actor.ladder.action, actor.action_levels, actor.episodes, actor.stock_levels,
                    actor.stock_left)
 
 
@@ -268,5 +268,5 @@ def perceive(values: np.ndarray, z: np.ndarray, noise, suspicion) -> np.ndarray:
     """The compiled twin of ``Crisis._perceive`` under the fog, for rungs ``values`` (int8) and draws ``z`` (float32)."""
     worlds = len(values)
     out = np.empty(worlds)
-    _compiled()[9](values, z, per_world(noise, worlds, np.float32), per_world(suspicion, worlds, np.float32), out)
+    _compiled().perceive(values, z, per_world(noise, worlds, np.float32), per_world(suspicion, worlds, np.float32), out)
     return out
