@@ -38,9 +38,9 @@ class ActorAgent(mesa.Agent):
         self.label = spec.name
         self.ladder = ladder
         self.rule = RULES[spec.rule](spec.params, ladder)
-        self.posture = np.full(w, ladder.level[spec.posture], dtype=np.int64)
+        self.posture = np.full(w, ladder.level[spec.posture], dtype=np.int8)
         # the posture it returns to after a one-off action (an action rung is never one)
-        self.standing = np.full(w, _standing_below(ladder, self.posture[0]), dtype=np.int64)
+        self.standing = np.full(w, _standing_below(ladder, self.posture[0]), dtype=np.int8)
         self.episodes = np.zeros((len(ladder.action_levels), w), dtype=np.int64)  # actions taken, per action rung
         self.active = np.full(w, spec.active)
         self.peak = np.where(self.active, self.posture, -1)
