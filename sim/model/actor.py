@@ -46,8 +46,8 @@ class ActorAgent(mesa.Agent):
         self.peak = np.where(self.active, self.posture, -1)
         self.traits = {t: np.full(w, float(getattr(spec, t))) for t in TRAITS}
         caps = spec.capabilities
-        self.min_level = np.full(w, ladder.level[caps.min_rung] if caps.min_rung else 0, dtype=np.int64)
-        self.max_level = np.full(w, ladder.level[caps.max_rung] if caps.max_rung else ladder.n - 1, dtype=np.int64)
+        self.min_level = np.full(w, ladder.level[caps.min_rung] if caps.min_rung else 0, dtype=np.int8)
+        self.max_level = np.full(w, ladder.level[caps.max_rung] if caps.max_rung else ladder.n - 1, dtype=np.int8)
         # the rungs it can ever stand on, in ladder order; a "step" is one place along this list
         self.reach = np.array(sorted(ladder.level[r] for r in caps.rungs) if caps.rungs else range(ladder.n), dtype=np.int64)
         self.offsets = np.arange(-max_down, spec.max_step + 1)
@@ -137,7 +137,7 @@ class ActorAgent(mesa.Agent):
         """
         posture = self.posture if posture is None else posture
         levels = np.take(self.table, posture, axis=1)
-        legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))
+        legal = (levels >= self.min_level) & (levels <= self.max_level)
         if self.has_action_below:
             legal &= ~np.take(self.down_to_action, posture, axis=1)
         self.exclude_spent(levels, legal)

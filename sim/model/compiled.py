@@ -113,10 +113,15 @@ def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, lin
 @jit
 def decide(table, down, posture, min_level, max_level, stock_level, stock_left, owed, use_owed, stay, aim, table_danger, sensitivity, tolerance, loss,
            loss_seeking, deterrence, inertia, line_at, line_in_force, line_belief, line_severity, restrained, restraint, keeps, bonus, temperature, u,
-           accident_u, accident_rate, can_slip, chosen, new):  # fmt: skip
+           accident_u, accident_rate, can_slip, active, chosen, new):  # fmt: skip
     # the candidates and their legality (ActorAgent.candidates, then the owed answer below the posture), each
-    # (candidate, world) through the reference's operations in its order; then the choice; then an accident
+    # (candidate, world) through the reference's operations in its order; then the choice; then an accident; the
+    # posture held where the actor takes no part. ``aim`` is the rule's, raised to what is ``owed`` (np.maximum's NaN kept)
     rows, worlds = table.shape[0], posture.shape[0]
+    aimed = np.empty(worlds, dtype=np.float32)
+    for w in range(worlds):
+        x, o = aim[w], owed[w]
+        aimed[w] = np.float32(x if x >= o or x != x else o)
     levels = np.empty((rows, worlds), dtype=np.int8)
     legal = np.empty((rows, worlds), dtype=np.bool_)
     for k in range(rows):  # row by row, in branch-free passes over the worlds
@@ -153,12 +158,13 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
             expected = (line_belief[r, w] if line_in_force[r, w] else 0.0) * line_severity[r]
             line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)
     pick = np.empty(worlds, dtype=np.int64)
-    choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick)
+    choose(levels, legal, posture, aimed, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick)
     for w in range(worlds):
         c = np.int64(levels[pick[w], w])
         chosen[w] = c
         slip = accident_u[w] < accident_rate[w] and c != posture[w]
-        new[w] = c + 1 if slip and can_slip[c] and c < max_level[w] else c
+        n = c + 1 if slip and can_slip[c] and c < max_level[w] else c
+        new[w] = n if active[w] else posture[w]
 
 
 @jit
@@ -340,3 +346,46 @@ def perceive(values, z, noise, suspicion, out):
     for w in range(values.shape[0]):
         v = values[w]
         out[w] = np.float64(np.float32(v) + noise[w] * (z[w] + suspicion[w])) if v >= 0 else np.float64(v)
+
+
+@jit
+def situation(live, threat, me, supported, restrained, foes, fights, z1, z2, noise, suspicion, posture, seen, need, watched, fought, posture_f):
+    # ``Crisis._situation``'s readings for one actor (``me``: its row of ``threat``, -1 if it has no adversaries; ``z1``,
+    # ``z2``: its fog's normals, empty where none), each a pass over the worlds; the rungs read as ``perceive`` reads them
+    worlds = live.shape[1]
+    for w in range(worlds):
+        posture_f[w] = np.float64(posture[w])
+    seen[:] = -1.0
+    if me >= 0:
+        row = threat[me]
+        if z1.shape[0]:
+            perceive(row, z1, noise, suspicion, seen)
+        else:
+            for w in range(worlds):
+                seen[w] = np.float64(row[w])
+    need[:] = -1.0
+    if supported.shape[0]:
+        top = np.full(worlds, -1, dtype=np.int8)
+        for i in supported:
+            mine, theirs = live[i], threat[i]
+            for w in range(worlds):
+                top[w] = max(top[w], theirs[w] if mine[w] >= 0 else np.int8(-1))
+        if z2.shape[0]:
+            perceive(top, z2, noise, suspicion, need)
+        else:
+            for w in range(worlds):
+                need[w] = np.float64(top[w])
+    watched[:] = -1.0
+    if restrained.shape[0]:
+        top = np.full(worlds, -128, dtype=np.int8)
+        for i in restrained:
+            row = live[i]
+            for w in range(worlds):
+                top[w] = max(top[w], row[w])
+        for w in range(worlds):
+            watched[w] = np.float64(top[w])
+    fought[:] = False
+    for j in foes:
+        row = live[j]
+        for w in range(worlds):
+            fought[w] = fought[w] | fights[row[w]]

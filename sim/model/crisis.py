@@ -34,7 +34,7 @@ import numpy as np
 
 from escalation.errors import did_you_mean
 from escalation.model import kernels
-from escalation.model.actor import ActorAgent, number
+from escalation.model.actor import TRAIT_RANGE, ActorAgent, number
 from escalation.model.events import CompiledEvent, apply_effects, changes_text, effect_state
 from escalation.model.kernels import CostInputs, Costs, filled, logit_pick, per_world
 from escalation.model.kernels import path as kernel_path
@@ -263,7 +263,7 @@ class Crisis(mesa.Model):
 
     def _live(self) -> np.ndarray:
         """Postures of the actors taking part, -1 for the others: (actors, W), int8."""
-        return np.where(self._rows["active"], self._rows["posture"].astype(np.int8), np.int8(-1))
+        return np.where(self._rows["active"], self._rows["posture"], np.int8(-1))
 
     def _standing(self) -> np.ndarray:
         """Standing postures (one-off actions aside) of the actors taking part, -1 for the others: (actors, W)."""
@@ -352,9 +352,9 @@ class Crisis(mesa.Model):
         z, _ = normals(u[0], u[1], second=False)
         assert z is not None
         traits = self._trait_rows  # as the actors hold them: (actors, W) each
-        change = front.advance(self._live().astype(np.int64), traits, z)
-        for a in self.order:
-            a.set_trait("resolve", a.active, by=change[a.index])
+        change = front.advance(self._live(), traits, z)
+        resolve, (lo, hi) = traits["resolve"], TRAIT_RANGE["resolve"]  # each actor's, as ActorAgent.set_trait moves it, all at once
+        np.copyto(resolve, np.clip(resolve + change, lo, hi), where=self._active())
         was = front.talks.copy()
         talks = front.bargain(turn, traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
         if self.explain and talks[0] != was[0]:
@@ -370,6 +370,11 @@ class Crisis(mesa.Model):
         none, no_one = filled(-1.0, self.worlds, np.float64), filled(-1, self.worlds, np.int64)  # what no reading fills
         reads = bool(np.any(self.settings.noise > 0)) and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
         fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
+        loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
+        if self.kernels == "numba" and not self.explain:  # the same readings, compiled (this is the reference)
+            posture, seen, need, watched, fought = kernels.situation(live, threat, a, self._fights, fog, self.settings.noise, self.settings.suspicion)
+            return Situation(name=a.label, posture=posture, threat=seen, threat_by=no_one, last_threat=a.last_threat, need=need, watched=watched,
+                             resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn, loss=loss, fought=fought)
         if len(a.adversaries):
             seen = self._perceive(threat[a.index], fog[0])
             by = np.where(threat[a.index] >= 0, a.adversaries[live[a.adversaries].argmax(axis=0)], -1) if self.explain else no_one
@@ -378,7 +383,6 @@ class Crisis(mesa.Model):
         needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else None
         need = self._perceive(needs.max(axis=0), fog[1]) if needs is not None else none
         watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else none
-        loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
         fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else filled(False, self.worlds, np.bool_)
         s = Situation(
             name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
@@ -413,29 +417,29 @@ class Crisis(mesa.Model):
         if talks is not None and self.front is not None:
             aim = np.where(talks, float(self.front.talks_level), aim)
         owed = self._owed(a)
-        aim = np.maximum(aim, owed)
-
         costs, temperature = self._cost_inputs(a, s.loss), a.traits["temperature"]
         use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
         terms: dict | None = {} if self.explain else None
-        if self.kernels == "numba" and terms is None:  # the same operations fused in one compiled pass
+        if self.kernels == "numba" and terms is None:  # the same operations fused in one compiled pass, the aim raised to what is owed
             chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level,
-                                         a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim.astype(np.float32), a.table_danger, costs,
-                                         self.restrained_danger, temperature, choice_u, accident_u, st.accident_rate, a.can_slip)
-        else:
-            levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
-            if use_owed:
-                legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
-                a.exclude_spent(levels, legal)
-            score = self._score(a, aim, levels, self._costs(costs), terms)
-            if terms is not None:
-                terms["score"] = score.astype(float)  # before the logit draw overwrites it
-            pick = logit_pick(score, legal, temperature, choice_u)
-            chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
-            # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
-            slip = (accident_u < st.accident_rate) & (chosen != a.posture)
-            accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
-            new = np.where(accident, chosen + 1, chosen)
+                                         a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim, a.table_danger, costs,
+                                         self.restrained_danger, temperature, choice_u, accident_u, st.accident_rate, a.can_slip, a.active)
+            held = self._held_up(a, new)  # where the actor takes no part ``new`` is its posture already: no step to hold up
+            return np.where(held, a.posture, new) if a.veto_players else new
+        aim = np.maximum(aim, owed)
+        levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
+        if use_owed:
+            legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)
+            a.exclude_spent(levels, legal)
+        score = self._score(a, aim, levels, self._costs(costs), terms)
+        if terms is not None:
+            terms["score"] = score.astype(float)  # before the logit draw overwrites it
+        pick = logit_pick(score, legal, temperature, choice_u)
+        chosen = np.take(levels, pick * self.worlds + self._columns).astype(np.int64)
+        # an accident: a step the actor chose slips to the rung above it, where it can stand there (holding still is no step)
+        slip = (accident_u < st.accident_rate) & (chosen != a.posture)
+        accident = slip & a.can_slip[chosen] & (chosen < a.max_level)
+        new = np.where(accident, chosen + 1, chosen)
         held = self._held_up(a, new)
         new = np.where(a.active & ~held, new, a.posture)
         if self.explain and a.active[0]:
@@ -535,13 +539,17 @@ class Crisis(mesa.Model):
     def _held_up(self, a: ActorAgent, new: np.ndarray) -> np.ndarray:
         """Worlds where its veto players hold up a step up today: a delay, not a cost (Tsebelis 2002). Each day
         the step is held up with chance ``veto`` times the players' summed leverage."""
+        if not a.veto_players:
+            return filled(False, self.worlds, np.bool_)
         up = new > a.posture
-        if not a.veto_players or not up.any():
-            return np.zeros(self.worlds, dtype=bool)
+        if not up.any():
+            return filled(False, self.worlds, np.bool_)
         return up & (self.streams.uniform(self.turn, "veto", a.key) < self.settings.veto * _leverage(a.veto_players))
 
     def _owed(self, a: ActorAgent) -> np.ndarray:
         """Highest response the actor owes, and means to give, for crossed red lines (-1: none)."""
+        if not self.holding[a.index]:
+            return filled(-1.0, self.worlds, np.float64)
         owed = np.full(self.worlds, -1.0)
         for rl in self.holding[a.index]:
             owed = np.where(rl.owed() & (rl.response > owed), rl.response, owed)

@@ -185,11 +185,12 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
 def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_level: np.ndarray, max_level: np.ndarray,
            stock_level: np.ndarray, stock_left: np.ndarray, owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray,
            table_danger: np.ndarray, costs: CostInputs, restrained: np.ndarray, temperature: np.ndarray, u: np.ndarray,
-           accident_u: np.ndarray, accident_rate, can_slip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+           accident_u: np.ndarray, accident_rate, can_slip: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The compiled twin of an actor's decision in ``Crisis._decide``: its candidates (``table``: (K, rungs) levels from each posture;
     ``down``: the one-off actions below it, None if none; ``stock_left``: the uses left of each action at ``stock_level``), their
-    legality (an ``owed`` answer made legal where ``use_owed``), the costs (``Crisis._costs``) and scores (``Crisis._score``), the
-    logit draw ``u`` and an accident ``accident_u``. Returns the chosen level and the new posture, accident included, in every world."""
+    legality (an ``owed`` answer made legal where ``use_owed``), the costs (``Crisis._costs``) and scores (``Crisis._score``) of
+    moves towards ``aim`` raised to ``owed``, the logit draw ``u`` and an accident ``accident_u``. Returns the chosen level and the
+    new posture, accident included, in every world (the posture where not ``active``)."""
     worlds = len(posture)
     f32 = np.float32
     lines, audience, none = costs.lines, costs.audience, np.zeros((0, worlds), dtype=f32)
@@ -203,11 +204,11 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
     chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
 
     _compiled().decide(table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
-                   per_world(owed, worlds), use_owed, stay, aim, table_danger, per_world(costs.sensitivity, worlds),
+                   per_world(owed, worlds), use_owed, stay, per_world(aim, worlds), table_danger, per_world(costs.sensitivity, worlds),
                    per_world(costs.tolerance, worlds), per_world(costs.loss, worlds), float(costs.loss_seeking), per_world(costs.deterrence, worlds),
                    costs.inertia, line_at, line_in_force, line_belief, line_severity, restrained if costs.restraint is not None else restrained[:0],
                    restraint, keeps, bonus, per_world(temperature, worlds), per_world(u, worlds), per_world(accident_u, worlds),
-                   per_world(accident_rate, worlds), can_slip, chosen, new)
+                   per_world(accident_rate, worlds), can_slip, active, chosen, new)
     return chosen, new
 
 
@@ -270,3 +271,15 @@ def perceive(values: np.ndarray, z: np.ndarray, noise, suspicion) -> np.ndarray:
     out = np.empty(worlds)
     _compiled().perceive(values, z, per_world(noise, worlds, np.float32), per_world(suspicion, worlds, np.float32), out)
     return out
+
+
+def situation(live: np.ndarray, threat: np.ndarray, actor, fights: np.ndarray, fog: tuple, noise, suspicion) -> tuple[np.ndarray, ...]:
+    """The compiled twin of ``Crisis._situation``'s readings for ``actor`` from the postures ``live`` and the ``threat`` (actors, W)
+    and its ``fog`` (two normals per world, or None each): (posture, seen threat, need, watched, fought), as the model reads them."""
+    worlds, none = live.shape[1], np.zeros(0, dtype=np.float32)
+    posture, seen, need, watched = (np.empty(worlds) for _ in range(4))
+    fought = np.empty(worlds, dtype=bool)
+    _compiled().situation(live, threat, actor.index if len(actor.adversaries) else -1, actor.supported, actor.restrained, actor.their_foes, fights,
+                          none if fog[0] is None else fog[0], none if fog[1] is None else fog[1], per_world(noise, worlds, np.float32),
+                          per_world(suspicion, worlds, np.float32), actor.posture, seen, need, watched, fought, posture)
+    return posture, seen, need, watched, fought
