@@ -3,6 +3,7 @@ the kernels, the chunk size, the workers or the executor; a world replayed alone
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 
@@ -98,6 +99,37 @@ def test_the_fast_path_equals_the_reference_with_wild_parameters(scenario, seed,
     out_a, out_b = a.outcomes(), b.outcomes()
     for key in out_a:
         assert np.array_equal(out_a[key], out_b[key]), key
+
+
+class _BothPaths:
+    """Stands in for ``Crisis`` in the mechanism scenarios: plays each on both paths, a few worlds past the compiled
+    path's threshold, and checks them equal before handing back the compiled one."""
+
+    seen: list = []
+
+    def __new__(cls, scenario, worlds=1, rng=None, **kw):
+        kw["trajectories"] = True
+        worlds = min(worlds, kernels.COMPILED_FROM + 16)
+        a, b = (Crisis(scenario, worlds=worlds, rng=rng, kernels=k, **kw).run() for k in ("numpy", "numba"))
+        assert np.array_equal(a.path, b.path), scenario.name
+        out_a, out_b = a.outcomes(), b.outcomes()
+        for key in out_a:
+            assert np.array_equal(out_a[key], out_b[key]), (scenario.name, key)
+        cls.seen.append(scenario.name)
+        return b
+
+
+def test_the_fast_path_equals_the_reference_on_the_mechanism_scenarios(monkeypatch):
+    # built by hand, unlike the shipped ones: fog or none, vetoes, lines of graver responses, a war lost, every deciding rule
+    from tests import mechanisms
+
+    monkeypatch.setattr(mechanisms, "Crisis", _BothPaths)
+    _BothPaths.seen = []
+    measures = [mechanisms.measure_misperception_spiral, mechanisms.measure_severity_deters, mechanisms.measure_grit_exploited,
+                mechanisms.measure_veto_delays, mechanisms.measure_losing_escalates]
+    for measure in [*measures, *(functools.partial(mechanisms.measure_leader_change, rule) for rule in mechanisms.DECIDING)]:
+        measure()
+    assert len(_BothPaths.seen) == 2 * (len(measures) + len(mechanisms.DECIDING))
 
 
 def test_kernel_paths_are_chosen_by_size_and_can_be_forced(monkeypatch):

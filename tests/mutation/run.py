@@ -101,7 +101,7 @@ MUTANTS = [
     ('compiled.py', '            out[lane, w] = np.float64(z >> S11) * TO_UNIT', '            out[lane, w] = np.float64(z >> np.uint64(12)) * TO_UNIT', 'compiled draws fill only half of [0, 1)'),
     ('actor.py', 'new = np.full_like(current, value) if value is not None else current + by', 'new = np.full_like(current, value) if value is not None else current - by', 'a trait change by an amount goes the other way'),
     ('actor.py', 'current[:] = np.where(mask, np.clip(new, lo, hi), current)', 'current[:] = np.where(mask, new, current)', 'traits leave their range'),
-    ('actor.py', 'legal = (levels >= self.min_level.astype(np.int8)) & (levels <= self.max_level.astype(np.int8))', 'legal = (levels >= self.min_level.astype(np.int8)) & (levels < self.max_level.astype(np.int8))', "the top of an actor's capabilities is out of reach"),
+    ('actor.py', 'legal = (levels >= self.min_level) & (levels <= self.max_level)', 'legal = (levels >= self.min_level) & (levels < self.max_level)', "the top of an actor's capabilities is out of reach"),
     ('actor.py', '        legal[self.stay] = True\n', '\n', 'staying put can be illegal'),
     ('actor.py', 'snapped = np.where(self.posture > self.max_level, np.where(highest >= 0, highest, self.max_level), self.posture)', 'snapped = self.posture', 'a withdrawn permission leaves the posture it allowed'),
     ('actor.py', 'self.standing[:] = np.where(is_action, self.standing, new)', 'self.standing[:] = new', 'an action becomes the posture to return to'),
@@ -168,7 +168,7 @@ MUTANTS = [
     ('compiled.py', 'ok[w] = (level[w] >= min_level[w]) & (level[w] <= max_level[w])', 'ok[w] = (level[w] >= min_level[w]) & (level[w] < max_level[w])', 'compiled: the top rung within bounds is out of reach'),
     ('compiled.py', "# a spent stock's action\n            for w in range(worlds):\n                ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))",
      "# a spent stock's action\n            for w in range(worlds):\n                ok[w] = ok[w]", 'compiled: a spent stock can still be used'),
-    ('compiled.py', 'new[w] = c + 1 if slip and can_slip[c] and c < max_level[w] else c', 'new[w] = c + 1 if slip and c < max_level[w] else c', 'compiled: an accident slips onto a rung out of reach'),
+    ('compiled.py', 'n = c + 1 if slip and can_slip[c] and c < max_level[w] else c', 'n = c + 1 if slip and c < max_level[w] else c', 'compiled: an accident slips onto a rung out of reach'),
     ('compiled.py', 'harder = 1.0 if took > struck[i, w] + 1e-9 else 0.0', 'harder = 1.0 if took >= struck[i, w] else 0.0', "compiled: a strike no harder than yesterday's rallies"),
     ('compiled.py', 'if war_on[w] != 0.0 and not talks[w]:', 'if war_on[w] != 0.0:', 'compiled: the costs of fighting on are learnt while talks are open'),
     ('compiled.py', 'over = in_force & (top[w] >= at)', 'over = in_force & (top[w] > at)', "compiled: standing on a red line's rung no longer crosses it"),
@@ -189,6 +189,13 @@ MUTANTS = [
     ('compiled.py', 'np.float64(np.float32(v) + noise[w] * (z[w] + suspicion[w]))', 'np.float64(np.float32(v) + noise[w] * (z[w] - suspicion[w]))',
      'compiled: suspicion reads adversaries lower, not higher'),
     ('compiled.py', 'line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)', 'line_cost[r, w] = np.float32(deterrence[w] * expected)', 'compiled: deterrence ignores risk tolerance'),
+    ('compiled.py', 'aimed[w] = np.float32(x if x >= o or x != x else o)', 'aimed[w] = np.float32(x)', 'compiled: a promised answer no longer raises the aim'),
+    ('compiled.py', 'new[w] = n if active[w] else posture[w]', 'new[w] = n', 'compiled: an actor taking no part moves'),
+    ('compiled.py', 'top[w] = max(top[w], theirs[w] if mine[w] >= 0 else np.int8(-1))', 'top[w] = max(top[w], theirs[w])', 'compiled: an ally taking no part is still defended'),
+    ('compiled.py', 'fought[w] = fought[w] | fights[row[w]]', 'fought[w] = fought[w]', "compiled: an ally's foes are never seen fighting"),
+    ('compiled.py', 'perceive(top, z2, noise, suspicion, need)', 'need[:] = top', "compiled: an ally's need is read without the fog"),
+    ('crisis.py', 'np.copyto(resolve, np.clip(resolve + change, lo, hi), where=self._active())', 'np.copyto(resolve, resolve + change, where=self._active())', 'the war wears resolve past its range'),
+    ('crisis.py', 'return np.where(held, a.posture, new) if a.veto_players else new', 'return new', 'compiled: a veto holds up nothing'),
 ]
 
 
