@@ -118,3 +118,22 @@ def test_every_deciding_rule_reads_its_resolve_and_its_stake(name, reading):
 
     probe()
     assert found, f"the rule '{name}' never reads its {field}"
+
+
+TWINNED = ("alliance", "brinkmanship", "graduated", "reciprocal", "restraint")  # the shipped rules with a compiled twin (see kernels)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@settings(max_examples=100, deadline=None)
+@given(s=situations(), data=st.data())
+def test_a_compiled_twin_gives_the_aim_bit_for_bit(name, s, data):
+    """A rule's compiled twin, where it has one, equals its aim, also with each number parameter differing world by world (a sweep)."""
+    r = rule(name)
+    twin = r.compiled_aim(s)
+    assert (twin is not None) == (name in TWINNED)
+    if twin is None:
+        return  # its aim serves on both paths
+    assert np.array_equal(twin, r.aim(s))
+    numbers = [f for f, info in r.Params.model_fields.items() if info.annotation is float]
+    r.params = r.params.model_copy(update={f: np.array(data.draw(st.lists(st.floats(0, 3), min_size=W, max_size=W))) for f in numbers})
+    assert np.array_equal(r.compiled_aim(s), r.aim(s))

@@ -389,3 +389,57 @@ def situation(live, threat, me, supported, restrained, foes, fights, z1, z2, noi
         row = live[j]
         for w in range(worlds):
             fought[w] = fought[w] | fights[row[w]]
+
+
+# ------------------------------------------------------------------ the rules' aims (each rule's ``aim`` is the reference)
+
+
+@numba.njit(inline="always")
+def _max(a, b):  # np.maximum: a NaN in ``a`` propagates
+    return a if a > b or a != a else b
+
+
+@numba.njit(inline="always")
+def _min(a, b):  # np.minimum
+    return a if a < b or a != a else b
+
+
+@numba.njit(inline="always")
+def _clip(x, lo, hi):  # np.clip: the lower bound, then the upper, as numpy takes them
+    return _min(_max(x, lo), hi)
+
+
+@jit
+def reciprocal(threat, posture, resolve, loss, push, offset, top, out):
+    for w in range(threat.shape[0]):
+        reply = (threat[w] + offset[w]) + ((resolve[w] - 0.5) + push * loss[w])
+        out[w] = _clip(reply, 0.0, top) if threat[w] >= 0 else posture[w]
+
+
+@jit
+def brinkmanship(threat, posture, resolve, loss, push, margin, top, out):
+    for w in range(threat.shape[0]):
+        above = _min(threat[w] + (margin[w] * resolve[w] + push * loss[w]), top)
+        out[w] = _max(above, posture[w] - 1) if threat[w] >= 0 else posture[w]
+
+
+@jit
+def graduated(threat, last_threat, posture, resolve, loss, step, tolerance, floor, losing, out):
+    for w in range(threat.shape[0]):
+        escalated = threat[w] > last_threat[w] + tolerance[w] * (2.0 - resolve[w])
+        conciliate = posture[w] if loss[w] > losing else _max(posture[w] - step[w], floor)
+        out[w] = _max(threat[w], posture[w]) if escalated else conciliate
+
+
+@jit
+def restraint(watched, resolve, calm, signal, alarm, out):
+    for w in range(watched.shape[0]):
+        out[w] = signal if watched[w] >= alarm - 3.0 * (resolve[w] - 0.5) else calm
+
+
+@jit
+def alliance(need, fought, posture, resolve, loss, push, offset, softening, aid, floor, ceiling, out):
+    for w in range(need.shape[0]):
+        given = aid if fought[w] else 0.0
+        support = _clip(_max(given, need[w] + offset[w]) + push * loss[w], floor, ceiling) - softening[w] * _max(0.5 - resolve[w], 0.0)
+        out[w] = _max(support, floor) if need[w] >= 0 else _max(posture[w], floor)

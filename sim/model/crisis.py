@@ -412,7 +412,9 @@ class Crisis(mesa.Model):
                 self.decisions.append({"actor": a.key, "from": int(a.posture[0]), "to": int(a.posture[0]), "why": a.rule.explain(s), "rule": a.rule.name})
             return a.posture
         st = self.settings
-        aim = a.rule.aim(s)
+        fast = self.kernels == "numba" and not self.explain
+        aim = a.rule.compiled_aim(s) if fast else None
+        aim = a.rule.aim(s) if aim is None else aim
         talks = self._at_table(a)
         if talks is not None and self.front is not None:
             aim = np.where(talks, float(self.front.talks_level), aim)
@@ -420,7 +422,7 @@ class Crisis(mesa.Model):
         costs, temperature = self._cost_inputs(a, s.loss), a.traits["temperature"]
         use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
         terms: dict | None = {} if self.explain else None
-        if self.kernels == "numba" and terms is None:  # the same operations fused in one compiled pass, the aim raised to what is owed
+        if fast:  # the same operations fused in one compiled pass, the aim raised to what is owed
             chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level,
                                          a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim, a.table_danger, costs,
                                          self.restrained_danger, temperature, choice_u, accident_u, st.accident_rate, a.can_slip, a.active)

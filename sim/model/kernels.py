@@ -283,3 +283,11 @@ def situation(live: np.ndarray, threat: np.ndarray, actor, fights: np.ndarray, f
                           none if fog[0] is None else fog[0], none if fog[1] is None else fog[1], per_world(noise, worlds, np.float32),
                           per_world(suspicion, worlds, np.float32), actor.posture, seen, need, watched, fought, posture)
     return posture, seen, need, watched, fought
+
+
+def aim(rule: str, worlds: int, *inputs) -> np.ndarray:
+    """The compiled twin of rule ``rule``'s aim over ``worlds`` worlds (see ``Rule.compiled_aim``), ``inputs`` as its kernel
+    takes them."""
+    out = np.empty(worlds)
+    getattr(_compiled(), rule)(*inputs, out)
+    return out

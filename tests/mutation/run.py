@@ -196,6 +196,14 @@ MUTANTS = [
     ('compiled.py', 'perceive(top, z2, noise, suspicion, need)', 'need[:] = top', "compiled: an ally's need is read without the fog"),
     ('crisis.py', 'np.copyto(resolve, np.clip(resolve + change, lo, hi), where=self._active())', 'np.copyto(resolve, resolve + change, where=self._active())', 'the war wears resolve past its range'),
     ('crisis.py', 'return np.where(held, a.posture, new) if a.veto_players else new', 'return new', 'compiled: a veto holds up nothing'),
+    ('compiled.py', 'out[w] = _clip(reply, 0.0, top) if threat[w] >= 0 else posture[w]', 'out[w] = _clip(reply, 0.0, top) if threat[w] > 0 else posture[w]',
+     'compiled reciprocal: an adversary on the lowest rung is no threat'),
+    ('compiled.py', 'out[w] = _max(above, posture[w] - 1) if threat[w] >= 0', 'out[w] = _max(above, posture[w]) if threat[w] >= 0',
+     'compiled brinkmanship never comes down'),
+    ('compiled.py', 'conciliate = posture[w] if loss[w] > losing else', 'conciliate = posture[w] if loss[w] < losing else', 'compiled GRIT concedes only while losing'),
+    ('compiled.py', 'watched[w] >= alarm - 3.0 * (resolve[w] - 0.5)', 'watched[w] >= alarm + 3.0 * (resolve[w] - 0.5)', 'compiled restraint: resolve makes it press later'),
+    ('compiled.py', 'given = aid if fought[w] else 0.0', 'given = 0.0', 'compiled alliance gives no aid to an ally being fought'),
+    ('compiled.py', 'softening[w] * _max(0.5 - resolve[w], 0.0)', 'softening[w] * (0.5 - resolve[w])', 'compiled alliance: high resolve raises support'),
 ]
 
 

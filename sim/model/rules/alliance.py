@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.rules.base import LOSS_PUSH, Rule, Situation, register
 from escalation.scenario.rulebook import AllianceParams
 
@@ -35,6 +36,12 @@ class Alliance(Rule[AllianceParams]):
         aid = np.where(s.fought, float(self.level(self.params.aid, 0)), 0.0)
         support = np.clip(np.maximum(aid, s.need + self.params.offset) + LOSS_PUSH * s.loss, floor, ceiling) - self.wavering(s)
         return np.where(s.need >= 0, np.maximum(support, floor), np.maximum(s.posture, floor))
+
+    def compiled_aim(self, s: Situation) -> np.ndarray:
+        p = self.params
+        return kernels.aim("alliance", len(s.posture), s.need, s.fought, s.posture, s.resolve, s.loss, LOSS_PUSH, self.per_world("offset", s),
+                           self.per_world("softening", s), float(self.level(p.aid, 0)), float(self.level(p.floor, 0)),
+                           float(self.level(p.ceiling, self.ladder.n - 1)))
 
     def explain(self, s: Situation) -> str:
         if s.need[0] < 0:

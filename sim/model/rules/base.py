@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.ladder import CompiledLadder
 from escalation.scenario.rulebook import RULEBOOK, Params, RuleSpec
 
@@ -126,6 +127,15 @@ class Rule(Generic[P]):
 
     def explain(self, s: Situation) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def compiled_aim(self, s: Situation) -> np.ndarray | None:
+        """:meth:`aim` by its compiled twin (see ``kernels``), the same bits, for batches on the compiled path; None if the rule
+        has none (its ``aim`` serves: a rule needs no twin)."""
+        return None
+
+    def per_world(self, name: str, s: Situation) -> np.ndarray:
+        """A number parameter as one value per world, as a compiled twin takes it (a sweep may give one per world)."""
+        return kernels.per_world(getattr(self.params, name), len(s.posture))
 
     @staticmethod
     def firmness(s: Situation) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.rules.base import LOSS_PUSH, Rule, Situation, register
 from escalation.scenario.rulebook import BrinkmanshipParams
 
@@ -25,6 +26,10 @@ class Brinkmanship(Rule[BrinkmanshipParams]):
         margin = self.params.margin * s.resolve + LOSS_PUSH * s.loss  # losing, it raises the shared risk further
         above = np.minimum(s.threat + margin, self.ladder.n - 1)  # no aim past the top rung
         return np.where(s.threat >= 0, np.maximum(above, s.posture - 1), s.posture)
+
+    def compiled_aim(self, s: Situation) -> np.ndarray:
+        return kernels.aim("brinkmanship", len(s.posture), s.threat, s.posture, s.resolve, s.loss, LOSS_PUSH, self.per_world("margin", s),
+                           float(self.ladder.n - 1))
 
     def explain(self, s: Situation) -> str:
         return f"brinkmanship: aims above {s.adversary_reading().rstrip(',')}, to make it back down first" + s.losing()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.rules.base import Rule, Situation, register
 from escalation.scenario.rulebook import GraduatedParams
 
@@ -31,6 +32,10 @@ class Graduated(Rule[GraduatedParams]):
         escalated = s.threat > s.last_threat + self.tolerance(s)
         conciliate = np.where(s.loss > LOSING, s.posture, np.maximum(s.posture - self.params.step, floor))
         return np.where(escalated, np.maximum(s.threat, s.posture), conciliate)
+
+    def compiled_aim(self, s: Situation) -> np.ndarray:
+        return kernels.aim("graduated", len(s.posture), s.threat, s.last_threat, s.posture, s.resolve, s.loss, self.per_world("step", s),
+                           self.per_world("tolerance", s), float(self.level(self.params.floor, 0)), LOSING)
 
     def tolerance(self, s: Situation) -> np.ndarray:
         return self.params.tolerance * (2.0 - s.resolve)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from escalation.model.rules.base import Rule, Situation, register
+from escalation.model import kernels
+from escalation.model.rules.base import LOSS_PUSH, Rule, Situation, register
 from escalation.scenario.rulebook import ReciprocalParams
 
 
@@ -22,6 +23,10 @@ class Reciprocal(Rule[ReciprocalParams]):
     def aim(self, s: Situation) -> np.ndarray:
         reply = s.threat + self.params.offset + self.firmness(s)
         return np.where(s.threat >= 0, np.clip(reply, 0, self.ladder.n - 1), s.posture)
+
+    def compiled_aim(self, s: Situation) -> np.ndarray:
+        return kernels.aim("reciprocal", len(s.posture), s.threat, s.posture, s.resolve, s.loss, LOSS_PUSH, self.per_world("offset", s),
+                           float(self.ladder.n - 1))
 
     def explain(self, s: Situation) -> str:
         return f"proportional reply to {s.adversary_reading()}".rstrip(",") + s.losing()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.model import kernels
 from escalation.model.rules.base import Rule, Situation, register
 from escalation.scenario.rulebook import RestraintParams
 
@@ -32,6 +33,10 @@ class Restraint(Rule[RestraintParams]):
     def aim(self, s: Situation) -> np.ndarray:
         calm, signal, alarm = self._levels()
         return np.where(s.watched >= self.alarm(s, alarm), float(signal), float(calm))
+
+    def compiled_aim(self, s: Situation) -> np.ndarray:
+        calm, signal, alarm = self._levels()
+        return kernels.aim("restraint", len(s.posture), s.watched, s.resolve, float(calm), float(signal), float(alarm))
 
     @staticmethod
     def alarm(s: Situation, alarm: int) -> np.ndarray:
