@@ -221,6 +221,35 @@ def advance(live, resolve, defence, cost_sensitivity, z, balance, trend, talks, 
 
 
 @jit
+def bargain(turn, a, b, sign, balance, trend, expected, leverage, resolve, sensitivity, active, u, leverage_terms, horizon, optimism, cost_weight,
+            spoilers, willing, talks, spoiled, first_talks, talks_days, first_willing, last_willing):  # fmt: skip
+    # ``Front.bargain``'s operations in its order, in passes over the worlds (the spoilers' draw made whether needed or not: it is keyed)
+    worlds = balance.shape[0]
+    for k in range(2):
+        me = a if k == 0 else b
+        foe = b if k == 0 else a
+        s = sign[me]
+        for w in range(worlds):
+            share = (1.0 + s * balance[w]) / 2.0
+            settle = share + leverage_terms * (leverage[me, w] - leverage[foe, w])
+            fight = share + s * trend[w] * horizon / 2.0 + optimism * (resolve[me, w] - 0.5) - cost_weight * sensitivity[me, w] * expected[me, w] * horizon
+            willing[k, w] = fight < settle
+    for w in range(worlds):
+        open_ = willing[0, w] & willing[1, w] & active[a, w] & active[b, w]
+        broken = open_ & (u[w] < spoilers)
+        on = open_ & (not broken)
+        spoiled[w], talks[w] = broken, on
+        if on and first_talks[w] < 0:
+            first_talks[w] = turn
+        talks_days[w] += on
+        for k in range(2):
+            if willing[k, w]:
+                last_willing[k, w] = turn
+                if first_willing[k, w] < 0:
+                    first_willing[k, w] = turn
+
+
+@jit
 def record(turn, counting, posture, active, standing, peak, was, last, kind, since, days, first_crossing, actor_first, bands, acts, band_start,
            band_thresholds, scores, system_rung, system_peak, system_path, intensity_path, path, new_first):  # fmt: skip
     # ``Crisis._record``, actor by actor in passes over the worlds: integers only, so the order changes nothing

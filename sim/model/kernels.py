@@ -223,6 +223,14 @@ def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sen
     return change
 
 
+def bargain(front, turn: int, traits: dict, active: np.ndarray, u: np.ndarray, leverage_terms: float) -> None:
+    """The compiled twin of ``Front.bargain`` (its state updated in place), ``u`` the day's spoiler draws."""
+    sp = front.spec
+    _compiled().bargain(turn, front.a, front.b, front.sign, front.balance, front.trend, front.expected, traits["leverage"], traits["resolve"],
+                        traits["cost_sensitivity"], active, u, leverage_terms, sp.horizon, sp.optimism, sp.cost_weight, sp.spoilers, front.willing,
+                        front.talks, front.spoiled, front.first_talks, front.talks_days, front.first_willing, front.last_willing)
+
+
 def record(model, turn: int, counting: bool) -> np.ndarray:
     """The compiled twin of ``Crisis._record``'s bookkeeping (the model's arrays updated in place); returns the thresholds first
     crossed this turn, (thresholds, W)."""

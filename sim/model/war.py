@@ -146,7 +146,11 @@ class Front:
 
     def bargain(self, turn: int, traits: dict, active: np.ndarray, spoiler) -> np.ndarray:
         """Where both sides would rather settle than fight on and no spoiler intervenes today; ``spoiler()`` gives
-        the day's draws, called only where talks would open somewhere (the draws are keyed: skipping them changes nothing)."""
+        the day's draws, called only where talks would open somewhere (the draws are keyed: skipping them changes nothing).
+        This is the reference: ``kernels.bargain`` makes the same operations compiled."""
+        if self.kernels == "numba":
+            kernels.bargain(self, turn, traits, active, spoiler(), LEVERAGE_TERMS)
+            return self.talks
         sp = self.spec
         willing = []
         for me, foe in ((self.a, self.b), (self.b, self.a)):
