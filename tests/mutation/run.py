@@ -204,6 +204,8 @@ MUTANTS = [
     ('compiled.py', 'watched[w] >= alarm - 3.0 * (resolve[w] - 0.5)', 'watched[w] >= alarm + 3.0 * (resolve[w] - 0.5)', 'compiled restraint: resolve makes it press later'),
     ('compiled.py', 'given = aid if fought[w] else 0.0', 'given = 0.0', 'compiled alliance gives no aid to an ally being fought'),
     ('compiled.py', 'softening[w] * _max(0.5 - resolve[w], 0.0)', 'softening[w] * (0.5 - resolve[w])', 'compiled alliance: high resolve raises support'),
+    ('compiled.py', 'willing[k, w] = fight < settle', 'willing[k, w] = fight > settle', 'compiled: a side would settle where fighting on pays more'),
+    ('compiled.py', 'broken = open_ & (u[w] < spoilers)', 'broken = open_ & (u[w] > spoilers)', 'compiled: spoilers wreck talks most where they are fewest'),
 ]
 
 
