@@ -528,3 +528,21 @@ def test_a_line_withdrawn_in_some_worlds_deters_only_in_the_others(kit):
     withdrawn, crossed = model.events[0].fired, model.actors["player"].peak >= 4
     assert 0.4 < withdrawn.mean() < 0.6
     assert crossed[withdrawn].mean() > 0.95 and crossed[~withdrawn].mean() < 0.2
+
+
+def test_an_ally_taking_no_part_is_not_defended(kit):
+    """A patron mirrors the threat to an ally only while the ally takes part: an absent one's foe threatens no one it backs."""
+
+    def patron_peak(client_active: bool) -> int:
+        actors = {
+            "client": kit.actor("Client", "scripted", "political_signalling", relations={"adversaries": ["foe"]}, active=client_active),
+            "foe": kit.actor("Foe", "scripted", "nuclear_signalling", relations={"adversaries": ["client"]}),
+            "patron": kit.actor("Patron", "alliance", "political_signalling", relations={"allies": ["client"]}),
+        }
+        model = Crisis(kit.build(actors, turns=6), worlds=COMPILED_FROM, rng=3, trajectories=True).run()  # on the compiled path too
+        assert model.path is not None
+        return int(model.path[:, 2, :].max())
+
+    start = Crisis(kit.build({"p": kit.actor("P", "scripted", "political_signalling")}), rng=0).actors["p"].posture[0]
+    assert patron_peak(True) > start  # it climbs to meet the threat to an ally in the crisis
+    assert patron_peak(False) == start

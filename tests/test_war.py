@@ -45,6 +45,13 @@ def test_war_weariness_wears_resolve_down_and_strikes_rally(kit):
     assert b == pytest.approx(0.5 - 0.01 * (10 + 7 * 1.0) + 0.1)
 
 
+def test_weariness_wears_resolve_down_to_nothing_and_no_further(kit):
+    # a unit of cost a day at weariness 0.1 takes a tenth of resolve a day: gone after three days of ten
+    for worlds in (1, 80):  # one world, and enough for the compiled path
+        model = Crisis(two(kit, resolve=0.3, cost_sensitivity=1.0, war={"weariness": 0.1}), worlds=worlds, rng=0).run()
+        assert (model.actors["a"].traits["resolve"] == 0.0).all()
+
+
 def test_air_defence_blunts_what_strikes_achieve(kit):
     open_sky = Crisis(two(kit, a="cross_border_strikes"), rng=0).run()
     defended = Crisis(two(kit, a="cross_border_strikes", air_defence=0.5), rng=0).run()

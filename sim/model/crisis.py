@@ -426,8 +426,8 @@ class Crisis(mesa.Model):
             chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level,
                                          a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim, a.table_danger, costs,
                                          self.restrained_danger, temperature, choice_u, accident_u, st.accident_rate, a.can_slip, a.active)
-            held = self._held_up(a, new)  # where the actor takes no part ``new`` is its posture already: no step to hold up
-            return np.where(held, a.posture, new) if a.veto_players else new
+            # where the actor takes no part ``new`` is its posture already: no step to hold up
+            return np.where(self._held_up(a, new), a.posture, new) if a.veto_players else new
         aim = np.maximum(aim, owed)
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
         if use_owed:

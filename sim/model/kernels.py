@@ -3,13 +3,15 @@
 numpy does the model's arithmetic badly at this scale (one temporary and one pass over
 memory per operation, a Python call each). The twins fuse each part of a turn into a few
 passes over the worlds, writing into preallocated arrays: the keyed random draws; the
-threat each actor faces and its reading through the fog; each actor's whole decision
-(candidates, legality, the costs' weights, scores, the logit draw, an accident) and its
-move; the war's day (``Front.advance``); each red line's day and what its observers learn;
-the day's bookkeeping (``Crisis._record``). The references are this module's functions and
-the model's own code (``Crisis._perceive``, ``_costs`` and ``_score``, ``ActorAgent.move``,
-``Front.advance``, ``RedLineState.update`` and ``learn``, ``Crisis._record``), each naming
-its twin. Both paths use only integer arithmetic and single IEEE operations in
+threat each actor faces and what it reads of it, of its allies' need and of those it
+restrains (``Crisis._situation``); the deciding rules' aims (each rule's ``aim``); each
+actor's whole decision (candidates, legality, the costs' weights, scores, the logit draw, an
+accident) and its move; the war's day and its bargaining (``Front.advance``, ``bargain``);
+each red line's day and what its observers learn; the day's bookkeeping (``Crisis._record``).
+The references are this module's functions and the model's own code (``Crisis._situation``,
+``_perceive``, ``_costs`` and ``_score``, the rules' ``aim``, ``ActorAgent.move``,
+``Front.advance`` and ``bargain``, ``RedLineState.update`` and ``learn``, ``Crisis._record``),
+each naming its twin. A rule without a twin (a user's own) keeps its ``aim`` on both paths. Both paths use only integer arithmetic and single IEEE operations in
 the same order (no library transcendental: numpy's vectorised ``exp`` and the C library's
 differ in the last bit), so the compiled path equals the reference bit for bit; the tests
 compare them on every shipped scenario, under wild per-world parameters, and in the

@@ -195,7 +195,7 @@ MUTANTS = [
     ('compiled.py', 'fought[w] = fought[w] | fights[row[w]]', 'fought[w] = fought[w]', "compiled: an ally's foes are never seen fighting"),
     ('compiled.py', 'perceive(top, z2, noise, suspicion, need)', 'need[:] = top', "compiled: an ally's need is read without the fog"),
     ('crisis.py', 'np.copyto(resolve, np.clip(resolve + change, lo, hi), where=self._active())', 'np.copyto(resolve, resolve + change, where=self._active())', 'the war wears resolve past its range'),
-    ('crisis.py', 'return np.where(held, a.posture, new) if a.veto_players else new', 'return new', 'compiled: a veto holds up nothing'),
+    ('crisis.py', 'return np.where(self._held_up(a, new), a.posture, new) if a.veto_players else new', 'return new', 'compiled: a veto holds up nothing'),
     ('compiled.py', 'out[w] = _clip(reply, 0.0, top) if threat[w] >= 0 else posture[w]', 'out[w] = _clip(reply, 0.0, top) if threat[w] > 0 else posture[w]',
      'compiled reciprocal: an adversary on the lowest rung is no threat'),
     ('compiled.py', 'out[w] = _max(above, posture[w] - 1) if threat[w] >= 0', 'out[w] = _max(above, posture[w]) if threat[w] >= 0',
