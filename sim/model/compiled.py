@@ -169,9 +169,10 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
 
 @jit
 def advance(live, resolve, defence, cost_sensitivity, z, balance, trend, talks, struck, expected, cost, strike, engaged, support, strength, sign,
-            supporter, a, b, momentum, volatility, burden, aid_burden, rally, weariness, memory, learning, change):  # fmt: skip
+            supporter, a, b, momentum, volatility, burden, aid_burden, rally, weariness, memory, learning, active, low, high, reference, loss):  # fmt: skip
     # ``Front.advance``'s operations in its order, in passes over the worlds (a sum over backers as numpy adds rows:
-    # the first, then each next one)
+    # the first, then each next one); then, as ``Crisis._wage_war`` and ``Front.loss`` take them, each active actor's resolve
+    # moved by the day's change (within its range) and the ground each side has lost
     actors, worlds = live.shape
     war_on = np.empty(worlds)
     for w in range(worlds):
@@ -213,11 +214,16 @@ def advance(live, resolve, defence, cost_sensitivity, z, balance, trend, talks, 
             else:
                 c = 0.0
             harder = 1.0 if took > struck[i, w] + 1e-9 else 0.0
-            change[i, w] = rally * harder * (1.0 - defence[i, w]) - weariness * cost_sensitivity[i, w] * c
+            change = rally * harder * (1.0 - defence[i, w]) - weariness * cost_sensitivity[i, w] * c
             struck[i, w] = took
             if war_on[w] != 0.0 and not talks[w]:
                 expected[i, w] = memory * expected[i, w] + learning * c
             cost[i, w] += c
+            if active[i, w]:
+                resolve[i, w] = _clip(resolve[i, w] + change, low, high)
+    for i in range(actors):
+        for w in range(worlds):
+            loss[i, w] = max(sign[i] * (reference[w] - balance[w]), 0.0) / 2.0
 
 
 @jit

@@ -352,9 +352,7 @@ class Crisis(mesa.Model):
         z, _ = normals(u[0], u[1], second=False)
         assert z is not None
         traits = self._trait_rows  # as the actors hold them: (actors, W) each
-        change = front.advance(self._live(), traits, z)
-        resolve, (lo, hi) = traits["resolve"], TRAIT_RANGE["resolve"]  # each actor's, as ActorAgent.set_trait moves it, all at once
-        np.copyto(resolve, np.clip(resolve + change, lo, hi), where=self._active())
+        front.advance(self._live(), traits, z, self._active(), TRAIT_RANGE["resolve"])
         was = front.talks.copy()
         talks = front.bargain(turn, traits, self._active(), functools.partial(self.streams.uniform, turn, "war", "spoilers"))
         if self.explain and talks[0] != was[0]:

@@ -215,14 +215,16 @@ def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_
 
 
 def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sensitivity: np.ndarray, z: np.ndarray, front, aid_burden: float,
-            memory: float) -> np.ndarray:
-    """The compiled twin of ``Front.advance`` (its state updated in place): the resolve each actor gains or loses, (actors, W).
-    ``aid_burden``: a supporter's cost per unit of aid; ``memory``: the weight of the past in the trend and the expected cost."""
-    sp, change = front.spec, np.empty(live.shape)
+            memory: float, active: np.ndarray, resolve_range: tuple[float, float]) -> np.ndarray:
+    """The compiled twin of ``Front.advance`` (its state and each ``active`` actor's ``resolve`` updated in place): returns the ground
+    each actor's side has lost since the branch, (actors, W), as ``Front.loss`` reads it. ``aid_burden``: a supporter's cost per unit
+    of aid; ``memory``: the weight of the past in the trend and the expected cost."""
+    sp, loss = front.spec, np.empty(live.shape)
     _compiled().advance(live, resolve, defence, cost_sensitivity, z, front.balance, front.trend, front.talks, front.struck,
                    front.expected, front.cost, front.strike, front.engaged, front.support, front.strength, front.sign, front.supporter, front.a,
-                   front.b, sp.momentum, sp.volatility, sp.burden, aid_burden, sp.rally, sp.weariness, memory, 1 - memory, change)
-    return change
+                   front.b, sp.momentum, sp.volatility, sp.burden, aid_burden, sp.rally, sp.weariness, memory, 1 - memory, active, *resolve_range,
+                   front.reference, loss)
+    return loss
 
 
 def bargain(front, turn: int, traits: dict, active: np.ndarray, u: np.ndarray, leverage_terms: float) -> None:

@@ -105,17 +105,20 @@ class Front:
             self._loss = np.maximum(self.sign[:, None] * (self.reference - self.balance)[None, :], 0.0) / 2.0
         return self._loss
 
-    def advance(self, live: np.ndarray, traits: dict, z: np.ndarray) -> np.ndarray:
+    def advance(self, live: np.ndarray, traits: dict, z: np.ndarray, active: np.ndarray, resolve_range: tuple[float, float]) -> None:
         """One day of war after the moves: the front, the costs, weariness and rallying. ``live``: postures
-        (actors, W, -1 where taking no part); ``traits``: name -> (actors, W); ``z``: one normal per world.
-        Returns the resolve each actor gained or lost: (actors, W); the costs borne add up in ``cost``.
-        This is the reference: ``kernels.advance`` makes the same operations in one compiled pass."""
+        (actors, W, -1 where taking no part); ``traits``: name -> (actors, W); ``z``: one normal per world; ``active``:
+        the actors taking part, whose resolve (``traits["resolve"]``, in place) moves by what the day cost them or rallied
+        them, within ``resolve_range``. The costs borne add up in ``cost``. This is the reference: ``kernels.advance`` makes
+        the same operations in one compiled pass."""
         self._loss = None
+        resolve = traits["resolve"]
         if self.kernels == "numba":
-            resolve, defence, sensitivity = traits["resolve"], traits["air_defence"], traits["cost_sensitivity"]
-            return kernels.advance(live, resolve, defence, sensitivity, z, self, AID_COST * self.spec.burden, TREND_MEMORY)
+            defence, sensitivity = traits["air_defence"], traits["cost_sensitivity"]
+            self._loss = kernels.advance(live, resolve, defence, sensitivity, z, self, AID_COST * self.spec.burden, TREND_MEMORY, active, resolve_range)
+            return
         sp, a, b = self.spec, self.a, self.b
-        resolve, defence = traits["resolve"], traits["air_defence"]
+        defence = traits["air_defence"]
         strike, engaged = self.strike[live], self.engaged[live]
         war_on = engaged[a] | engaged[b]  # a side that stops fighting while the other goes on loses ground
         effort = np.zeros((2, live.shape[1]))
@@ -142,7 +145,7 @@ class Front:
         # what fighting on costs, as each side expects it: learnt on days of war, not while talks are open
         self.expected = np.where(war_on & ~self.talks, TREND_MEMORY * self.expected + (1 - TREND_MEMORY) * cost, self.expected)
         self.cost += cost
-        return change
+        np.copyto(resolve, np.clip(resolve + change, *resolve_range), where=active)
 
     def bargain(self, turn: int, traits: dict, active: np.ndarray, spoiler) -> np.ndarray:
         """Where both sides would rather settle than fight on and no spoiler intervenes today; ``spoiler()`` gives
