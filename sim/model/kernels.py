@@ -23,7 +23,7 @@ numba or waits for a compilation. ``ESCALATION_KERNELS=numpy`` (or ``numba``) fo
 one path everywhere (at W = 1 an explained decision keeps the reference). Compiled
 kernels are cached in the user's cache folder (``$NUMBA_CACHE_DIR``, by default
 ``~/.cache/escalation/numba``), so only the first batch on a machine compiles them
-(about seven CPU-seconds); later processes load them in well under one.
+(about ten CPU-seconds); later processes load them in well under one.
 """
 
 from __future__ import annotations
