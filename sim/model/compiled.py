@@ -384,6 +384,16 @@ def perceive(values, z, noise, suspicion, out):
 
 
 @jit
+def read(values, z, noise, suspicion, out):
+    # rungs as ``Crisis._perceive`` reads them: through the fog where there are draws ``z``, as they stand where there are none
+    if z.shape[0]:
+        perceive(values, z, noise, suspicion, out)
+    else:
+        for w in range(values.shape[0]):
+            out[w] = np.float64(values[w])
+
+
+@jit
 def situation(live, threat, me, supported, restrained, foes, fights, z1, z2, noise, suspicion, posture, seen, need, watched, fought, posture_f):
     # ``Crisis._situation``'s readings for one actor (``me``: its row of ``threat``, -1 if it has no adversaries; ``z1``,
     # ``z2``: its fog's normals, empty where none), each a pass over the worlds; the rungs read as ``perceive`` reads them
@@ -392,12 +402,7 @@ def situation(live, threat, me, supported, restrained, foes, fights, z1, z2, noi
         posture_f[w] = np.float64(posture[w])
     seen[:] = -1.0
     if me >= 0:
-        row = threat[me]
-        if z1.shape[0]:
-            perceive(row, z1, noise, suspicion, seen)
-        else:
-            for w in range(worlds):
-                seen[w] = np.float64(row[w])
+        read(threat[me], z1, noise, suspicion, seen)
     need[:] = -1.0
     if supported.shape[0]:
         top = np.full(worlds, -1, dtype=np.int8)
@@ -405,11 +410,7 @@ def situation(live, threat, me, supported, restrained, foes, fights, z1, z2, noi
             mine, theirs = live[i], threat[i]
             for w in range(worlds):
                 top[w] = max(top[w], theirs[w] if mine[w] >= 0 else np.int8(-1))
-        if z2.shape[0]:
-            perceive(top, z2, noise, suspicion, need)
-        else:
-            for w in range(worlds):
-                need[w] = np.float64(top[w])
+        read(top, z2, noise, suspicion, need)
     watched[:] = -1.0
     if restrained.shape[0]:
         top = np.full(worlds, -128, dtype=np.int8)

@@ -193,7 +193,7 @@ MUTANTS = [
     ('compiled.py', 'new[w] = n if active[w] else posture[w]', 'new[w] = n', 'compiled: an actor taking no part moves'),
     ('compiled.py', 'top[w] = max(top[w], theirs[w] if mine[w] >= 0 else np.int8(-1))', 'top[w] = max(top[w], theirs[w])', 'compiled: an ally taking no part is still defended'),
     ('compiled.py', 'fought[w] = fought[w] | fights[row[w]]', 'fought[w] = fought[w]', "compiled: an ally's foes are never seen fighting"),
-    ('compiled.py', 'perceive(top, z2, noise, suspicion, need)', 'need[:] = top', "compiled: an ally's need is read without the fog"),
+    ('compiled.py', 'read(top, z2, noise, suspicion, need)', 'need[:] = top', "compiled: an ally's need is read without the fog"),
     ('war.py', 'np.copyto(resolve, np.clip(resolve + change, *resolve_range), where=active)', 'np.copyto(resolve, resolve + change, where=active)',
      'the war wears resolve past its range'),
     ('compiled.py', 'resolve[i, w] = _clip(resolve[i, w] + change, low, high)', 'resolve[i, w] = resolve[i, w] + change', 'compiled: the war wears resolve past its range'),
