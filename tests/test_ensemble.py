@@ -72,3 +72,27 @@ def test_mesa_batch_run_returns_the_outcomes():
     row = next(r for r in rows if r["rng"] == 7)
     assert row["peak_rung"] == by_hand["peak_rung"][0] and row["end_state"] == END_STATES[by_hand["end_state"][0]]
     assert row["first_strategic_strike"] == by_hand["first_strategic_strike"][0]
+
+
+def test_a_worker_frees_every_model_it_runs(monkeypatch):
+    """A batch worker freezes what it holds before its first and second models (see ``runner._freeze_the_process``); no
+    model may be frozen with it, or a long batch would keep every one."""
+    import gc
+    import weakref
+
+    from escalation.ensemble import runner
+
+    monkeypatch.setattr(runner._Garbage, "models", 0)  # as in a fresh worker process
+    made = []
+
+    def kept(*args, **kwargs):
+        model = Crisis(*args, **kwargs)
+        made.append(weakref.ref(model))
+        return model
+
+    monkeypatch.setattr(runner, "Crisis", kept)
+    play = runner.ScenarioRunner("nov-2024")
+    for first in (0, 100, 200):
+        play(None, 100, 1, np.arange(first, first + 100))
+    gc.collect()
+    assert len(made) == 3 and all(ref() is None for ref in made)
