@@ -369,21 +369,22 @@ class Crisis(mesa.Model):
         reads = bool(np.any(self.settings.noise > 0)) and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
         fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
         loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
-        if self.kernels == "numba" and not self.explain:  # the same readings, compiled (this is the reference)
+        if self.kernels == "numba" and not self.explain:  # the same readings, compiled (the reference is below)
             posture, seen, need, watched, fought = kernels.situation(live, threat, a, self._fights, fog, self.settings.noise, self.settings.suspicion)
-            return Situation(name=a.label, posture=posture, threat=seen, threat_by=no_one, last_threat=a.last_threat, need=need, watched=watched,
-                             resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn, loss=loss, fought=fought)
-        if len(a.adversaries):
-            seen = self._perceive(threat[a.index], fog[0])
-            by = np.where(threat[a.index] >= 0, a.adversaries[live[a.adversaries].argmax(axis=0)], -1) if self.explain else no_one
+            by, needs = no_one, None
         else:
-            seen, by = none, no_one
-        needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else None
-        need = self._perceive(needs.max(axis=0), fog[1]) if needs is not None else none
-        watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else none
-        fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else filled(False, self.worlds, np.bool_)
+            posture = a.posture.astype(float)
+            if len(a.adversaries):
+                seen = self._perceive(threat[a.index], fog[0])
+                by = np.where(threat[a.index] >= 0, a.adversaries[live[a.adversaries].argmax(axis=0)], -1) if self.explain else no_one
+            else:
+                seen, by = none, no_one
+            needs = np.where(live[a.supported] >= 0, threat[a.supported], -1) if len(a.supported) else None
+            need = self._perceive(needs.max(axis=0), fog[1]) if needs is not None else none
+            watched = live[a.restrained].max(axis=0).astype(float) if len(a.restrained) else none
+            fought = self._fights[live[a.their_foes]].any(axis=0) if len(a.their_foes) else filled(False, self.worlds, np.bool_)
         s = Situation(
-            name=a.label, posture=a.posture.astype(float), threat=seen, threat_by=by, last_threat=a.last_threat,
+            name=a.label, posture=posture, threat=seen, threat_by=by, last_threat=a.last_threat,
             need=need, watched=watched, resolve=a.traits["resolve"], ladder=self.ladder, actor_names=self.names, turn=self.turn,
             loss=loss, fought=fought,
         )
@@ -419,7 +420,6 @@ class Crisis(mesa.Model):
         owed = self._owed(a)
         costs, temperature = self._cost_inputs(a, s.loss), a.traits["temperature"]
         use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
-        terms: dict | None = {} if self.explain else None
         if fast:  # the same operations fused in one compiled pass, the aim raised to what is owed
             chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level,
                                          a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim, a.table_danger, costs,
@@ -427,6 +427,7 @@ class Crisis(mesa.Model):
             # where the actor takes no part ``new`` is its posture already: no step to hold up
             return np.where(self._held_up(a, new), a.posture, new) if a.veto_players else new
         aim = np.maximum(aim, owed)
+        terms: dict | None = {} if self.explain else None
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
         if use_owed:
             legal |= (levels == owed.astype(np.int8)) & (owed >= 0) & (levels >= 0)

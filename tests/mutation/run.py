@@ -148,7 +148,7 @@ MUTANTS = [
     ('actor.py', 'legal &= ~((levels == level) & (left <= 0))', 'pass', 'a spent stock can still be used'),
     ('actor.py', 'left -= acting & (new == level)', 'pass', 'actions spend no stock'),
     ('outcomes.py', 'graver = ladder.threshold_levels >= ladder.threshold_level(FACT_END_STATES[name])', 'graver = ladder.threshold_levels == ladder.threshold_level(FACT_END_STATES[name])', 'a jump straight to theatre nuclear war is no nuclear use'),
-    ('rules/alliance.py', 'aid = np.where(s.fought, float(self.level(self.params.aid, 0)), 0.0)', 'aid = np.where(s.need >= 0, float(self.level(self.params.aid, 0)), 0.0)', 'aid flows while no ally is fought'),
+    ('rules/alliance.py', 'aid = np.where(s.fought, float(aid_level), 0.0)', 'aid = np.where(s.need >= 0, float(aid_level), 0.0)', 'aid flows while no ally is fought'),
     ('rules/reciprocal.py', 'reply = s.threat + self.params.offset + self.firmness(s)', 'reply = s.threat + self.params.offset', 'reciprocity ignores resolve and losses'),
     ('rules/base.py', 'return (s.resolve - 0.5) + LOSS_PUSH * s.loss', 'return (s.resolve - 0.5) - LOSS_PUSH * s.loss', 'a losing side climbs down instead of gambling'),
     ('events.py', 'if old != new else f"{what} stays {new}"', 'if old == new else f"{what} stays {new}"', "an inject's news says it changed what it left, and the reverse"),

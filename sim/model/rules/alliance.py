@@ -30,18 +30,21 @@ class Alliance(Rule[AllianceParams]):
         """How many rungs low resolve takes off the support it would give."""
         return self.params.softening * np.maximum(0.5 - s.resolve, 0.0)
 
+    def _levels(self) -> tuple[int, int, int]:
+        """The rungs of its aid, its floor and its ceiling, as levels."""
+        p = self.params
+        return self.level(p.aid, 0), self.level(p.floor, 0), self.level(p.ceiling, self.ladder.n - 1)
+
     def aim(self, s: Situation) -> np.ndarray:
-        ceiling = self.level(self.params.ceiling, self.ladder.n - 1)
-        floor = self.level(self.params.floor, 0)
-        aid = np.where(s.fought, float(self.level(self.params.aid, 0)), 0.0)
+        aid_level, floor, ceiling = self._levels()
+        aid = np.where(s.fought, float(aid_level), 0.0)
         support = np.clip(np.maximum(aid, s.need + self.params.offset) + LOSS_PUSH * s.loss, floor, ceiling) - self.wavering(s)
         return np.where(s.need >= 0, np.maximum(support, floor), np.maximum(s.posture, floor))
 
     def compiled_aim(self, s: Situation) -> np.ndarray:
-        p = self.params
+        aid, floor, ceiling = self._levels()
         return kernels.aim("alliance", len(s.posture), s.need, s.fought, s.posture, s.resolve, s.loss, LOSS_PUSH, self.per_world("offset", s),
-                           self.per_world("softening", s), float(self.level(p.aid, 0)), float(self.level(p.floor, 0)),
-                           float(self.level(p.ceiling, self.ladder.n - 1)))
+                           self.per_world("softening", s), float(aid), float(floor), float(ceiling))
 
     def explain(self, s: Situation) -> str:
         if s.need[0] < 0:
