@@ -66,15 +66,20 @@ def test_compiled_choice_equals_the_reference(rows, worlds, data):
     assert legal[reference, np.arange(worlds)].all()
 
 
+def assert_same_runs(a: Crisis, b: Crisis, what="") -> None:
+    """Two models played the same worlds to the same paths and outcomes, bit for bit."""
+    assert np.array_equal(a.path, b.path), what
+    out_a, out_b = a.outcomes(), b.outcomes()
+    assert out_a.keys() == out_b.keys(), what
+    for key in out_a:
+        assert np.array_equal(out_a[key], out_b[key]), (what, key)
+
+
 @pytest.mark.parametrize("scenario", sorted(shipped_scenarios()))
 def test_the_fast_path_equals_the_reference_on_every_shipped_scenario(scenario):
     a, b = (Crisis(scenario, worlds=400, rng=11, kernels=k, trajectories=True).run() for k in ("numpy", "numba"))
     assert (a.kernels, b.kernels) == ("numpy", "numba")
-    assert np.array_equal(a.path, b.path)
-    out_a, out_b = a.outcomes(), b.outcomes()
-    assert out_a.keys() == out_b.keys()
-    for key in out_a:
-        assert np.array_equal(out_a[key], out_b[key]), key
+    assert_same_runs(a, b)
 
 
 # per-world settings and traits far from the shipped values, so that every branch of the kernels is taken: accidents,
@@ -95,10 +100,7 @@ def test_the_fast_path_equals_the_reference_with_wild_parameters(scenario, seed,
     given = {f"settings.{k}": rng.uniform(*WILD[k], worlds) for k in sorted(settings_varied)}
     given |= {f"actors.{a}.{t}": rng.uniform(*WILD_TRAITS[t], worlds) for a in actors for t in sorted(traits_varied)}
     a, b = (Crisis(scenario, worlds=worlds, rng=seed, kernels=k, parameters=given, trajectories=True).run() for k in ("numpy", "numba"))
-    assert np.array_equal(a.path, b.path)
-    out_a, out_b = a.outcomes(), b.outcomes()
-    for key in out_a:
-        assert np.array_equal(out_a[key], out_b[key]), key
+    assert_same_runs(a, b)
 
 
 class _BothPaths:
@@ -111,10 +113,7 @@ class _BothPaths:
         kw["trajectories"] = True
         worlds = min(worlds, kernels.COMPILED_FROM + 16)
         a, b = (Crisis(scenario, worlds=worlds, rng=rng, kernels=k, **kw).run() for k in ("numpy", "numba"))
-        assert np.array_equal(a.path, b.path), scenario.name
-        out_a, out_b = a.outcomes(), b.outcomes()
-        for key in out_a:
-            assert np.array_equal(out_a[key], out_b[key]), (scenario.name, key)
+        assert_same_runs(a, b, scenario.name)
         cls.seen.append(scenario.name)
         return b
 
