@@ -1,7 +1,8 @@
 """Intervals that stay honest for rare events and for runs that share their seeds.
 
-- A share of runs gets the exact Clopper-Pearson 95% interval (scipy's beta quantiles,
-  the same as ``scipy.stats.binomtest(k, n).proportion_ci(method="exact")``): it never
+- A share of runs gets the exact Clopper-Pearson 95% interval (the beta quantiles of
+  ``scipy.special.betaincinv``, which ``scipy.stats.beta.ppf`` calls, without the 0.4 s
+  import of ``scipy.stats``: the same as ``scipy.stats.binomtest(k, n).proportion_ci(method="exact")``): it never
   collapses to [0, 0]; with no hits at all its upper end is about 3.7 / n (the "rule of
   three" gives 3 / n for a one-sided bound).
 - A share pooled over a sweep's points is *clustered by seed*: the points reuse the same
@@ -14,7 +15,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 Z95 = 1.959963984540054
 LEVEL = 0.95
@@ -25,8 +26,8 @@ def clopper_pearson(k, n, level: float = LEVEL):
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     alpha = 1.0 - level
     with np.errstate(invalid="ignore"):
-        lo = np.where(k > 0, stats.beta.ppf(alpha / 2, k, n - k + 1), 0.0)
-        hi = np.where(k < n, stats.beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
+        lo = np.where(k > 0, special.betaincinv(k, n - k + 1, alpha / 2), 0.0)
+        hi = np.where(k < n, special.betaincinv(k + 1, n - k, 1 - alpha / 2), 1.0)
     return lo, hi
 
 

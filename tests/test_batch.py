@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from escalation.disclaimer import DISCLAIMER
 from escalation.ensemble.batch import TASK_CHUNKS, plan, run_batch
+from escalation.ensemble.store import read_chunk_file, write_chunk_file
 from escalation.model import END_STATES, Crisis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,12 +120,12 @@ def test_kill_9_then_resume_equals_an_uninterrupted_batch(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "escalation.cli", *map(str, args), "--out", str(out)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 90
-    while len(list((out / "chunks").glob("runs-*.parquet"))) < 2:
+    while len(list((out / "chunks").glob("runs-*.arrow"))) < 2:
         assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)  # the whole batch: parent and workers
     proc.wait()
-    parts = sorted(p.name for p in (out / "chunks").glob("runs-*.parquet"))
+    parts = sorted(p.name for p in (out / "chunks").glob("runs-*.arrow"))
     assert 2 <= len(parts) < 16 and not (out / "runs.parquet").exists()
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"
 
@@ -138,8 +139,8 @@ def test_kill_9_then_resume_equals_an_uninterrupted_batch(tmp_path):
 
     # mark the first finished chunk: resuming must keep it, not run it again
     first = out / "chunks" / parts[0]
-    t = pq.read_table(first)
-    pq.write_table(t.set_column(t.schema.get_field_index("world"), "world", pa.array(t.column("world").to_numpy() + 10_000)), first)
+    t = read_chunk_file(first)
+    write_chunk_file(t.set_column(t.schema.get_field_index("world"), "world", pa.array(t.column("world").to_numpy() + 10_000)), first)
     index = int(parts[0].split("-")[1].split(".")[0])
 
     cli(*args[:-2], "--workers", 1, "--resume", "--out", out)  # any number of workers may finish it
@@ -179,7 +180,7 @@ def test_workers_do_not_outlive_a_batch_killed_outright(tmp_path):
     )
     try:
         deadline = time.monotonic() + 90
-        while not list((out / "chunks").glob("runs-*.parquet")):
+        while not list((out / "chunks").glob("runs-*.arrow")):
             assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
             time.sleep(0.02)
         assert len(session_processes(proc.pid)) >= 3  # the batch, its forkserver and workers

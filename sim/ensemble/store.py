@@ -1,10 +1,13 @@
 """A results folder: ``manifest.json``, ``runs.parquet``, ``trajectories.parquet``.
 
 While a batch runs, each finished task is written to ``chunks/`` as its own
-Parquet file, atomically (a temporary file, then a rename), so a batch killed at
+Arrow IPC file, atomically (a temporary file, then a rename), so a batch killed at
 any moment leaves only whole chunks behind; ``--resume`` runs the missing ones.
-At the end the chunks are merged, in order, into one file with one row group
-per chunk, and the chunk files are removed. A lock keeps two batches out of the
+At the end the chunks are merged, in order, into one Parquet file with one row
+group per chunk, and the chunk files are removed. The chunks are Arrow, not
+Parquet, because they are read back once: LZ4-compressed IPC costs about 12 ms to
+write and read again for a 10,000-run chunk, Parquet 40 ms, and the merge then
+encodes each row once. A lock keeps two batches out of the
 same folder, and a folder holding another batch's results is refused.
 """
 
@@ -16,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
@@ -28,6 +32,10 @@ IDENTITY = ("kind", "scenario", "seed", "runs", "chunk", "trajectories", "set", 
 PROVENANCE = ("disclaimer", "kind", "scenario", "package", "environment", "seed", "runs", "chunk", "trajectories", "set", "sweep", "command", "model",
               "parameters")
 RESULTS = ("runs", "trajectories")
+# zstd at its fastest, dictionaries only for the columns that are dictionaries (so that a reader gets one dictionary, not one per
+# row group): of a 10,000-run chunk of runs, 21 ms to encode and 550 kB, against 28 ms and 680 kB for pyarrow's default (snappy
+# over dictionaries everywhere); trajectories 85 ms and 660 kB against 122 ms and 680 kB
+PARQUET = {"compression": "zstd", "compression_level": 1}
 
 
 
@@ -90,8 +98,8 @@ class Store:
         """Save one finished task; the runs file, written last, marks it done."""
         self.parts.mkdir(parents=True, exist_ok=True)
         if trajectories is not None:
-            _atomic_parquet(trajectories, self._part("trajectories", index))
-        _atomic_parquet(runs, self._part("runs", index))
+            write_chunk_file(trajectories, self._part("trajectories", index))
+        write_chunk_file(runs, self._part("runs", index))
 
     def finish(self, extra: dict) -> None:
         """Merge the chunks into runs.parquet (and trajectories.parquet); mark the batch complete."""
@@ -113,9 +121,10 @@ class Store:
         writer = None
         try:
             for index in range(self.manifest["tasks"]):
-                table = pq.read_table(self._part(name, index))
+                table = read_chunk_file(self._part(name, index))
                 if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema.with_metadata(metadata))
+                    dictionaries = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+                    writer = pq.ParquetWriter(tmp, table.schema.with_metadata(metadata), use_dictionary=dictionaries, **PARQUET)
                 writer.write_table(table.replace_schema_metadata(metadata), row_group_size=max(table.num_rows, 1))
         finally:
             if writer is not None:
@@ -125,12 +134,12 @@ class Store:
     # ------------------------------------------------------------------ files
 
     def _part(self, name: str, index: int) -> Path:
-        return self.parts / f"{name}-{index:08d}.parquet"
+        return self.parts / f"{name}-{index:08d}.arrow"
 
     def _part_files(self) -> set[int]:
         if not self.parts.is_dir():
             return set()
-        return {int(p.stem.split("-")[1]) for p in self.parts.glob("runs-*.parquet")}
+        return {int(p.stem.split("-")[1]) for p in self.parts.glob("runs-*.arrow")}
 
     def _read_manifest(self, field: str | None = None):
         path = self.out / "manifest.json"
@@ -178,7 +187,15 @@ def write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def _atomic_parquet(table: pa.Table, path: Path) -> None:
+def write_chunk_file(table: pa.Table, path: Path) -> None:
+    """Save one finished chunk's table at ``path``, whole or not at all."""
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
+    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema, options=ipc.IpcWriteOptions(compression="lz4")) as writer:
+        writer.write_table(table)
     os.replace(tmp, path)
+
+
+def read_chunk_file(path: Path) -> pa.Table:
+    """One finished chunk's table, as :meth:`Store.write_chunk` saved it."""
+    with pa.memory_map(str(path)) as source:
+        return ipc.open_file(source).read_all()
