@@ -360,6 +360,15 @@ def threat(live, adversary, out):
 
 
 @jit
+def stand_down(posture, standing, action):
+    # ``Crisis.step``: every actor on a one-off action back on its standing posture
+    for i in range(posture.shape[0]):
+        for w in range(posture.shape[1]):
+            if action[posture[i, w]]:
+                posture[i, w] = standing[i, w]
+
+
+@jit
 def move(new, posture, standing, action, action_levels, episodes, stock_levels, stock_left):
     # ``ActorAgent.move``: a fresh one-off action is counted and spends its stock; a standing posture becomes the one to return to
     for w in range(new.shape[0]):

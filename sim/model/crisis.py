@@ -109,6 +109,8 @@ class Crisis(mesa.Model):
         self.ladder = CompiledLadder.build(scenario.resolved_ladder)
         self.parameters = self._parameter_values(parameters)
         self.settings = scenario.settings.model_copy(update=self._in_slots("setting"))
+        # settings hold for the whole run: whether there is any fog, or any audience cost, in any world is asked once
+        self._foggy, self._audience = (bool(np.any(np.asarray(x) > 0)) for x in (self.settings.noise, self.settings.audience_cost))
         self.human = human
         self.explain = self.worlds == 1
         self.turn = 0
@@ -263,7 +265,7 @@ class Crisis(mesa.Model):
 
     def _live(self) -> np.ndarray:
         """Postures of the actors taking part, -1 for the others: (actors, W), int8."""
-        return np.where(self._rows["active"], self._rows["posture"], np.int8(-1))
+        return (self._rows["posture"] + np.int8(1)) * self._rows["active"] - np.int8(1)  # arithmetic, not a select: three times faster
 
     def _standing(self) -> np.ndarray:
         """Standing postures (one-off actions aside) of the actors taking part, -1 for the others: (actors, W)."""
@@ -305,7 +307,10 @@ class Crisis(mesa.Model):
         self.decisions = []
         # yesterday's one-off actions are over (others saw them above): every actor back on its standing posture
         postures = self._rows["posture"]
-        np.copyto(postures, self._rows["standing"], where=self.ladder.action[postures])
+        if self.kernels == "numba":
+            kernels.stand_down(postures, self._rows["standing"], self.ladder.action)
+        else:
+            np.copyto(postures, self._rows["standing"], where=self.ladder.action[postures])
         if turn == self.branch and turn > 0:
             self._branch_state()
         if not self.in_history(turn):  # in history every actor holds, unless an event moves it
@@ -366,7 +371,7 @@ class Crisis(mesa.Model):
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
         none, no_one = filled(-1.0, self.worlds, np.float64), filled(-1, self.worlds, np.int64)  # what no reading fills
-        reads = bool(np.any(self.settings.noise > 0)) and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
+        reads = self._foggy and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
         fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
         loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
         if self.kernels == "numba" and not self.explain:  # the same readings, compiled (the reference is below)
@@ -467,7 +472,7 @@ class Crisis(mesa.Model):
                 inputs.lines.append((rl, rl.at, in_force, rl.belief_of(a.index), rl.severity))
         if a.restrainers:
             inputs.restraint = (st.restraint * _leverage(a.restrainers)).astype(f32)
-        if np.any(st.audience_cost > 0):
+        if self._audience:
             for rl in self.holding[a.index]:
                 owed = rl.owed()
                 if owed.any():

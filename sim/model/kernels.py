@@ -271,6 +271,11 @@ def threat(live: np.ndarray, adversary: np.ndarray) -> np.ndarray:
     return out
 
 
+def stand_down(posture: np.ndarray, standing: np.ndarray, action: np.ndarray) -> None:
+    """The compiled twin of ``Crisis.step``'s stand-down: ``posture`` (actors, W) back to ``standing`` wherever it is an ``action``."""
+    _compiled().stand_down(posture, standing, action)
+
+
 def move(new: np.ndarray, actor) -> None:
     """The compiled twin of ``ActorAgent.move`` (the actor's rows written in place), ``new`` the postures (int64)."""
     _compiled().move(new, actor.posture, actor.standing, actor.ladder.action, actor.action_levels, actor.episodes, actor.stock_levels,
