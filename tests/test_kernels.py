@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from escalation.ensemble.batch import run_batch
+from escalation.ensemble.runner import ScenarioRunner
 from escalation.model import END_STATES, Crisis, kernels
 from escalation.model.streams import Streams
+from escalation.scenario.overrides import validated
 from escalation.scenario.paths import shipped_scenarios
 
 keys = st.integers(0, 2**64 - 1).map(np.uint64)
@@ -198,3 +200,15 @@ def test_a_world_replayed_alone_equals_itself_inside_the_batch(batches):
         for column, values in outcomes.items():
             if column != "end_state" and column in runs.columns:
                 assert values.astype(runs[column].dtype)[0] == runs.loc[run, column], (run, column)  # as stored
+
+
+def test_the_fast_path_equals_the_reference_on_a_ladder_too_long_for_one_integer():
+    # past 63 rungs a set of rungs no longer fits the bits of one integer, and the compiled decision reads it rung by rung
+    runner = ScenarioRunner("nov-2024")
+    rungs = [dict(r) for r in runner.doc["ladder"]["rungs"]]
+    top = rungs[-1]
+    rungs += [{**top, "id": f"beyond_{i}", "name": f"Beyond {i}", "level": len(rungs) + i} for i in range(60)]
+    long = validated(runner.doc, "<test>", [(("ladder", "rungs"), rungs)], "a test")[1]
+    a, b = (Crisis(long, worlds=kernels.COMPILED_FROM + 16, rng=5, kernels=k, trajectories=True, audience_cost=3.0).run() for k in ("numpy", "numba"))
+    assert a.ladder.n == 72 and (a.path >= 0).any()
+    assert_same_runs(a, b)

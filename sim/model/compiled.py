@@ -72,6 +72,19 @@ def logit_pick(score, legal, temperature, u, pick):
 
 
 @jit
+def as_bits(member):
+    # a set of rungs as the bits of one integer, to be read by a shift (which runs in SIMD lanes) instead of a gather;
+    # -1 where the ladder is too long for one integer
+    if member.shape[0] > 63:
+        return np.int64(-1)
+    bits = np.int64(0)
+    for i in range(member.shape[0]):
+        if member[i]:
+            bits |= np.int64(1) << np.int64(i)
+    return bits
+
+
+@jit
 def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick):
     # the reference's operations in its order, candidate row by row, each step a pass over the worlds: gathers
     # (a table read at each world's posture or level) apart from the arithmetic, which then runs in SIMD lanes
@@ -104,9 +117,11 @@ def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, lin
             for w in range(worlds):
                 s[w] = s[w] - max(gathered[w] - base[w], zero) * restraint[w]
         for r in range(keeps.shape[0]):
-            kept = keeps[r]
+            kept, bits = keeps[r], as_bits(keeps[r])
             for w in range(worlds):
-                s[w] = s[w] - (-(bonus[r, w] if kept[max(level[w], 0)] and level[w] >= 0 else zero))
+                lv = np.int64(max(level[w], 0))
+                keep = ((bits >> lv) & np.int64(1)) != 0 if bits >= 0 else kept[lv]
+                s[w] = s[w] - (-(bonus[r, w] if keep and level[w] >= 0 else zero))
     logit_pick(score, legal, temperature, u, pick)
 
 
@@ -124,28 +139,48 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
         aimed[w] = np.float32(x if x >= o or x != x else o)
     levels = np.empty((rows, worlds), dtype=np.int8)
     legal = np.empty((rows, worlds), dtype=np.bool_)
+    at = np.empty(worlds, dtype=np.int32)  # the posture as a 32-bit index: gathers then run in SIMD lanes
+    for w in range(worlds):
+        at[w] = posture[w]
+    left = np.empty((stock_level.shape[0], worlds), dtype=np.bool_)
+    for s in range(stock_level.shape[0]):
+        for w in range(worlds):
+            left[s, w] = stock_left[s, w] > 0
+    owed8 = np.empty(worlds, dtype=np.int8)
+    owing = np.empty(worlds, dtype=np.bool_)
+    if use_owed:
+        for w in range(worlds):
+            owed8[w] = np.int8(owed[w])
+            owing[w] = owed[w] >= 0
     for k in range(rows):  # row by row, in branch-free passes over the worlds
         level, ok = levels[k], legal[k]
         row = table[k]
         for w in range(worlds):
-            level[w] = row[posture[w]]
+            level[w] = row[at[w]]
         for w in range(worlds):
             ok[w] = (level[w] >= min_level[w]) & (level[w] <= max_level[w])
         if down.shape[0]:
             below = down[k]
-            for w in range(worlds):
-                ok[w] = ok[w] & (not below[posture[w]])
+            bits = as_bits(below)
+            if bits >= 0:
+                for w in range(worlds):
+                    ok[w] = ok[w] & (((bits >> np.int64(at[w])) & np.int64(1)) == 0)
+            else:
+                for w in range(worlds):
+                    ok[w] = ok[w] & (not below[at[w]])
         for s in range(stock_level.shape[0]):  # a spent stock's action
+            sl, has = np.int8(stock_level[s]), left[s]
             for w in range(worlds):
-                ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+                ok[w] = ok[w] & ((level[w] != sl) | has[w])
         if k == stay:
             ok[:] = True
         if use_owed:
             for w in range(worlds):
-                ok[w] = ok[w] | ((level[w] == np.int8(owed[w])) & (owed[w] >= 0) & (level[w] >= 0))
+                ok[w] = ok[w] | ((level[w] == owed8[w]) & owing[w] & (level[w] >= 0))
             for s in range(stock_level.shape[0]):
+                sl, has = np.int8(stock_level[s]), left[s]
                 for w in range(worlds):
-                    ok[w] = ok[w] & ((level[w] != stock_level[s]) | (stock_left[s, w] > 0))
+                    ok[w] = ok[w] & ((level[w] != sl) | has[w])
     # the costs' weights (``Crisis._costs``): risk aversion, the danger of crossing thresholds, each line's expected cost
     danger = np.empty(worlds, dtype=np.float32)
     risk = np.empty(worlds)
