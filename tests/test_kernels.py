@@ -53,6 +53,35 @@ def test_exp_is_accurate_and_exactly_zero_far_below():
     assert (e[~kept] == 0).all() and (np.diff(e[kept]) <= 0).all()
 
 
+def test_the_normals_log_sine_and_cosine_are_accurate():
+    x = np.concatenate([np.geomspace(2.0**-53, 1.0, 200_001), np.linspace(0.5, 1.0, 100_001), [1.0]]).astype(np.float32)
+    log = kernels.log_reference(x)
+    assert log.dtype == np.float32 and log[-1] == 0.0 and (np.diff(log[:200_001]) >= 0).all()
+    assert np.max(np.abs(log - np.log(x.astype(np.float64))) / np.maximum(1e-30, -np.log(x.astype(np.float64)))) < 2e-7
+    t = np.concatenate([np.linspace(0, 1, 400_001), [0.125, 0.375, 0.625, 0.875]]).astype(np.float32)
+    sin, cos = kernels.turns_reference(t)
+    turn = 2 * np.pi * t.astype(np.float64)
+    assert np.abs(sin - np.sin(turn)).max() < 2e-7 and np.abs(cos - np.cos(turn)).max() < 2e-7
+    assert (sin[[0, 100_000, 200_000, 300_000]] == [0, 1, 0, -1]).all() and (cos[[0, 100_000, 200_000, 300_000]] == [1, 0, -1, 0]).all()
+
+
+uniform_draws = arrays(np.float64, st.integers(1, 300), elements=st.floats(0, 1, exclude_max=True)
+                       | st.sampled_from([0.0, 2.0**-53, 0.125, 0.25, 0.5, 0.75, 1 - 2.0**-53, 1 - 2.0**-25]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(u1=uniform_draws, data=st.data(), first=st.booleans(), second=st.booleans())
+def test_compiled_normals_equal_the_reference(u1, data, first, second):
+    u2 = data.draw(arrays(np.float64, len(u1), elements=st.floats(0, 1, exclude_max=True)))
+    reference = kernels.normals(u1, u2, first, second, "numpy")
+    for got, want in zip(kernels.normals(u1, u2, first, second, "numba"), reference):
+        assert (got is None and want is None) or (got.dtype == want.dtype == np.float32 and np.array_equal(got, want))
+    z = kernels.normals(u1, u2, True, True, "numpy")
+    radius = np.sqrt(-2 * np.log1p(-u1))  # Box and Muller in double precision, to within single precision's rounding
+    assert np.allclose(z[0], radius * np.cos(2 * np.pi * u2), rtol=1e-5, atol=1e-5)
+    assert np.allclose(z[1], radius * np.sin(2 * np.pi * u2), rtol=1e-5, atol=1e-5)
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     rows=st.integers(1, 12), worlds=st.integers(1, 40), data=st.data(),

@@ -8,7 +8,52 @@ another is compiled afresh each time.
 import numba
 import numpy as np
 
-from escalation.model.numerics import BIG, EXP_FLOOR, GAMMA, HALF, LN2_HI, LN2_LO, LOG2E, MIX1, MIX2, ONE, P0, P1, P2, P3, P4, P5, S11, S27, S30, S31, TO_UNIT
+from escalation.model.numerics import (
+    BIG,
+    C0,
+    C1,
+    C2,
+    EXP_FLOOR,
+    EXPONENT_BIAS,
+    FOUR,
+    GAMMA,
+    HALF,
+    HALF_EXPONENT,
+    L0,
+    L1,
+    L2,
+    L3,
+    L4,
+    L5,
+    L6,
+    L7,
+    L8,
+    LN2_HI,
+    LN2_LO,
+    LOG2E,
+    MANTISSA,
+    MINUS_TWO,
+    MIX1,
+    MIX2,
+    ONE,
+    P0,
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    QUARTER,
+    S0,
+    S1,
+    S2,
+    S11,
+    S27,
+    S30,
+    S31,
+    SQRT_HALF,
+    TO_UNIT,
+    TWO_PI,
+)
 
 jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
@@ -24,6 +69,48 @@ def uniforms(key, ids, out):
             z *= MIX2
             z ^= z >> S31
             out[lane, w] = np.float64(z >> S11) * TO_UNIT
+
+
+@jit
+def normals(u1, u2, z1, z2):
+    # ``kernels.normals_reference``'s operations in its order, in passes over the worlds (the float's bits read through a view)
+    worlds = u1.shape[0]
+    v = np.empty(worlds, dtype=np.float32)
+    for w in range(worlds):
+        v[w] = np.float32(1.0 - u1[w])
+    bits, mantissa = v.view(np.int32), np.empty(worlds, dtype=np.int32)
+    for w in range(worlds):
+        mantissa[w] = (bits[w] & MANTISSA) | HALF_EXPONENT
+    ms, radius = mantissa.view(np.float32), np.empty(worlds, dtype=np.float32)
+    for w in range(worlds):
+        m = ms[w]
+        small = m < SQRT_HALF
+        e = (bits[w] >> np.int32(23)) - EXPONENT_BIAS - np.int32(small)
+        m = (m + m - ONE) if small else (m - ONE)
+        z = m * m
+        y = ((((((((L0 * m + L1) * m + L2) * m + L3) * m + L4) * m + L5) * m + L6) * m + L7) * m + L8) * m * z
+        fe = np.float32(e)
+        y = y + LN2_LO * fe
+        y = y - HALF * z
+        radius[w] = np.sqrt(MINUS_TWO * ((m + y) + LN2_HI * fe))
+    sin, cos = np.empty(worlds, dtype=np.float32), np.empty(worlds, dtype=np.float32)
+    for w in range(worlds):
+        t = np.float32(u2[w])
+        q = np.floor(t * FOUR + HALF)
+        x = (t - q * QUARTER) * TWO_PI
+        z = x * x
+        s = ((S0 * z + S1) * z + S2) * z * x + x
+        c = ((C0 * z + C1) * z + C2) * z * z - HALF * z + ONE
+        k = np.int32(q)
+        odd = (k & np.int32(1)) != 0
+        sin[w] = (c if odd else s) * (np.float32(-1.0) if (k & np.int32(2)) != 0 else ONE)
+        cos[w] = (s if odd else c) * (np.float32(-1.0) if ((k + np.int32(1)) & np.int32(2)) != 0 else ONE)
+    if z1.shape[0]:
+        for w in range(worlds):
+            z1[w] = radius[w] * cos[w]
+    if z2.shape[0]:
+        for w in range(worlds):
+            z2[w] = radius[w] * sin[w]
 
 
 @jit
@@ -126,13 +213,26 @@ def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, lin
 
 
 @jit
-def decide(table, down, posture, min_level, max_level, stock_level, stock_left, owed, use_owed, stay, aim, table_danger, sensitivity, tolerance, loss,
-           loss_seeking, deterrence, inertia, line_at, line_in_force, line_belief, line_severity, restrained, restraint, keeps, bonus, temperature, u,
-           accident_u, accident_rate, can_slip, active, chosen, new):  # fmt: skip
-    # the candidates and their legality (ActorAgent.candidates, then the owed answer below the posture), each
-    # (candidate, world) through the reference's operations in its order; then the choice; then an accident; the
-    # posture held where the actor takes no part. ``aim`` is the rule's, raised to what is ``owed`` (np.maximum's NaN kept)
+def decide(table, down, posture, min_level, max_level, stock_level, stock_left, line_active, line_due, line_meant, line_credibility, belief,
+           actors_active, actors_standing, watched, severity, held, answers, audience_cost, action_below, stay, aim, table_danger, sensitivity,
+           tolerance, loss, loss_seeking, deterrence, inertia, restrained, restraint, temperature, u, accident_u, accident_rate, can_slip, active,
+           chosen, new):  # fmt: skip
+    # what it owes, the red lines' weights and the audience costs, read from the lines' shared rows (``Crisis._owed`` and
+    # ``_cost_inputs``: ``watched`` rows are (line, belief row, holder, rung, the holder's standing that spends it), ``held``
+    # rows (line, response)); the candidates and their legality (ActorAgent.candidates, then the owed answer below the
+    # posture), each (candidate, world) through the reference's operations in its order; then the choice; then an accident;
+    # the posture held where the actor takes no part. ``aim`` is the rule's, raised to what is owed (np.maximum's NaN kept)
     rows, worlds = table.shape[0], posture.shape[0]
+    owed = np.full(worlds, -1.0)
+    for h in range(held.shape[0]):
+        due, meant, response = line_due[held[h, 0]], line_meant[held[h, 0]], held[h, 1]
+        for w in range(worlds):
+            if meant[w] and due[w] > 0 and response > owed[w]:
+                owed[w] = response
+    use_owed = False
+    if action_below:
+        for w in range(worlds):
+            use_owed |= owed[w] >= 0
     aimed = np.empty(worlds, dtype=np.float32)
     for w in range(worlds):
         x, o = aim[w], owed[w]
@@ -187,13 +287,37 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
     for w in range(worlds):
         risk[w] = 1.0 - min(max(tolerance[w] + loss_seeking * loss[w], 0.0), 1.0)
         danger[w] = np.float32(sensitivity[w] * risk[w])
-    line_cost = np.empty((line_at.shape[0], worlds), dtype=np.float32)
-    for r in range(line_at.shape[0]):
+    # each watched line in force somewhere (a response already given deters no one), in order
+    line_at = np.empty(watched.shape[0], dtype=np.int64)
+    line_cost = np.empty((watched.shape[0], worlds), dtype=np.float32)
+    lines = 0
+    for r in range(watched.shape[0]):
+        on, beliefs, holder_on, standing = line_active[watched[r, 0]], belief[watched[r, 1]], actors_active[watched[r, 2]], actors_standing[watched[r, 2]]
+        spends, cost, somewhere = watched[r, 4], line_cost[lines], False
         for w in range(worlds):
-            expected = (line_belief[r, w] if line_in_force[r, w] else 0.0) * line_severity[r]
-            line_cost[r, w] = np.float32(deterrence[w] * risk[w] * expected)
+            in_force = on[w] & holder_on[w] & (standing[w] < spends)
+            somewhere |= in_force
+            cost[w] = np.float32(deterrence[w] * risk[w] * ((beliefs[w] if in_force else 0.0) * severity[r]))
+        if somewhere:
+            line_at[lines] = watched[r, 3]
+            lines += 1
+    # the audience cost of backing down from each promise it owes somewhere, in order
+    keeps = np.empty((held.shape[0], answers.shape[1]), dtype=np.bool_)
+    bonus = np.empty((held.shape[0], worlds), dtype=np.float32)
+    promises = 0
+    if audience_cost.shape[0]:
+        for h in range(held.shape[0]):
+            due, meant, credibility, kept, somewhere = line_due[held[h, 0]], line_meant[held[h, 0]], line_credibility[held[h, 0]], bonus[promises], False
+            for w in range(worlds):
+                owes = meant[w] & (due[w] > 0)
+                somewhere |= owes
+                kept[w] = np.float32(audience_cost[w] * (credibility[w] if owes else 0.0))
+            if somewhere:
+                keeps[promises] = answers[h]
+                promises += 1
     pick = np.empty(worlds, dtype=np.int64)
-    choose(levels, legal, posture, aimed, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick)
+    choose(levels, legal, posture, aimed, table_danger, danger, inertia, stay, line_at[:lines], line_cost[:lines], restrained, restraint, keeps[:promises],
+           bonus[:promises], temperature, u, pick)
     for w in range(worlds):
         c = np.int64(levels[pick[w], w])
         chosen[w] = c

@@ -40,7 +40,7 @@ from escalation.model.kernels import CostInputs, Costs, filled, logit_pick, per_
 from escalation.model.kernels import path as kernel_path
 from escalation.model.ladder import CompiledLadder
 from escalation.model.outcomes import END_STATES, end_state, entered, entries, intensity, pairs_at_war, settled
-from escalation.model.redlines import RedLineState
+from escalation.model.redlines import RedLineState, shared_rows
 from escalation.model.rules import Situation
 from escalation.model.streams import Streams, normals
 from escalation.model.war import Front
@@ -134,6 +134,7 @@ class Crisis(mesa.Model):
         for (key, line), values in self._in_slots("credibility", by_actor=True).items():
             self.red_lines[(key, line)].declared_at(values)
         self.front = Front(scenario.war, self) if scenario.war is not None else None
+        self._loss_seeking = self.front.spec.loss_seeking if self.front is not None else 0.0
         self.events = [CompiledEvent(e, self) for e in scenario.events]
         self.queued: list = []  # inject cards played for the next turn (see play_inject)
         self.restraint_level = self.ladder.threshold_level(self.settings.restraint_threshold)
@@ -230,8 +231,10 @@ class Crisis(mesa.Model):
                 lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active, self.kernels)
         # in one order whatever the order of the actors: their weights are summed in it
         self.red_lines = dict(sorted(lines.items()))
+        self._line_rows = shared_rows(list(self.red_lines.values()), self.worlds)  # which the compiled decision reads whole
         self.watching = {a.index: [r for r in self.red_lines.values() if a.index in r.watch] for a in self.order}
         self.holding = {a.index: [r for r in self.red_lines.values() if r.holder == a.index] for a in self.order}
+        self._lines_of = {a.index: kernels.LinesOf.of(a.index, self.watching[a.index], self.holding[a.index], self.ladder.n) for a in self.order}
         # for each line, the holder's other lines and which of their observers also watch it (they learn from it)
         self.kin = {
             id(rl): [(o, np.flatnonzero(np.isin(o.watch, rl.watch))) for o in self.holding[rl.holder] if o is not rl and np.isin(o.watch, rl.watch).any()]
@@ -354,7 +357,7 @@ class Crisis(mesa.Model):
         front = self.front
         assert front is not None
         u = self.streams.uniforms(turn, "war", "front")
-        z, _ = normals(u[0], u[1], second=False)
+        z, _ = normals(u[0], u[1], second=False, path=self.kernels)
         assert z is not None
         traits = self._trait_rows  # as the actors hold them: (actors, W) each
         front.advance(self._live(), traits, z, self._active(), TRAIT_RANGE["resolve"])
@@ -372,7 +375,7 @@ class Crisis(mesa.Model):
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
         none, no_one = filled(-1.0, self.worlds, np.float64), filled(-1, self.worlds, np.int64)  # what no reading fills
         reads = self._foggy and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
-        fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
+        fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0, path=self.kernels) if reads else (None, None)
         loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
         if self.kernels == "numba" and not self.explain:  # the same readings, compiled (the reference is below)
             posture, seen, need, watched, fought = kernels.situation(live, threat, a, self._fights, fog, self.settings.noise, self.settings.suspicion)
@@ -422,15 +425,15 @@ class Crisis(mesa.Model):
         talks = self._at_table(a)
         if talks is not None and self.front is not None:
             aim = np.where(talks, float(self.front.talks_level), aim)
+        if fast:  # the same operations fused in one compiled pass, from what it owes to its move
+            chosen, new = kernels.decide(a, self._lines_of[a.index], self._line_rows, self._rows, st.audience_cost if self._audience else None, aim, s.loss,
+                                         self._loss_seeking, st.deterrence, self._inertia, self.restrained_danger, self._restraint(a), choice_u,
+                                         accident_u, st.accident_rate)
+            # where the actor takes no part ``new`` is its posture already: no step to hold up
+            return np.where(self._held_up(a, new), a.posture, new) if a.veto_players else new
         owed = self._owed(a)
         costs, temperature = self._cost_inputs(a, s.loss), a.traits["temperature"]
         use_owed = a.has_action_below and bool((owed >= 0).any())  # a promised one-off answer may lie below the posture: legal while owed
-        if fast:  # the same operations fused in one compiled pass, the aim raised to what is owed
-            chosen, new = kernels.decide(a.table, a.down_to_action if a.has_action_below else None, a.posture, a.min_level, a.max_level,
-                                         a.stock_levels, a.stock_left, owed, use_owed, a.stay, aim, a.table_danger, costs,
-                                         self.restrained_danger, temperature, choice_u, accident_u, st.accident_rate, a.can_slip, a.active)
-            # where the actor takes no part ``new`` is its posture already: no step to hold up
-            return np.where(self._held_up(a, new), a.posture, new) if a.veto_players else new
         aim = np.maximum(aim, owed)
         terms: dict | None = {} if self.explain else None
         levels, legal = a.candidates()  # (K, W): reductions run across contiguous rows
@@ -462,22 +465,24 @@ class Crisis(mesa.Model):
     def _cost_inputs(self, a: ActorAgent, loss: np.ndarray) -> CostInputs:
         """What the costs of ``a``'s moves this turn are made of (see :meth:`_costs`): the red lines it watches that are in
         force somewhere, its restrainers' leverage, the promises it owes."""
-        st, f32, front = self.settings, np.float32, self.front
-        inputs = CostInputs(sensitivity=a.traits["cost_sensitivity"], tolerance=a.traits["risk_tolerance"], loss=loss,
-                            loss_seeking=front.spec.loss_seeking if front is not None else 0.0, deterrence=st.deterrence, inertia=self._inertia)
+        st, f32 = self.settings, np.float32
+        inputs = CostInputs(sensitivity=a.traits["cost_sensitivity"], tolerance=a.traits["risk_tolerance"], loss=loss, loss_seeking=self._loss_seeking,
+                            deterrence=st.deterrence, inertia=self._inertia, restraint=self._restraint(a))
         for rl in self.watching[a.index]:
             holder = self.order[rl.holder]
             in_force = rl.active & holder.active & ~rl.spent(holder.standing)  # a response already given deters no one
             if in_force.any():
                 inputs.lines.append((rl, rl.at, in_force, rl.belief_of(a.index), rl.severity))
-        if a.restrainers:
-            inputs.restraint = (st.restraint * _leverage(a.restrainers)).astype(f32)
         if self._audience:
             for rl in self.holding[a.index]:
                 owed = rl.owed()
                 if owed.any():
                     inputs.audience.append((rl.answers, (st.audience_cost * np.where(owed, rl.credibility, 0.0)).astype(f32)))
         return inputs
+
+    def _restraint(self, a: ActorAgent) -> np.ndarray | None:
+        """Its restrainers' leverage on its moves, times the weight of restraint (None: no restrainers)."""
+        return (self.settings.restraint * _leverage(a.restrainers)).astype(np.float32) if a.restrainers else None
 
     def _costs(self, inputs: CostInputs) -> Costs:
         """The per-world weights of the costs of a move (see :meth:`_score`): risk aversion (one less the risk tolerance,

@@ -13,7 +13,8 @@ The references are this module's functions and the model's own code (``Crisis._s
 ``Front.advance`` and ``bargain``, ``RedLineState.update`` and ``learn``, ``Crisis._record``),
 each naming its twin. A rule without a twin (a user's own) keeps its ``aim`` on both paths. Both paths use only integer arithmetic and single IEEE operations in
 the same order (no library transcendental: numpy's vectorised ``exp`` and the C library's
-differ in the last bit), so the compiled path equals the reference bit for bit; the tests
+differ in the last bit, and numpy's own differ from one processor to the next; the normal draws' log, sine and cosine are
+written out as the exp is), so the compiled path equals the reference bit for bit; the tests
 compare them on every shipped scenario, under wild per-world parameters, and in the
 model's unit tests.
 
@@ -35,7 +36,52 @@ from pathlib import Path
 
 import numpy as np
 
-from escalation.model.numerics import BIG, EXP_FLOOR, GAMMA, HALF, LN2_HI, LN2_LO, LOG2E, MIX1, MIX2, ONE, P0, P1, P2, P3, P4, P5, S11, S27, S30, S31, TO_UNIT
+from escalation.model.numerics import (
+    BIG,
+    C0,
+    C1,
+    C2,
+    EXP_FLOOR,
+    EXPONENT_BIAS,
+    FOUR,
+    GAMMA,
+    HALF,
+    HALF_EXPONENT,
+    L0,
+    L1,
+    L2,
+    L3,
+    L4,
+    L5,
+    L6,
+    L7,
+    L8,
+    LN2_HI,
+    LN2_LO,
+    LOG2E,
+    MANTISSA,
+    MINUS_TWO,
+    MIX1,
+    MIX2,
+    ONE,
+    P0,
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    QUARTER,
+    S0,
+    S1,
+    S2,
+    S11,
+    S27,
+    S30,
+    S31,
+    SQRT_HALF,
+    TO_UNIT,
+    TWO_PI,
+)
 
 COMPILED_FROM = 64  # worlds from which a batch takes the compiled path (below it, compiling and dispatch cost more than they save)
 PATHS = ("auto", "numpy", "numba")
@@ -113,6 +159,43 @@ def exp_reference(x: np.ndarray) -> np.ndarray:
     return np.where(kept, p, np.float32(0.0)) * scale
 
 
+def log_reference(x: np.ndarray) -> np.ndarray:
+    """log of single-precision ``x`` in (0, 1], elementwise, in the operations the compiled twin makes."""
+    bits = x.view(np.int32)
+    m = ((bits & MANTISSA) | HALF_EXPONENT).view(np.float32)  # x = m 2**e, m in [1/2, 1): the bits, exactly
+    small = m < SQRT_HALF
+    e = (bits >> np.int32(23)) - EXPONENT_BIAS - small.astype(np.int32)
+    m = np.where(small, m + m - ONE, m - ONE)
+    z = m * m
+    y = ((((((((L0 * m + L1) * m + L2) * m + L3) * m + L4) * m + L5) * m + L6) * m + L7) * m + L8) * m * z
+    fe = e.astype(np.float32)
+    y = y + LN2_LO * fe
+    y = y - HALF * z
+    return (m + y) + LN2_HI * fe
+
+
+def turns_reference(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sin, cos) of 2 pi ``t`` for single-precision ``t`` in [0, 1], elementwise, in the operations the compiled twin makes."""
+    q = np.floor(t * FOUR + HALF)  # the nearest quarter turn
+    x = (t - q * QUARTER) * TWO_PI  # within pi/4 of it
+    z = x * x
+    s = ((S0 * z + S1) * z + S2) * z * x + x
+    c = ((C0 * z + C1) * z + C2) * z * z - HALF * z + ONE
+    k = q.astype(np.int32)
+    odd, minus = (k & np.int32(1)) != 0, np.float32(-1.0)  # quarter turns 1 and 3 swap sine and cosine; the sign by a product, exactly
+    sin = np.where(odd, c, s) * np.where((k & np.int32(2)) != 0, minus, ONE)
+    cos = np.where(odd, s, c) * np.where(((k + np.int32(1)) & np.int32(2)) != 0, minus, ONE)
+    return sin, cos
+
+
+def normals_reference(u1: np.ndarray, u2: np.ndarray, first: bool, second: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Two standard normal draws per world (float32) from two uniform ones (Box and Muller, 1958): the first
+    radius x cos, the second radius x sin (None where not asked for)."""
+    radius = np.sqrt(MINUS_TWO * log_reference((1.0 - u1).astype(np.float32)))  # 1 - u1 in (0, 1]: never log 0
+    sin, cos = turns_reference(u2.astype(np.float32))
+    return radius * cos if first else None, radius * sin if second else None
+
+
 def logit_pick_reference(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Row drawn in each column from softmax(score / temperature) over the legal rows (``score``: float32, overwritten).
 
@@ -174,6 +257,16 @@ def uniforms(key: np.uint64, ids: np.ndarray, lanes: int, kernels: str) -> np.nd
     return out
 
 
+def normals(u1: np.ndarray, u2: np.ndarray, first: bool, second: bool, kernels: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """See :func:`normals_reference`; ``kernels`` is a :func:`path`."""
+    if kernels == "numpy":
+        return normals_reference(u1, u2, first, second)
+    worlds, none = len(u1), np.empty(0, dtype=np.float32)
+    z1, z2 = (np.empty(worlds, dtype=np.float32) if wanted else none for wanted in (first, second))
+    _compiled().normals(u1, u2, z1, z2)
+    return z1 if first else None, z2 if second else None
+
+
 def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray, kernels: str = "numpy") -> np.ndarray:
     """See :func:`logit_pick_reference`; ``kernels`` is a :func:`path`."""
     if kernels == "numpy":
@@ -184,34 +277,46 @@ def logit_pick(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u:
     return pick
 
 
-def decide(table: np.ndarray, down: np.ndarray | None, posture: np.ndarray, min_level: np.ndarray, max_level: np.ndarray,
-           stock_level: np.ndarray, stock_left: np.ndarray, owed: np.ndarray, use_owed: bool, stay: int, aim: np.ndarray,
-           table_danger: np.ndarray, costs: CostInputs, restrained: np.ndarray, temperature: np.ndarray, u: np.ndarray,
-           accident_u: np.ndarray, accident_rate, can_slip: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The compiled twin of an actor's decision in ``Crisis._decide``: its candidates (``table``: (K, rungs) levels from each posture;
-    ``down``: the one-off actions below it, None if none; ``stock_left``: the uses left of each action at ``stock_level``), their
-    legality (an ``owed`` answer made legal where ``use_owed``), the costs (``Crisis._costs``) and scores (``Crisis._score``) of
-    moves towards ``aim`` raised to ``owed``, the logit draw ``u`` and an accident ``accident_u``. Returns the chosen level and the
-    new posture, accident included, in every world (the posture where not ``active``)."""
-    worlds = len(posture)
-    f32 = np.float32
-    lines, audience, none = costs.lines, costs.audience, np.zeros((0, worlds), dtype=f32)
-    line_at = np.fromiter((at for _, at, _, _, _ in lines), dtype=np.int64, count=len(lines))
-    line_in_force = np.stack([f for _, _, f, _, _ in lines]) if lines else np.zeros((0, worlds), dtype=bool)
-    line_belief = np.stack([b for _, _, _, b, _ in lines]) if lines else np.zeros((0, worlds))
-    line_severity = np.fromiter((v for _, _, _, _, v in lines), dtype=np.float64, count=len(lines))
-    keeps = np.stack([k for k, _ in audience]) if audience else np.zeros((0, len(restrained)), dtype=bool)
-    bonus = np.stack([b for _, b in audience]) if audience else none
-    restraint = costs.restraint if costs.restraint is not None else np.zeros(worlds, dtype=f32)
-    chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
+@dataclass(frozen=True)
+class LinesOf:
+    """An actor's red lines as the compiled decision reads them from the lines' shared rows (see ``redlines.shared_rows``)."""
 
-    _compiled().decide(table, down if down is not None else np.zeros((0, 0), dtype=bool), posture, min_level, max_level, stock_level, stock_left,
-                   per_world(owed, worlds), use_owed, stay, per_world(aim, worlds), table_danger, per_world(costs.sensitivity, worlds),
-                   per_world(costs.tolerance, worlds), per_world(costs.loss, worlds), float(costs.loss_seeking), per_world(costs.deterrence, worlds),
-                   costs.inertia, line_at, line_in_force, line_belief, line_severity, restrained if costs.restraint is not None else restrained[:0],
-                   restraint, keeps, bonus, per_world(temperature, worlds), per_world(u, worlds), per_world(accident_u, worlds),
-                   per_world(accident_rate, worlds), can_slip, active, chosen, new)
+    watched: np.ndarray  # (lines it watches, 5): the line, its belief row, the holder, the rung, the holder's standing that spends it
+    severity: np.ndarray  # each watched line's response's cost
+    held: np.ndarray  # (lines it holds, 2): the line, its response
+    answers: np.ndarray  # (lines it holds, rungs): the rungs that answer each
+
+    @classmethod
+    def of(cls, observer: int, watching: list, holding: list, rungs: int) -> LinesOf:
+        never = np.iinfo(np.int64).max  # a one-off response is never spent by a standing posture
+        watched = [(rl.index, rl.first_observer + rl._row[observer], rl.holder, rl.at, never if rl.response_is_action else rl.response) for rl in watching]
+        return cls(np.array(watched, dtype=np.int64).reshape(-1, 5), np.array([rl.severity for rl in watching], dtype=np.float64),
+                   np.array([(rl.index, rl.response) for rl in holding], dtype=np.int64).reshape(-1, 2),
+                   np.array([rl.answers for rl in holding], dtype=np.bool_).reshape(-1, rungs))
+
+
+def decide(actor, lines: LinesOf, line_rows: dict, actor_rows: dict, audience_cost, aim: np.ndarray, loss: np.ndarray, loss_seeking: float, deterrence,
+           inertia: np.ndarray, restrained: np.ndarray, restraint: np.ndarray | None, u: np.ndarray, accident_u: np.ndarray,
+           accident_rate) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled twin of an actor's decision in ``Crisis._decide``, from what it owes (``Crisis._owed``) and the costs of its
+    moves (``Crisis._cost_inputs``, ``_costs``, ``_score``: its red lines read from their shared ``line_rows``, the audience costs
+    where ``audience_cost`` is given) to its candidates, their legality, the logit draw ``u`` and an accident ``accident_u``.
+    ``aim`` is the rule's. Returns the chosen level and the new posture, accident included, in every world (the posture where
+    the actor takes no part)."""
+    a, worlds = actor, len(aim)
+    chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
+    _compiled().decide(a.table, a.down_to_action if a.has_action_below else a.down_to_action[:0], a.posture, a.min_level, a.max_level, a.stock_levels,
+                       a.stock_left, line_rows["active"], line_rows["due"], line_rows["meant"], line_rows["credibility"], line_rows["belief"],
+                       actor_rows["active"], actor_rows["standing"], lines.watched, lines.severity, lines.held, lines.answers,
+                       per_world(audience_cost, worlds) if audience_cost is not None else _NOTHING, a.has_action_below, a.stay, per_world(aim, worlds),
+                       a.table_danger, a.traits["cost_sensitivity"], a.traits["risk_tolerance"], per_world(loss, worlds), float(loss_seeking),
+                       per_world(deterrence, worlds), inertia, restrained if restraint is not None else restrained[:0],
+                       restraint if restraint is not None else filled(0.0, worlds, np.float32), a.traits["temperature"], u, accident_u,
+                       per_world(accident_rate, worlds), a.can_slip, a.active, chosen, new)
     return chosen, new
+
+
+_NOTHING = np.zeros(0)
 
 
 def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sensitivity: np.ndarray, z: np.ndarray, front, aid_burden: float,

@@ -31,6 +31,21 @@ import numpy as np
 from escalation.model import kernels
 from escalation.scenario.schema import RedLine
 
+# a line's state in each world, and its type; and each observer's ``belief``, (observers, W)
+STATE = {"active": np.bool_, "declared": np.float64, "credibility": np.float64, "due": np.int64, "answered": np.bool_, "meant": np.bool_}
+
+
+def shared_rows(lines: list, worlds: int) -> dict:
+    """The state of ``lines`` as rows of shared arrays: name -> (lines, W), and "belief" -> (their observers, W), one block of
+    rows per line in order; each line then holds views of its rows (see :meth:`RedLineState.share`)."""
+    rows: dict[str, np.ndarray] = {name: np.zeros((len(lines), worlds), dtype=dtype) for name, dtype in STATE.items()}
+    rows["belief"] = np.zeros((sum(len(rl.watch) for rl in lines), worlds))
+    first = 0
+    for i, rl in enumerate(lines):
+        rl.share(rows, i, first)
+        first += len(rl.watch)
+    return rows
+
 
 class RedLineState:
     """One red line of one holder, across all worlds."""
@@ -53,23 +68,34 @@ class RedLineState:
         self.answered = np.zeros(worlds, dtype=bool)  # the violation going on has been answered
         self.meant = np.zeros(worlds, dtype=bool)  # the holder means to answer the current debt
 
+    def share(self, rows: dict, index: int, first_observer: int) -> None:
+        """Hold its state as row ``index`` of the shared ``rows`` (see :func:`shared_rows`) and its observers' beliefs as
+        rows from ``first_observer`` of ``rows["belief"]``, with the values it holds now. Every write after this is in place."""
+        for name in STATE:
+            rows[name][index] = getattr(self, name)
+            setattr(self, name, rows[name][index])
+        beliefs = rows["belief"][first_observer:first_observer + len(self.watch)]
+        beliefs[:] = self.belief
+        self.belief = beliefs
+        self.index, self.first_observer = index, first_observer
+
     def declared_at(self, credibility: np.ndarray) -> None:
         """Declare it at a credibility of its own in each world (a distribution, a sweep's points)."""
-        self.declared = np.asarray(credibility, dtype=np.float64).copy()
-        self.credibility = self.declared.copy()
-        self.belief = np.tile(self.declared, (len(self.watch), 1))
+        self.declared[:] = credibility
+        self.credibility[:] = self.declared
+        self.belief[:] = self.declared
 
     def declare(self, mask: np.ndarray) -> None:
         """(Re)declare the line in the masked worlds, at its declared credibility."""
         self.active |= mask
-        self.credibility = np.where(mask, self.declared, self.credibility)
-        self.belief = np.where(mask, self.declared, self.belief)
-        self.due = np.where(mask, 0, self.due)
+        self.credibility[:] = np.where(mask, self.declared, self.credibility)
+        self.belief[:] = np.where(mask, self.declared, self.belief)
+        self.due[:] = np.where(mask, 0, self.due)
         self.answered &= ~mask
 
     def withdraw(self, mask: np.ndarray) -> None:
         self.active &= ~mask
-        self.due = np.where(mask, 0, self.due)
+        self.due[:] = np.where(mask, 0, self.due)
 
     def owed(self) -> np.ndarray:
         """Worlds where the holder owes, and means to give, the promised response."""
@@ -102,11 +128,11 @@ class RedLineState:
         if self.due.any():
             owed = (self.due > 0) & in_force
             honoured = owed & self.answers[holder_posture]
-            self.credibility = np.where(honoured, self.credibility + gain * (1.0 - self.credibility), self.credibility)
+            self.credibility[:] = np.where(honoured, self.credibility + gain * (1.0 - self.credibility), self.credibility)
             still = owed & ~honoured
             due = np.where(still, self.due - 1, 0)
             eroded = still & (due == 0)
-            self.credibility = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)
+            self.credibility[:] = np.where(eroded, self.credibility * (1.0 - erosion), self.credibility)
             self.answered |= honoured
         else:  # nothing owed anywhere (most lines, most days): nothing to honour or erode
             honoured = eroded = np.zeros(self.due.shape, dtype=bool)
@@ -114,9 +140,9 @@ class RedLineState:
         over = in_force & (watched_max >= self.at)
         self.answered &= over  # once the violation ends, the next crossing is a new one
         crossed = over & (due == 0) & ~self.answered & ~self.spent(holder_standing)
-        self.due = np.where(crossed, self.spec.grace, due)
+        self.due[:] = np.where(crossed, self.spec.grace, due)
         meaning = draw() < obligation * holder_resolve * self.credibility if crossed.any() else False
-        self.meant = np.where(crossed, meaning, self.meant & (self.due > 0))
+        self.meant[:] = np.where(crossed, meaning, self.meant & (self.due > 0))
         return crossed, honoured, eroded
 
     def learn(self, seen: np.ndarray, rate: float, observers: np.ndarray | None = None) -> None:

@@ -64,12 +64,8 @@ class Streams:
         return self.uniforms(turn, *purpose, lanes=1)[0]
 
 
-def normals(u1: np.ndarray, u2: np.ndarray, first: bool = True, second: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+def normals(u1: np.ndarray, u2: np.ndarray, first: bool = True, second: bool = True, path: str = "numpy") -> tuple[np.ndarray | None, np.ndarray | None]:
     """Two independent standard normal draws (float32) from two uniform ones (Box and Muller, 1958); either
-    one may be left undrawn (None), and the other is the same as when both are."""
-    # in single precision, several times faster over a batch (and ample for a misreading of a rung); the
-    # rounding of a draw just under 1 up to 1 is kept out, so log1p never sees -1
-    u1 = np.minimum(u1.astype(np.float32), np.float32(1.0 - 2.0**-24))
-    radius = np.sqrt(np.float32(-2.0) * np.log1p(-u1))
-    angle = np.float32(2.0 * np.pi) * u2.astype(np.float32)
-    return radius * np.cos(angle) if first else None, radius * np.sin(angle) if second else None
+    one may be left undrawn (None), and the other is the same as when both are. ``path`` is the kernels' path they
+    are computed on: the same numbers either way, and on every processor (see ``kernels.normals_reference``)."""
+    return kernels.normals(u1, u2, first, second, path)
