@@ -361,25 +361,30 @@ def advance(live, resolve, defence, cost_sensitivity, z, balance, trend, talks, 
         if not talks[w]:
             trend[w] = memory * trend[w] + learning * (new - balance[w])
         balance[w] = new
+    took, c = np.empty(worlds), np.empty(worlds)
     for i in range(actors):
         side = i in (a, b)
         other = b if i == a else a
-        for w in range(worlds):
-            took = strike[live[other, w]] * (1.0 - defence[i, w]) * war_on[w] if side else 0.0
-            if side:
-                c = burden * war_on[w] * (1.0 + took)
-            elif supporter[i]:
-                c = aid_burden * strength[i] * support[live[i, w]]
+        # what it took from the other side's strikes and what the war cost it today, each a pass of its own (unswitched)
+        if side:
+            for w in range(worlds):
+                took[w] = strike[live[other, w]] * (1.0 - defence[i, w]) * war_on[w]
+            for w in range(worlds):
+                c[w] = burden * war_on[w] * (1.0 + took[w])
+        else:
+            took[:] = 0.0
+            if supporter[i]:
+                for w in range(worlds):
+                    c[w] = aid_burden * strength[i] * support[live[i, w]]
             else:
-                c = 0.0
-            harder = 1.0 if took > struck[i, w] + 1e-9 else 0.0
-            change = rally * harder * (1.0 - defence[i, w]) - weariness * cost_sensitivity[i, w] * c
-            struck[i, w] = took
-            if war_on[w] != 0.0 and not talks[w]:
-                expected[i, w] = memory * expected[i, w] + learning * c
-            cost[i, w] += c
-            if active[i, w]:
-                resolve[i, w] = _clip(resolve[i, w] + change, low, high)
+                c[:] = 0.0
+        for w in range(worlds):
+            harder = 1.0 if took[w] > struck[i, w] + 1e-9 else 0.0
+            change = rally * harder * (1.0 - defence[i, w]) - weariness * cost_sensitivity[i, w] * c[w]
+            struck[i, w] = took[w]
+            expected[i, w] = memory * expected[i, w] + learning * c[w] if war_on[w] != 0.0 and not talks[w] else expected[i, w]
+            cost[i, w] += c[w]
+            resolve[i, w] = _clip(resolve[i, w] + change, low, high) if active[i, w] else resolve[i, w]
     for i in range(actors):
         for w in range(worlds):
             loss[i, w] = max(sign[i] * (reference[w] - balance[w]), 0.0) / 2.0
@@ -422,6 +427,7 @@ def record(turn, counting, posture, active, standing, peak, was, last, kind, sin
     top = np.full(worlds, -1, dtype=np.int64)
     total = np.zeros(worlds, dtype=scores.dtype)
     lv = np.empty(worlds, dtype=np.int64)
+    moved, where = np.empty(worlds, dtype=np.bool_), np.empty(worlds, dtype=np.int64)
     for i in range(actors):
         on, at, high = active[i], posture[i], peak[i]
         for w in range(worlds):  # branch-free, in SIMD lanes
@@ -434,9 +440,15 @@ def record(turn, counting, posture, active, standing, peak, was, last, kind, sin
             path[i] = lv
         if counting:
             before, seen, run = was[i], last[i], kind[i]
+            for w in range(worlds):  # the worlds where it moved (few, most days), found in SIMD lanes
+                moved[w] = (lv[w] != before[w]) | (lv[w] != seen[w])
+            count = 0
             for w in range(worlds):
-                if lv[w] == before[w] and lv[w] == seen[w]:
-                    continue  # no move: the day's usual case
+                if moved[w]:
+                    where[count] = w
+                    count += 1
+            for m in range(count):
+                w = where[m]
                 v = lv[w]
                 if v != before[w] and (bands[v] > bands[before[w]] or acts[v]):  # a climb into a band, or a one-off action
                     b = bands[v]

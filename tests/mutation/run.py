@@ -169,8 +169,8 @@ MUTANTS = [
     ('compiled.py', "# a spent stock's action\n            sl, has = np.int8(stock_level[s]), left[s]\n            for w in range(worlds):\n                ok[w] = ok[w] & ((level[w] != sl) | has[w])",
      "# a spent stock's action\n            sl, has = np.int8(stock_level[s]), left[s]\n            for w in range(worlds):\n                ok[w] = ok[w]", 'compiled: a spent stock can still be used'),
     ('compiled.py', 'n = c + 1 if slip and can_slip[c] and c < max_level[w] else c', 'n = c + 1 if slip and c < max_level[w] else c', 'compiled: an accident slips onto a rung out of reach'),
-    ('compiled.py', 'harder = 1.0 if took > struck[i, w] + 1e-9 else 0.0', 'harder = 1.0 if took >= struck[i, w] else 0.0', "compiled: a strike no harder than yesterday's rallies"),
-    ('compiled.py', 'if war_on[w] != 0.0 and not talks[w]:', 'if war_on[w] != 0.0:', 'compiled: the costs of fighting on are learnt while talks are open'),
+    ('compiled.py', 'harder = 1.0 if took[w] > struck[i, w] + 1e-9 else 0.0', 'harder = 1.0 if took[w] >= struck[i, w] else 0.0', "compiled: a strike no harder than yesterday's rallies"),
+    ('compiled.py', 'if war_on[w] != 0.0 and not talks[w] else expected[i, w]', 'if war_on[w] != 0.0 else expected[i, w]', 'compiled: the costs of fighting on are learnt while talks are open'),
     ('compiled.py', 'over = in_force & (top[w] >= at)', 'over = in_force & (top[w] > at)', "compiled: standing on a red line's rung no longer crosses it"),
     ('compiled.py', 'cross = over & (left == 0) & (not done) & (not spent)', 'cross = over & (left == 0) & (not spent)', 'compiled: an answered violation held over is owed again'),
     ('compiled.py', 'meaning = u[w] < obligation[w] * resolve[w] * c', 'meaning = u[w] > obligation[w] * resolve[w] * c', 'compiled: resolve and credibility make an answer less likely'),
@@ -216,6 +216,8 @@ MUTANTS = [
     ('compiled.py', 'ok[w] = ok[w] & (((bits >> np.int64(at[w])) & np.int64(1)) == 0)', 'ok[w] = ok[w] & (((bits >> np.int64(at[w])) & np.int64(1)) != 0)', 'compiled: one-off actions below reversed'),
     ('compiled.py', '        small = m < SQRT_HALF\n        e = (bits[w]', '        small = m > SQRT_HALF\n        e = (bits[w]', "compiled: the normals' log reduced the wrong way"),
     ('kernels.py', 'sin = np.where(odd, c, s) * np.where((k & np.int32(2)) != 0, minus, ONE)', 'sin = np.where(odd, s, c) * np.where((k & np.int32(2)) != 0, minus, ONE)', "the normals' sine swapped with the cosine"),
+    ('compiled.py', '            resolve[i, w] = _clip(resolve[i, w] + change, low, high) if active[i, w] else resolve[i, w]', '            resolve[i, w] = _clip(resolve[i, w] + change, low, high)', 'compiled: the resolve of an actor taking no part still moves'),
+    ('compiled.py', '                moved[w] = (lv[w] != before[w]) | (lv[w] != seen[w])', '                moved[w] = lv[w] != before[w]', 'compiled: a run of days ends only on a move past the last record'),
 ]
 
 
