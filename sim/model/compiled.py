@@ -75,24 +75,24 @@ def uniforms(key, ids, out):
 def normals(u1, u2, z1, z2):
     # ``kernels.normals_reference``'s operations in its order, in passes over the worlds (the float's bits read through a view)
     worlds = u1.shape[0]
-    v = np.empty(worlds, dtype=np.float32)
+    v = np.empty(worlds)
     for w in range(worlds):
-        v[w] = np.float32(1.0 - u1[w])
-    bits, mantissa = v.view(np.int32), np.empty(worlds, dtype=np.int32)
+        v[w] = 1.0 - u1[w]
+    bits, mantissa = v.view(np.int64), np.empty(worlds, dtype=np.int64)
     for w in range(worlds):
         mantissa[w] = (bits[w] & MANTISSA) | HALF_EXPONENT
-    ms, radius = mantissa.view(np.float32), np.empty(worlds, dtype=np.float32)
+    ms, radius = mantissa.view(np.float64), np.empty(worlds, dtype=np.float32)
     for w in range(worlds):
         m = ms[w]
         small = m < SQRT_HALF
-        e = (bits[w] >> np.int32(23)) - EXPONENT_BIAS - np.int32(small)
-        m = (m + m - ONE) if small else (m - ONE)
-        z = m * m
-        y = ((((((((L0 * m + L1) * m + L2) * m + L3) * m + L4) * m + L5) * m + L6) * m + L7) * m + L8) * m * z
+        e = (bits[w] >> np.int64(52)) - EXPONENT_BIAS - np.int64(small)
+        x = np.float32(m + m - 1.0 if small else m - 1.0)
+        z = x * x
+        y = ((((((((L0 * x + L1) * x + L2) * x + L3) * x + L4) * x + L5) * x + L6) * x + L7) * x + L8) * x * z
         fe = np.float32(e)
         y = y + LN2_LO * fe
         y = y - HALF * z
-        radius[w] = np.sqrt(MINUS_TWO * ((m + y) + LN2_HI * fe))
+        radius[w] = np.sqrt(MINUS_TWO * ((x + y) + LN2_HI * fe))
     sin, cos = np.empty(worlds, dtype=np.float32), np.empty(worlds, dtype=np.float32)
     for w in range(worlds):
         t = np.float32(u2[w])

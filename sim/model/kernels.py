@@ -160,12 +160,12 @@ def exp_reference(x: np.ndarray) -> np.ndarray:
 
 
 def log_reference(x: np.ndarray) -> np.ndarray:
-    """log of single-precision ``x`` in (0, 1], elementwise, in the operations the compiled twin makes."""
-    bits = x.view(np.int32)
-    m = ((bits & MANTISSA) | HALF_EXPONENT).view(np.float32)  # x = m 2**e, m in [1/2, 1): the bits, exactly
+    """log of double-precision ``x`` in (0, 1], elementwise, in single precision, in the operations the compiled twin makes."""
+    bits = x.view(np.int64)
+    m = ((bits & MANTISSA) | HALF_EXPONENT).view(np.float64)  # x = m 2**e, m in [1/2, 1): the bits, exactly
     small = m < SQRT_HALF
-    e = (bits >> np.int32(23)) - EXPONENT_BIAS - small.astype(np.int32)
-    m = np.where(small, m + m - ONE, m - ONE)
+    e = (bits >> np.int64(52)) - EXPONENT_BIAS - small.astype(np.int64)
+    m = np.where(small, m + m - 1.0, m - 1.0).astype(np.float32)  # exact before the rounding
     z = m * m
     y = ((((((((L0 * m + L1) * m + L2) * m + L3) * m + L4) * m + L5) * m + L6) * m + L7) * m + L8) * m * z
     fe = e.astype(np.float32)
@@ -191,7 +191,7 @@ def turns_reference(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def normals_reference(u1: np.ndarray, u2: np.ndarray, first: bool, second: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Two standard normal draws per world (float32) from two uniform ones (Box and Muller, 1958): the first
     radius x cos, the second radius x sin (None where not asked for)."""
-    radius = np.sqrt(MINUS_TWO * log_reference((1.0 - u1).astype(np.float32)))  # 1 - u1 in (0, 1]: never log 0
+    radius = np.sqrt(MINUS_TWO * log_reference(1.0 - u1))  # 1 - u1 in (0, 1], exactly: never log 0
     sin, cos = turns_reference(u2.astype(np.float32))
     return radius * cos if first else None, radius * sin if second else None
 

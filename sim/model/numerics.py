@@ -14,11 +14,12 @@ P0, P1, P2, P3, P4, P5 = (np.float32(c) for c in (1.9875691500e-4, 1.3981999507e
 EXP_FLOOR = np.float32(-87.0)  # below it (2**-125.5) the weight is taken as exactly 0: illegal moves sit at -1e30
 HALF, ONE, BIG = np.float32(0.5), np.float32(1.0), np.float32(1e30)
 
-# log(x) for 0 < x <= 1 in single precision (Cephes' logf: x = m 2**e with m in [sqrt(1/2), sqrt(2)), a degree-9 polynomial in m - 1)
-SQRT_HALF = np.float32(0.707106781186547524)
+# log(x) for 0 < x <= 1 (Cephes' logf): x = m 2**e with m in [sqrt(1/2), sqrt(2)) taken from the double's bits, m - 1 exactly in
+# double precision, then a degree-9 polynomial in it in single precision (so that x near 1 keeps its digits, as log1p would)
+SQRT_HALF = 0.707106781186547524
 L0, L1, L2, L3, L4, L5, L6, L7, L8 = (np.float32(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
                                                           -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1))
-MANTISSA, HALF_EXPONENT, EXPONENT_BIAS = np.int32(0x007FFFFF), np.int32(0x3F000000), np.int32(126)
+MANTISSA, HALF_EXPONENT, EXPONENT_BIAS = np.int64(0x000FFFFFFFFFFFFF), np.int64(0x3FE0000000000000), np.int64(1022)
 # sin and cos of 2 pi t (Cephes' sinf and cosf on [-pi/4, pi/4]); t is reduced by quarter turns, which is exact
 TWO_PI, QUARTER = np.float32(2.0 * np.pi), np.float32(0.25)
 S0, S1, S2 = (np.float32(c) for c in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1))
