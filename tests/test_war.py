@@ -179,3 +179,16 @@ def test_a_batch_of_a_war_offers_the_front_and_the_talks_as_metrics(tmp_path):
     values = metric_values(results.runs, "balance_end", model)
     assert values.shape == (40,) and np.isfinite(values).all() and np.unique(values).size > 1
     assert "balance_end" not in metric_names({**model, "war": None})  # a scenario without a war has no front
+
+
+def test_a_side_taking_no_part_keeps_its_resolve_under_strikes(kit):
+    # B stays out (an event could bring it in later): A's strikes cost it nothing that wears or rallies its resolve
+    common = {"resolve": 0.5, "cost_sensitivity": 1.0}
+    actors = {
+        "a": kit.actor("A", "scripted", "cross_border_strikes", relations={"adversaries": ["b"]}, **common),
+        "b": kit.actor("B", "scripted", relations={"adversaries": ["a"]}, active=False, **common),
+    }
+    scenario = kit.build(actors, turns=10, war={**WAR, "weariness": 0.1})
+    for worlds in (1, 80):  # one world, and enough for the compiled path
+        model = Crisis(scenario, worlds=worlds, rng=0).run()
+        assert (model.actors["b"].traits["resolve"] == 0.5).all() and (model.actors["a"].traits["resolve"] < 0.5).all()
