@@ -241,3 +241,23 @@ def test_the_fast_path_equals_the_reference_on_a_ladder_too_long_for_one_integer
     a, b = (Crisis(long, worlds=kernels.COMPILED_FROM + 16, rng=5, kernels=k, trajectories=True, audience_cost=3.0).run() for k in ("numpy", "numba"))
     assert a.ladder.n == 72 and (a.path >= 0).any()
     assert_same_runs(a, b)
+
+
+def test_each_kernel_is_compiled_once_whatever_the_scenario_or_sweep():
+    # numba compiles a kernel afresh for each mix of argument types (a read-only array is a type of its own), which costs
+    # seconds on a machine's first batch: every scenario, with settings and traits given per world or not, takes the same one
+    code = """
+import numba, numpy as np
+from escalation.model import Crisis, kernels
+from escalation.scenario.paths import shipped_scenarios
+for name in sorted(shipped_scenarios()):
+    Crisis(name, worlds=kernels.COMPILED_FROM, rng=1, trajectories=True).run()
+per_world = {f"settings.{k}": np.linspace(0, 1, kernels.COMPILED_FROM) for k in ("deterrence", "audience_cost", "noise", "obligation")}
+per_world["actors.russia.resolve"] = np.linspace(0, 1, kernels.COMPILED_FROM)
+Crisis("nov-2024", worlds=kernels.COMPILED_FROM, rng=1, parameters=per_world).run()
+c = kernels._compiled()
+twice = {n: len(f.signatures) for n, f in vars(c).items() if isinstance(f, numba.core.registry.CPUDispatcher) and len(f.signatures) > 1}
+print(twice or "once")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and done.stdout.strip() == "once", done.stdout + done.stderr

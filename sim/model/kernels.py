@@ -231,12 +231,16 @@ def _compiled():
 
 
 def per_world(x, worlds: int, dtype=np.float64) -> np.ndarray:
-    """``x`` (a number or an array over the worlds) as an array of ``dtype`` over ``worlds`` worlds, as a kernel takes it."""
-    if type(x) is np.ndarray:
-        if x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
-            return x  # the common case, at no cost
-        return np.ascontiguousarray(np.broadcast_to(x.astype(dtype, copy=False), (worlds,)))
-    return filled(x, worlds, dtype)
+    """``x`` (a number or an array over the worlds) as a read-only array of ``dtype`` over ``worlds`` worlds, as a kernel takes
+    it: read-only whatever it was given, since numba compiles a kernel afresh for each mix of writable and read-only arrays."""
+    if type(x) is np.ndarray and x.dtype == dtype and x.shape == (worlds,) and x.flags.c_contiguous:
+        out = x.view()  # the common case, at almost no cost
+    elif type(x) is np.ndarray:
+        out = np.ascontiguousarray(np.broadcast_to(x.astype(dtype, copy=False), (worlds,)))
+    else:
+        return filled(x, worlds, dtype)
+    out.flags.writeable = False
+    return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -311,7 +315,7 @@ def decide(actor, lines: LinesOf, line_rows: dict, actor_rows: dict, audience_co
                        per_world(audience_cost, worlds) if audience_cost is not None else _NOTHING, a.has_action_below, a.stay, per_world(aim, worlds),
                        a.table_danger, a.traits["cost_sensitivity"], a.traits["risk_tolerance"], per_world(loss, worlds), float(loss_seeking),
                        per_world(deterrence, worlds), inertia, restrained if restraint is not None else restrained[:0],
-                       restraint if restraint is not None else filled(0.0, worlds, np.float32), a.traits["temperature"], u, accident_u,
+                       per_world(restraint if restraint is not None else 0.0, worlds, np.float32), a.traits["temperature"], u, accident_u,
                        per_world(accident_rate, worlds), a.can_slip, a.active, chosen, new)
     return chosen, new
 
