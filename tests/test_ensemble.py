@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import mesa
 import numpy as np
@@ -99,12 +96,3 @@ def test_a_worker_frees_every_model_it_runs(monkeypatch):
         play(None, 100, 1, np.arange(first, first + 100))
     gc.collect()
     assert len(made) == 3 and all(ref() is None for ref in made)
-
-
-def test_the_forkserver_loads_the_compiled_kernels_once_for_every_worker():
-    # what open_pool preloads: the kernels loaded (not only imported) before any worker is forked, and the model let go
-    code = ("import gc, mesa, escalation.ensemble.preload; from escalation.model import kernels, Crisis; "
-            "assert kernels._compiled().decide.signatures and kernels._compiled().record.signatures; "
-            "assert not [o for o in gc.get_objects() if isinstance(o, Crisis)]; print('ok')")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env={**os.environ, "ESCALATION_KERNELS": "auto"})
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

@@ -2,9 +2,9 @@
 
 All three are ``concurrent.futures`` executors, so the batch loop does not care
 which it has. Local workers come from a *forkserver* that has already imported
-the model and loaded its compiled kernels (see ``preload``; forking a process
-that runs threads is unsafe; spawning a fresh interpreter per worker costs a
-second each); where there is no forkserver (Windows), they are spawned. A Dask scheduler is reached with a
+the model (forking a process that runs threads is unsafe; spawning a fresh
+interpreter per worker costs a second each); where there is no forkserver
+(Windows), they are spawned. A Dask scheduler is reached with a
 short connect timeout, so an unreachable address fails at once instead of hanging.
 """
 
@@ -87,7 +87,7 @@ def open_pool(executor, workers: int | None, tasks: int):
     context: multiprocessing.context.BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["escalation.ensemble.preload"])
+        context.set_forkserver_preload(["escalation.ensemble.batch"])
     else:
         context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
