@@ -349,3 +349,14 @@ def test_where_there_is_no_forkserver_workers_are_spawned_with_the_same_results(
     one = run_batch("nov-2024", 400, seed=5, chunk=100, workers=1, out=tmp_path / "one", progress=False)
     assert table(spawned).equals(table(one))
     assert json.loads((spawned / "manifest.json").read_text())["executor"] == "2 local workers"
+
+
+def test_runs_parquet_keeps_statistics_for_the_columns_that_tell_runs_apart(tmp_path):
+    folder = run_batch("nov-2024", 300, out=tmp_path / "s", seed=2, chunk=100, workers=1, progress=False)
+    meta = pq.ParquetFile(folder / "runs.parquet").metadata
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    groups = [meta.row_group(g) for g in range(meta.num_row_groups)]
+    assert len(groups) == 3 and meta.row_group(0).column(0).compression == "ZSTD"
+    runs = [g.column(names.index("run")).statistics for g in groups]
+    assert [(s.min, s.max) for s in runs] == [(0, 99), (100, 199), (200, 299)]  # a reader skips row groups by run
+    assert all(g.column(names.index("peak_rung")).statistics is None for g in groups)
