@@ -2,11 +2,12 @@
 
 numpy does the model's arithmetic badly at this scale (one temporary and one pass over
 memory per operation, a Python call each). The twins fuse each part of a turn into a few
-passes over the worlds, writing into preallocated arrays: the keyed random draws; the
-threat each actor faces and what it reads of it, of its allies' need and of those it
-restrains (``Crisis._situation``); the deciding rules' aims (each rule's ``aim``); each
-actor's whole decision (candidates, legality, the costs' weights, scores, the logit draw, an
-accident) and its move; the war's day and its bargaining (``Front.advance``, ``bargain``);
+passes over the worlds, writing into preallocated arrays: the keyed random draws and the
+normal draws made from them; the stand-down from one-off actions; the threat each actor
+faces and what it reads of it, of its allies' need and of those it restrains
+(``Crisis._situation``); the deciding rules' aims (each rule's ``aim``); each actor's whole
+decision (what it owes, its red lines' weights read from their shared rows, candidates,
+legality, the costs' weights, scores, the logit draw, an accident) and its move; the war's day and its bargaining (``Front.advance``, ``bargain``);
 each red line's day and what its observers learn; the day's bookkeeping (``Crisis._record``).
 The references are this module's functions and the model's own code (``Crisis._situation``,
 ``_perceive``, ``_costs`` and ``_score``, the rules' ``aim``, ``ActorAgent.move``,
@@ -24,7 +25,7 @@ numba or waits for a compilation. ``ESCALATION_KERNELS=numpy`` (or ``numba``) fo
 one path everywhere (at W = 1 an explained decision keeps the reference). Compiled
 kernels are cached in the user's cache folder (``$NUMBA_CACHE_DIR``, by default
 ``~/.cache/escalation/numba``), so only the first batch on a machine compiles them
-(about ten CPU-seconds); later processes load them in well under one.
+(about twelve CPU-seconds); later processes load them in well under one.
 """
 
 from __future__ import annotations
