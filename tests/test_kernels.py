@@ -16,7 +16,7 @@ from hypothesis.extra.numpy import arrays
 
 from escalation.ensemble.batch import run_batch
 from escalation.ensemble.runner import ScenarioRunner
-from escalation.model import END_STATES, Crisis, kernels
+from escalation.model import END_STATES, Crisis, kernels, numerics
 from escalation.model.streams import Streams
 from escalation.scenario.overrides import validated
 from escalation.scenario.paths import shipped_scenarios
@@ -46,20 +46,20 @@ def test_draws_are_uniform_and_lanes_independent():
 
 def test_exp_is_accurate_and_exactly_zero_far_below():
     x = -np.concatenate([np.linspace(0, 86.9, 100_001), [87.5, 1e3, 1e30]]).astype(np.float32)
-    e = kernels.exp_reference(x)
+    e = numerics.exp_reference(x)
     assert e.dtype == np.float32 and e[0] == 1.0
-    kept = x >= kernels.EXP_FLOOR
+    kept = x >= numerics.EXP_FLOOR
     assert np.max(np.abs(e[kept] / np.exp(x[kept].astype(np.float64)) - 1)) < 2.5e-7
     assert (e[~kept] == 0).all() and (np.diff(e[kept]) <= 0).all()
 
 
 def test_the_normals_log_sine_and_cosine_are_accurate():
     x = np.concatenate([np.geomspace(2.0**-53, 1.0, 200_001), 1 - np.geomspace(2.0**-53, 0.5, 100_001), [1.0]])  # both ends: 0 and 1
-    log = kernels.log_reference(x)
+    log = numerics.log_reference(x)
     assert log.dtype == np.float32 and log[-1] == 0.0 and (np.diff(log[:200_001]) >= 0).all()
     assert np.max(np.abs(log - np.log(x)) / np.maximum(1e-300, -np.log(x))) < 2e-7
     t = np.concatenate([np.linspace(0, 1, 400_001), [0.125, 0.375, 0.625, 0.875]]).astype(np.float32)
-    sin, cos = kernels.turns_reference(t)
+    sin, cos = numerics.turns_reference(t)
     turn = 2 * np.pi * t.astype(np.float64)
     assert np.abs(sin - np.sin(turn)).max() < 2e-7 and np.abs(cos - np.cos(turn)).max() < 2e-7
     assert (sin[[0, 100_000, 200_000, 300_000]] == [0, 1, 0, -1]).all() and (cos[[0, 100_000, 200_000, 300_000]] == [1, 0, -1, 0]).all()

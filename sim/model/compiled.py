@@ -73,7 +73,7 @@ def uniforms(key, ids, out):
 
 @jit
 def normals(u1, u2, z1, z2):
-    # ``kernels.normals_reference``'s operations in its order, in passes over the worlds (the float's bits read through a view)
+    # ``numerics.normals_reference``'s operations in its order, in passes over the worlds (the float's bits read through a view)
     worlds = u1.shape[0]
     v = np.empty(worlds)
     for w in range(worlds):

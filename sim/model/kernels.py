@@ -9,7 +9,7 @@ faces and what it reads of it, of its allies' need and of those it restrains
 decision (what it owes, its red lines' weights read from their shared rows, candidates,
 legality, the costs' weights, scores, the logit draw, an accident) and its move; the war's day and its bargaining (``Front.advance``, ``bargain``);
 each red line's day and what its observers learn; the day's bookkeeping (``Crisis._record``).
-The references are this module's functions and the model's own code (``Crisis._situation``,
+The references are this module's and ``numerics``' functions and the model's own code (``Crisis._situation``,
 ``_perceive``, ``_costs`` and ``_score``, the rules' ``aim``, ``ActorAgent.move``,
 ``Front.advance`` and ``bargain``, ``RedLineState.update`` and ``learn``, ``Crisis._record``),
 each naming its twin. A rule without a twin (a user's own) keeps its ``aim`` on both paths. Both paths use only integer arithmetic and single IEEE operations in
@@ -37,52 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from escalation.model.numerics import (
-    BIG,
-    C0,
-    C1,
-    C2,
-    EXP_FLOOR,
-    EXPONENT_BIAS,
-    FOUR,
-    GAMMA,
-    HALF,
-    HALF_EXPONENT,
-    L0,
-    L1,
-    L2,
-    L3,
-    L4,
-    L5,
-    L6,
-    L7,
-    L8,
-    LN2_HI,
-    LN2_LO,
-    LOG2E,
-    MANTISSA,
-    MINUS_TWO,
-    MIX1,
-    MIX2,
-    ONE,
-    P0,
-    P1,
-    P2,
-    P3,
-    P4,
-    P5,
-    QUARTER,
-    S0,
-    S1,
-    S2,
-    S11,
-    S27,
-    S30,
-    S31,
-    SQRT_HALF,
-    TO_UNIT,
-    TWO_PI,
-)
+from escalation.model.numerics import BIG, exp_reference, normals_reference, uniforms_reference
 
 COMPILED_FROM = 64  # worlds from which a batch takes the compiled path (below it, compiling and dispatch cost more than they save)
 PATHS = ("auto", "numpy", "numba")
@@ -132,69 +87,6 @@ class CostInputs:
 
 
 # ---------------------------------------------------------------- reference (numpy)
-
-
-def uniforms_reference(key: np.uint64, ids: np.ndarray, lanes: int) -> np.ndarray:
-    """``lanes`` uniform draws in [0, 1) per world: lane l of the world with run id i is the (4i + l)-th
-    output of SplitMix64 seeded with ``key``; shape (lanes, W)."""
-    with np.errstate(over="ignore"):
-        z = (ids[None, :] * np.uint64(4) + np.arange(lanes, dtype=np.uint64)[:, None]) * GAMMA + key
-        z ^= z >> S30
-        z *= MIX1
-        z ^= z >> S27
-        z *= MIX2
-        z ^= z >> S31
-    return (z >> S11) * TO_UNIT
-
-
-def exp_reference(x: np.ndarray) -> np.ndarray:
-    """exp of single-precision ``x`` <= 0, elementwise, in the operations the compiled twin makes."""
-    kept = x >= EXP_FLOOR
-    x = np.where(kept, x, EXP_FLOOR)
-    n = np.floor(x * LOG2E + HALF)
-    r = x - n * LN2_HI
-    r = r - n * LN2_LO
-    p = ((((P0 * r + P1) * r + P2) * r + P3) * r + P4) * r + P5
-    p = p * (r * r) + r + ONE
-    scale = ((n.astype(np.int32) + np.int32(127)) << np.int32(23)).view(np.float32)  # 2**n, exact: its bits
-    return np.where(kept, p, np.float32(0.0)) * scale
-
-
-def log_reference(x: np.ndarray) -> np.ndarray:
-    """log of double-precision ``x`` in (0, 1], elementwise, in single precision, in the operations the compiled twin makes."""
-    bits = x.view(np.int64)
-    m = ((bits & MANTISSA) | HALF_EXPONENT).view(np.float64)  # x = m 2**e, m in [1/2, 1): the bits, exactly
-    small = m < SQRT_HALF
-    e = (bits >> np.int64(52)) - EXPONENT_BIAS - small.astype(np.int64)
-    m = np.where(small, m + m - 1.0, m - 1.0).astype(np.float32)  # exact before the rounding
-    z = m * m
-    y = ((((((((L0 * m + L1) * m + L2) * m + L3) * m + L4) * m + L5) * m + L6) * m + L7) * m + L8) * m * z
-    fe = e.astype(np.float32)
-    y = y + LN2_LO * fe
-    y = y - HALF * z
-    return (m + y) + LN2_HI * fe
-
-
-def turns_reference(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sin, cos) of 2 pi ``t`` for single-precision ``t`` in [0, 1], elementwise, in the operations the compiled twin makes."""
-    q = np.floor(t * FOUR + HALF)  # the nearest quarter turn
-    x = (t - q * QUARTER) * TWO_PI  # within pi/4 of it
-    z = x * x
-    s = ((S0 * z + S1) * z + S2) * z * x + x
-    c = ((C0 * z + C1) * z + C2) * z * z - HALF * z + ONE
-    k = q.astype(np.int32)
-    odd, minus = (k & np.int32(1)) != 0, np.float32(-1.0)  # quarter turns 1 and 3 swap sine and cosine; the sign by a product, exactly
-    sin = np.where(odd, c, s) * np.where((k & np.int32(2)) != 0, minus, ONE)
-    cos = np.where(odd, s, c) * np.where(((k + np.int32(1)) & np.int32(2)) != 0, minus, ONE)
-    return sin, cos
-
-
-def normals_reference(u1: np.ndarray, u2: np.ndarray, first: bool, second: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Two standard normal draws per world (float32) from two uniform ones (Box and Muller, 1958): the first
-    radius x cos, the second radius x sin (None where not asked for)."""
-    radius = np.sqrt(MINUS_TWO * log_reference(1.0 - u1))  # 1 - u1 in (0, 1], exactly: never log 0
-    sin, cos = turns_reference(u2.astype(np.float32))
-    return radius * cos if first else None, radius * sin if second else None
 
 
 def logit_pick_reference(score: np.ndarray, legal: np.ndarray, temperature: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -67,5 +67,5 @@ class Streams:
 def normals(u1: np.ndarray, u2: np.ndarray, first: bool = True, second: bool = True, path: str = "numpy") -> tuple[np.ndarray | None, np.ndarray | None]:
     """Two independent standard normal draws (float32) from two uniform ones (Box and Muller, 1958); either
     one may be left undrawn (None), and the other is the same as when both are. ``path`` is the kernels' path they
-    are computed on: the same numbers either way, and on every processor (see ``kernels.normals_reference``)."""
+    are computed on: the same numbers either way, and on every processor (see ``numerics.normals_reference``)."""
     return kernels.normals(u1, u2, first, second, path)

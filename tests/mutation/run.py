@@ -96,7 +96,7 @@ MUTANTS = [
     ('compiled.py', 'pick[w] += acc[w] < total[w]', 'pick[w] += acc[w] <= total[w]', 'the compiled logit draw is off by one at the edges'),
     ('compiled.py', '            if not legal[k, w]:', '            if legal[k, w]:', 'the compiled choice weighs only illegal moves'),
     ('compiled.py', '            kept = x >= EXP_FLOOR', '            kept = x > -1.0', 'the compiled logit drops all but the likeliest moves'),
-    ('kernels.py', 'LN2_HI\n    r = r - n * LN2_LO', 'LN2_HI\n    r = r + n * LN2_LO', 'the exponential is a little off'),
+    ('numerics.py', 'LN2_HI\n    r = r - n * LN2_LO', 'LN2_HI\n    r = r + n * LN2_LO', 'the exponential is a little off'),
     ('compiled.py', 'LN2_HI\n            r = r - n * LN2_LO', 'LN2_HI\n            r = r + n * LN2_LO', 'the compiled exponential is a little off'),
     ('compiled.py', '            out[lane, w] = np.float64(z >> S11) * TO_UNIT', '            out[lane, w] = np.float64(z >> np.uint64(12)) * TO_UNIT', 'compiled draws fill only half of [0, 1)'),
     ('actor.py', 'new = np.full_like(current, value) if value is not None else current + by', 'new = np.full_like(current, value) if value is not None else current - by', 'a trait change by an amount goes the other way'),
@@ -215,7 +215,7 @@ MUTANTS = [
     ('compiled.py', 'owes = meant[w] & (due[w] > 0)', 'owes = due[w] > 0', 'compiled: an audience cost for a promise not meant'),
     ('compiled.py', 'ok[w] = ok[w] & (((bits >> np.int64(at[w])) & np.int64(1)) == 0)', 'ok[w] = ok[w] & (((bits >> np.int64(at[w])) & np.int64(1)) != 0)', 'compiled: one-off actions below reversed'),
     ('compiled.py', '        small = m < SQRT_HALF\n        e = (bits[w]', '        small = m > SQRT_HALF\n        e = (bits[w]', "compiled: the normals' log reduced the wrong way"),
-    ('kernels.py', 'sin = np.where(odd, c, s) * np.where((k & np.int32(2)) != 0, minus, ONE)', 'sin = np.where(odd, s, c) * np.where((k & np.int32(2)) != 0, minus, ONE)', "the normals' sine swapped with the cosine"),
+    ('numerics.py', 'sin = np.where(odd, c, s) * np.where((k & np.int32(2)) != 0, minus, ONE)', 'sin = np.where(odd, s, c) * np.where((k & np.int32(2)) != 0, minus, ONE)', "the normals' sine swapped with the cosine"),
     ('compiled.py', '            resolve[i, w] = _clip(resolve[i, w] + change, low, high) if active[i, w] else resolve[i, w]', '            resolve[i, w] = _clip(resolve[i, w] + change, low, high)', 'compiled: the resolve of an actor taking no part still moves'),
     ('compiled.py', '                moved[w] = (lv[w] != before[w]) | (lv[w] != seen[w])', '                moved[w] = lv[w] != before[w]', 'compiled: a run of days ends only on a move past the last record'),
 ]
