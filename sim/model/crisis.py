@@ -464,7 +464,8 @@ class Crisis(mesa.Model):
 
     def _cost_inputs(self, a: ActorAgent, loss: np.ndarray) -> CostInputs:
         """What the costs of ``a``'s moves this turn are made of (see :meth:`_costs`): the red lines it watches that are in
-        force somewhere, its restrainers' leverage, the promises it owes."""
+        force somewhere, its restrainers' leverage, the promises it owes. This is the reference: ``kernels.decide`` reads the
+        same from the lines' shared rows."""
         st, f32 = self.settings, np.float32
         inputs = CostInputs(sensitivity=a.traits["cost_sensitivity"], tolerance=a.traits["risk_tolerance"], loss=loss, loss_seeking=self._loss_seeking,
                             deterrence=st.deterrence, inertia=self._inertia, restraint=self._restraint(a))
@@ -558,7 +559,8 @@ class Crisis(mesa.Model):
         return up & (self.streams.uniform(self.turn, "veto", a.key) < self.settings.veto * _leverage(a.veto_players))
 
     def _owed(self, a: ActorAgent) -> np.ndarray:
-        """Highest response the actor owes, and means to give, for crossed red lines (-1: none)."""
+        """Highest response the actor owes, and means to give, for crossed red lines (-1: none). This is the reference:
+        ``kernels.decide`` reads the same from the lines' shared rows."""
         if not self.holding[a.index]:
             return filled(-1.0, self.worlds, np.float64)
         owed = np.full(self.worlds, -1.0)
