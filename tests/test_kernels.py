@@ -98,8 +98,10 @@ def test_compiled_choice_equals_the_reference(rows, worlds, data):
 
 
 def assert_same_runs(a: Crisis, b: Crisis, what="") -> None:
-    """Two models played the same worlds to the same paths and outcomes, bit for bit."""
+    """Two models played the same worlds to the same paths, outcomes and red lines' state (beliefs included), bit for bit."""
     assert np.array_equal(a.path, b.path), what
+    for name, rows in a._line_rows.items():
+        assert np.array_equal(rows, b._line_rows[name]), (what, name)
     out_a, out_b = a.outcomes(), b.outcomes()
     assert out_a.keys() == out_b.keys(), what
     for key in out_a:

@@ -474,9 +474,11 @@ def record(turn, counting, posture, active, standing, peak, was, last, kind, sin
 
 @jit
 def red_line(live, watch, at, response, response_is_action, grace, answers, holder_posture, holder_standing, holder_active, resolve, active,
-             credibility, due, answered, meant, u, obligation, gain, erosion, crossed, honoured, eroded):  # fmt: skip
+             credibility, due, answered, meant, u, obligation, gain, erosion, belief, own, kin, reputation, crossed, honoured, eroded):  # fmt: skip
     # ``RedLineState.update``, its operations in its order (the draw ``u`` made whether needed or not: it is keyed), in
-    # branch-free passes over the worlds, gathers apart, so that they run in SIMD lanes
+    # branch-free passes over the worlds, gathers apart, so that they run in SIMD lanes; then what its observers learn
+    # (``Crisis._teach``): their ``own`` rows of ``belief`` from an answer, then from a crossing let pass, each followed by
+    # the rows of the holder's other lines that they also watch (``kin``), by ``reputation`` times as much
     worlds = live.shape[1]
     top = np.full(worlds, -1, dtype=live.dtype)
     for i in watch:
@@ -505,6 +507,25 @@ def red_line(live, watch, at, response, response_is_action, grace, answers, hold
         due[w] = grace if cross else left
         meaning = u[w] < obligation[w] * resolve[w] * c
         meant[w] = meaning if cross else meant[w] & (due[w] > 0)
+    teach(belief, own, kin, honoured, gain, reputation, 1.0)
+    teach(belief, own, kin, eroded, erosion, reputation, -1.0)
+
+
+@jit
+def teach(belief, own, kin, seen, rate, reputation, sign):
+    # ``Crisis._teach`` with ``sign`` times ``rate``: nothing where nothing was seen
+    somewhere = False
+    for w in range(seen.shape[0]):
+        somewhere |= seen[w]
+    if not somewhere:
+        return
+    signed = np.empty(seen.shape[0])
+    for w in range(seen.shape[0]):
+        signed[w] = sign * rate[w]
+    learn(belief, own, seen, signed)
+    for w in range(seen.shape[0]):
+        signed[w] = signed[w] * reputation[w]
+    learn(belief, kin, seen, signed)
 
 
 @jit

@@ -228,7 +228,7 @@ class Crisis(mesa.Model):
         lines: dict[tuple[str, str], RedLineState] = {}
         for key, spec, active in declared + later:
             if (key, spec.id) not in lines:
-                lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active, self.kernels)
+                lines[(key, spec.id)] = RedLineState(idx[key], spec, [idx[k] for k in spec.watch], self.ladder, self.worlds, active)
         # in one order whatever the order of the actors: their weights are summed in it
         self.red_lines = dict(sorted(lines.items()))
         self._line_rows = shared_rows(list(self.red_lines.values()), self.worlds)  # which the compiled decision reads whole
@@ -240,6 +240,8 @@ class Crisis(mesa.Model):
             id(rl): [(o, np.flatnonzero(np.isin(o.watch, rl.watch))) for o in self.holding[rl.holder] if o is not rl and np.isin(o.watch, rl.watch).any()]
             for rl in self.red_lines.values()
         }
+        # the same as rows of the shared beliefs, as the compiled line's day teaches them
+        self._kin_rows = {key: np.array([o.first_observer + r for o, rows in kin for r in rows], dtype=np.int64) for key, kin in self.kin.items()}
 
     def red_line(self, actor: str, red_line_id: str) -> RedLineState:
         return self.red_lines[(actor, red_line_id)]
@@ -711,9 +713,13 @@ class Crisis(mesa.Model):
         for (holder_key, _), rl in self.red_lines.items():
             holder = self.actors[holder_key]
             draw = functools.partial(self.streams.uniform, self.turn, "red_line", holder_key, rl.id)
-            crossed, honoured, eroded = rl.update(live, holder, draw, st.obligation, st.credibility_gain, st.credibility_erosion)
-            self._teach(rl, honoured, st.credibility_gain)
-            self._teach(rl, eroded, -st.credibility_erosion)
+            if self.kernels == "numba":  # the line's day and what its observers learn, in one compiled pass (the keyed draw made either way)
+                crossed, honoured, eroded = kernels.red_line(rl, live, holder, draw(), st.obligation, st.credibility_gain, st.credibility_erosion,
+                                                             self._line_rows["belief"], self._kin_rows[id(rl)], st.reputation)
+            else:
+                crossed, honoured, eroded = rl.update(live, holder, draw, st.obligation, st.credibility_gain, st.credibility_erosion)
+                self._teach(rl, honoured, st.credibility_gain)
+                self._teach(rl, eroded, -st.credibility_erosion)
             if self.explain:
                 who = holder.label
                 if crossed[0] and not eroded[0]:

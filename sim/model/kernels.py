@@ -250,20 +250,19 @@ def record(model, turn: int, counting: bool) -> np.ndarray:
     return new_first
 
 
-def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, erosion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The compiled twin of ``RedLineState.update`` (its state updated in place), given the postures ``live`` (actors, W) and the
-    holder (an actor); ``u``: the day's draws for the line. Returns (crossed, honoured, eroded)."""
+def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, erosion, belief: np.ndarray, kin: np.ndarray, reputation) -> tuple[np.ndarray, ...]:
+    """The compiled twin of ``RedLineState.update`` and of what its observers learn from it (``Crisis._teach``), its state and
+    the shared ``belief`` rows updated in place, given the postures ``live`` (actors, W) and the holder (an actor); ``u``: the
+    day's draws for the line; ``kin``: the rows of ``belief`` of the holder's other lines that its observers also watch.
+    Returns (crossed, honoured, eroded)."""
     worlds = live.shape[1]
     crossed, honoured, eroded = (np.empty(worlds, dtype=bool) for _ in range(3))
+    own = np.arange(rl.first_observer, rl.first_observer + len(rl.watch))
     _compiled().red_line(live, rl.watch, rl.at, rl.response, rl.response_is_action, rl.spec.grace, rl.answers, holder.posture, holder.standing,
-                   holder.active, holder.traits["resolve"], rl.active, rl.credibility, rl.due, rl.answered, rl.meant, u,
-                   per_world(obligation, worlds), per_world(gain, worlds), per_world(erosion, worlds), crossed, honoured, eroded)
+                         holder.active, holder.traits["resolve"], rl.active, rl.credibility, rl.due, rl.answered, rl.meant, u,
+                         per_world(obligation, worlds), per_world(gain, worlds), per_world(erosion, worlds), belief, own, kin,
+                         per_world(reputation, worlds), crossed, honoured, eroded)
     return crossed, honoured, eroded
-
-
-def learn(belief: np.ndarray, rows: np.ndarray, seen: np.ndarray, rate) -> None:
-    """The compiled twin of ``RedLineState.learn`` on the observers' ``rows`` of ``belief`` (in place)."""
-    _compiled().learn(belief, rows, seen, per_world(rate, len(seen)))
 
 
 def threat(live: np.ndarray, adversary: np.ndarray) -> np.ndarray:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from escalation.model import kernels
 from escalation.scenario.schema import RedLine
 
 # a line's state in each world, and its type; and each observer's ``belief``, (observers, W)
@@ -50,8 +49,8 @@ def shared_rows(lines: list, worlds: int) -> dict:
 class RedLineState:
     """One red line of one holder, across all worlds."""
 
-    def __init__(self, holder: int, spec: RedLine, watch: list[int], ladder, worlds: int, active: bool, kernels: str = "numpy"):
-        self.holder, self.spec, self.id, self.kernels = holder, spec, spec.id, kernels
+    def __init__(self, holder: int, spec: RedLine, watch: list[int], ladder, worlds: int, active: bool):
+        self.holder, self.spec, self.id = holder, spec, spec.id
         self.watch = np.array(watch, dtype=np.int64)
         self._row = {int(o): i for i, o in enumerate(watch)}  # observer -> its row of ``belief``
         self.at = ladder.level[spec.at]
@@ -118,10 +117,9 @@ class RedLineState:
         world, used there to settle whether the holder means to answer; it is called only
         on a turn when a debt opens somewhere (the draws are keyed, so skipping them changes
         nothing). A line is in force where it is declared and its holder takes part; a debt
-        lapses where it stops being in force. This is the reference: ``kernels.red_line`` makes the same operations compiled.
+        lapses where it stops being in force. This is the reference: ``kernels.red_line`` makes the same operations compiled,
+        with what the observers learn.
         """
-        if self.kernels == "numba":  # the keyed draw made whether needed or not: the same numbers either way
-            return kernels.red_line(self, live, holder, draw(), obligation, gain, erosion)
         watched_max, holder_posture, holder_standing = live[self.watch].max(axis=0), holder.posture, holder.standing
         holder_active, holder_resolve = holder.active, holder.traits["resolve"]
         in_force = self.active & holder_active
@@ -148,8 +146,6 @@ class RedLineState:
     def learn(self, seen: np.ndarray, rate: float, observers: np.ndarray | None = None) -> None:
         """The watched actors' beliefs move where ``seen``: towards 1 by ``rate`` of the gap (rate > 0, an answer)
         or towards 0 by ``-rate`` of the belief (rate < 0, a crossing unanswered); ``observers`` (rows) default to all."""
-        if self.kernels == "numba":
-            return kernels.learn(self.belief, np.arange(len(self.watch)) if observers is None else observers, seen, rate)
         rows = slice(None) if observers is None else observers
         b = self.belief[rows]
         moved = np.where(rate > 0, b + rate * (1.0 - b), b * (1.0 + rate))  # ``rate`` may differ per world

@@ -20,6 +20,7 @@ draws over a batch; no library offers per-purpose keyed streams over a batch axi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
@@ -29,6 +30,7 @@ from escalation.model import kernels
 LANES = 4  # independent draws per world and purpose
 
 
+@functools.lru_cache(maxsize=8192)  # a batch's chunks share its seed, so each turn's keys come round again in every chunk
 def _hash(*parts) -> np.uint64:
     """A 64-bit key from the parts, the same on every machine and Python run."""
     return np.uint64(int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "little"))

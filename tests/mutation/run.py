@@ -218,6 +218,8 @@ MUTANTS = [
     ('numerics.py', 'sin = np.where(odd, c, s) * np.where((k & np.int32(2)) != 0, minus, ONE)', 'sin = np.where(odd, s, c) * np.where((k & np.int32(2)) != 0, minus, ONE)', "the normals' sine swapped with the cosine"),
     ('compiled.py', '            resolve[i, w] = _clip(resolve[i, w] + change, low, high) if active[i, w] else resolve[i, w]', '            resolve[i, w] = _clip(resolve[i, w] + change, low, high)', 'compiled: the resolve of an actor taking no part still moves'),
     ('compiled.py', '                moved[w] = (lv[w] != before[w]) | (lv[w] != seen[w])', '                moved[w] = lv[w] != before[w]', 'compiled: a run of days ends only on a move past the last record'),
+    ('compiled.py', '    teach(belief, own, kin, eroded, erosion, reputation, -1.0)', '    teach(belief, own, kin, eroded, erosion, reputation, 1.0)', 'compiled: a crossing let pass raises belief in the line'),
+    ('compiled.py', '        signed[w] = signed[w] * reputation[w]', '        signed[w] = signed[w]', "compiled: a lesson carries over whole to the holder's other lines"),
 ]
 
 
