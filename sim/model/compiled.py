@@ -595,10 +595,14 @@ def read(values, z, noise, suspicion, out):
 
 
 @jit
-def situation(live, threat, me, supported, restrained, foes, fights, z1, z2, noise, suspicion, posture, seen, need, watched, fought, posture_f):
-    # ``Crisis._situation``'s readings for one actor (``me``: its row of ``threat``, -1 if it has no adversaries; ``z1``,
-    # ``z2``: its fog's normals, empty where none), each a pass over the worlds; the rungs read as ``perceive`` reads them
+def situation(live, threat, me, supported, restrained, foes, fights, u1, u2, fog, noise, suspicion, posture, seen, need, watched, fought, posture_f):
+    # ``Crisis._situation``'s readings for one actor (``me``: its row of ``threat``, -1 if it has no adversaries; ``u1``,
+    # ``u2``: its fog's draws, made into normals where ``fog``), each a pass over the worlds; the rungs read as ``perceive`` reads them
     worlds = live.shape[1]
+    z1 = np.empty(worlds if fog and me >= 0 else 0, dtype=np.float32)
+    z2 = np.empty(worlds if fog and supported.shape[0] else 0, dtype=np.float32)
+    if fog:
+        normals(u1, u2, z1, z2)
     for w in range(worlds):
         posture_f[w] = np.float64(posture[w])
     seen[:] = -1.0

@@ -376,13 +376,14 @@ class Crisis(mesa.Model):
     def _situation(self, a: ActorAgent, live: np.ndarray, threat: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> Situation:
         """What ``a`` knows; ``u1``, ``u2`` are its fog draws, turned into normals only where a reading needs them."""
         none, no_one = filled(-1.0, self.worlds, np.float64), filled(-1, self.worlds, np.int64)  # what no reading fills
-        reads = self._foggy and a.rule.decides and (len(a.adversaries) or len(a.supported))  # rules that never read keep no fog
-        fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0, path=self.kernels) if reads else (None, None)
+        reads = bool(self._foggy and a.rule.decides and (len(a.adversaries) or len(a.supported)))  # rules that never read keep no fog
         loss = self.front.loss()[a.index] if self.front is not None else filled(0.0, self.worlds, np.float64)
-        if self.kernels == "numba" and not self.explain:  # the same readings, compiled (the reference is below)
-            posture, seen, need, watched, fought = kernels.situation(live, threat, a, self._fights, fog, self.settings.noise, self.settings.suspicion)
+        if self.kernels == "numba" and not self.explain:  # the same readings, the fog's normals too, compiled (the reference is below)
+            posture, seen, need, watched, fought = kernels.situation(live, threat, a, self._fights, u1, u2, reads, self.settings.noise,
+                                                                     self.settings.suspicion)
             by, needs = no_one, None
         else:
+            fog = normals(u1, u2, first=len(a.adversaries) > 0, second=len(a.supported) > 0) if reads else (None, None)
             posture = a.posture.astype(float)
             if len(a.adversaries):
                 seen = self._perceive(threat[a.index], fog[0])

@@ -291,15 +291,17 @@ def perceive(values: np.ndarray, z: np.ndarray, noise, suspicion) -> np.ndarray:
     return out
 
 
-def situation(live: np.ndarray, threat: np.ndarray, actor, fights: np.ndarray, fog: tuple, noise, suspicion) -> tuple[np.ndarray, ...]:
-    """The compiled twin of ``Crisis._situation``'s readings for ``actor`` from the postures ``live`` and the ``threat`` (actors, W)
-    and its ``fog`` (two normals per world, or None each): (posture, seen threat, need, watched, fought), as the model reads them."""
-    worlds, none = live.shape[1], np.zeros(0, dtype=np.float32)
+def situation(live: np.ndarray, threat: np.ndarray, actor, fights: np.ndarray, u1: np.ndarray, u2: np.ndarray, fog: bool, noise,
+              suspicion) -> tuple[np.ndarray, ...]:
+    """The compiled twin of ``Crisis._situation``'s readings for ``actor`` from the postures ``live`` and the ``threat`` (actors, W),
+    through its fog where ``fog`` (its normals made from the draws ``u1``, ``u2`` as :func:`normals` makes them): (posture, seen
+    threat, need, watched, fought), as the model reads them."""
+    worlds = live.shape[1]
     posture, seen, need, watched = (np.empty(worlds) for _ in range(4))
     fought = np.empty(worlds, dtype=bool)
     _compiled().situation(live, threat, actor.index if len(actor.adversaries) else -1, actor.supported, actor.restrained, actor.their_foes, fights,
-                          none if fog[0] is None else fog[0], none if fog[1] is None else fog[1], per_world(noise, worlds, np.float32),
-                          per_world(suspicion, worlds, np.float32), actor.posture, seen, need, watched, fought, posture)
+                          u1, u2, fog, per_world(noise, worlds, np.float32), per_world(suspicion, worlds, np.float32), actor.posture, seen, need,
+                          watched, fought, posture)
     return posture, seen, need, watched, fought
 
 
