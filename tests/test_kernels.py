@@ -257,6 +257,7 @@ for name in sorted(shipped_scenarios()):
 per_world = {f"settings.{k}": np.linspace(0, 1, kernels.COMPILED_FROM) for k in ("deterrence", "audience_cost", "noise", "obligation")}
 per_world["actors.russia.resolve"] = np.linspace(0, 1, kernels.COMPILED_FROM)
 Crisis("nov-2024", worlds=kernels.COMPILED_FROM, rng=1, parameters=per_world).run()
+Crisis("nov-2024", worlds=kernels.COMPILED_FROM, rng=1, audience_cost=0.0, noise=0.0).run()  # no promise weighs, no fog
 c = kernels._compiled()
 twice = {n: len(f.signatures) for n, f in vars(c).items() if isinstance(f, numba.core.registry.CPUDispatcher) and len(f.signatures) > 1}
 print(twice or "once")

@@ -202,18 +202,17 @@ def decide(actor, lines: LinesOf, line_rows: dict, actor_rows: dict, audience_co
     the actor takes no part)."""
     a, worlds = actor, len(aim)
     chosen, new = np.empty(worlds, dtype=np.int64), np.empty(worlds, dtype=np.int64)
+    audience = per_world(audience_cost, worlds) if audience_cost is not None else filled(0.0, 0, np.float64)  # read-only, as per_world's
     _compiled().decide(a.table, a.down_to_action if a.has_action_below else a.down_to_action[:0], a.posture, a.min_level, a.max_level, a.stock_levels,
                        a.stock_left, line_rows["active"], line_rows["due"], line_rows["meant"], line_rows["credibility"], line_rows["belief"],
                        actor_rows["active"], actor_rows["standing"], lines.watched, lines.severity, lines.held, lines.answers,
-                       per_world(audience_cost, worlds) if audience_cost is not None else _NOTHING, a.has_action_below, a.stay, per_world(aim, worlds),
+                       audience, a.has_action_below, a.stay, per_world(aim, worlds),
                        a.table_danger, a.traits["cost_sensitivity"], a.traits["risk_tolerance"], per_world(loss, worlds), float(loss_seeking),
                        per_world(deterrence, worlds), inertia, restrained if restraint is not None else restrained[:0],
                        per_world(restraint if restraint is not None else 0.0, worlds, np.float32), a.traits["temperature"], u, accident_u,
                        per_world(accident_rate, worlds), a.can_slip, a.active, chosen, new)
     return chosen, new
 
-
-_NOTHING = np.zeros(0)
 
 
 def advance(live: np.ndarray, resolve: np.ndarray, defence: np.ndarray, cost_sensitivity: np.ndarray, z: np.ndarray, front, aid_burden: float,
