@@ -241,7 +241,7 @@ class Crisis(mesa.Model):
             for rl in self.red_lines.values()
         }
         # the same as rows of the shared beliefs, as the compiled line's day teaches them
-        self._kin_rows = {key: np.array([o.first_observer + r for o, rows in kin for r in rows], dtype=np.int64) for key, kin in self.kin.items()}
+        self._kin_rows = {key: np.concatenate([o.belief_rows[rows] for o, rows in kin] or [np.zeros(0, dtype=np.int64)]) for key, kin in self.kin.items()}
 
     def red_line(self, actor: str, red_line_id: str) -> RedLineState:
         return self.red_lines[(actor, red_line_id)]

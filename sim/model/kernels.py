@@ -186,7 +186,7 @@ class LinesOf:
     @classmethod
     def of(cls, observer: int, watching: list, holding: list, rungs: int) -> LinesOf:
         never = np.iinfo(np.int64).max  # a one-off response is never spent by a standing posture
-        watched = [(rl.index, rl.first_observer + rl._row[observer], rl.holder, rl.at, never if rl.response_is_action else rl.response) for rl in watching]
+        watched = [(rl.index, rl.belief_rows[rl._row[observer]], rl.holder, rl.at, never if rl.response_is_action else rl.response) for rl in watching]
         return cls(np.array(watched, dtype=np.int64).reshape(-1, 5), np.array([rl.severity for rl in watching], dtype=np.float64),
                    np.array([(rl.index, rl.response) for rl in holding], dtype=np.int64).reshape(-1, 2),
                    np.array([rl.answers for rl in holding], dtype=np.bool_).reshape(-1, rungs))
@@ -256,10 +256,9 @@ def red_line(rl, live: np.ndarray, holder, u: np.ndarray, obligation, gain, eros
     Returns (crossed, honoured, eroded)."""
     worlds = live.shape[1]
     crossed, honoured, eroded = (np.empty(worlds, dtype=bool) for _ in range(3))
-    own = np.arange(rl.first_observer, rl.first_observer + len(rl.watch))
     _compiled().red_line(live, rl.watch, rl.at, rl.response, rl.response_is_action, rl.spec.grace, rl.answers, holder.posture, holder.standing,
                          holder.active, holder.traits["resolve"], rl.active, rl.credibility, rl.due, rl.answered, rl.meant, u,
-                         per_world(obligation, worlds), per_world(gain, worlds), per_world(erosion, worlds), belief, own, kin,
+                         per_world(obligation, worlds), per_world(gain, worlds), per_world(erosion, worlds), belief, rl.belief_rows, kin,
                          per_world(reputation, worlds), crossed, honoured, eroded)
     return crossed, honoured, eroded
 

@@ -76,7 +76,8 @@ class RedLineState:
         beliefs = rows["belief"][first_observer:first_observer + len(self.watch)]
         beliefs[:] = self.belief
         self.belief = beliefs
-        self.index, self.first_observer = index, first_observer
+        self.index = index
+        self.belief_rows = np.arange(first_observer, first_observer + len(self.watch))  # its observers' rows of rows["belief"]
 
     def declared_at(self, credibility: np.ndarray) -> None:
         """Declare it at a credibility of its own in each world (a distribution, a sweep's points)."""
