@@ -7,17 +7,19 @@ normal draws made from them; the stand-down from one-off actions; the threat eac
 faces and what it reads of it, of its allies' need and of those it restrains
 (``Crisis._situation``); the deciding rules' aims (each rule's ``aim``); each actor's whole
 decision (what it owes, its red lines' weights read from their shared rows, candidates,
-legality, the costs' weights, scores, the logit draw, an accident) and its move; the war's day and its bargaining (``Front.advance``, ``bargain``);
-each red line's day and what its observers learn; the day's bookkeeping (``Crisis._record``).
-The references are this module's and ``numerics``' functions and the model's own code (``Crisis._situation``,
-``_perceive``, ``_costs`` and ``_score``, the rules' ``aim``, ``ActorAgent.move``,
-``Front.advance`` and ``bargain``, ``RedLineState.update`` and ``learn``, ``Crisis._record``),
-each naming its twin. A rule without a twin (a user's own) keeps its ``aim`` on both paths. Both paths use only integer arithmetic and single IEEE operations in
-the same order (no library transcendental: numpy's vectorised ``exp`` and the C library's
-differ in the last bit, and numpy's own differ from one processor to the next; the normal draws' log, sine and cosine are
-written out as the exp is), so the compiled path equals the reference bit for bit; the tests
-compare them on every shipped scenario, under wild per-world parameters, and in the
-model's unit tests.
+legality, the costs' weights, scores, the logit draw, an accident) and its move; the war's
+day and its bargaining (``Front.advance``, ``bargain``); each red line's day and what its
+observers learn; the day's bookkeeping (``Crisis._record``). The references are this
+module's and ``numerics``' functions and the model's own code (``Crisis._situation``,
+``_perceive``, ``_owed``, ``_cost_inputs``, ``_costs`` and ``_score``, the rules' ``aim``,
+``ActorAgent.move``, ``Front.advance`` and ``bargain``, ``RedLineState.update`` and
+``learn``, ``Crisis._teach`` and ``_record``), each naming its twin. A rule without a twin
+(a user's own) keeps its ``aim`` on both paths. Both paths use only integer arithmetic and
+single IEEE operations in the same order (no library transcendental: numpy's vectorised
+``exp`` and the C library's differ in the last bit, and numpy's own differ from one
+processor to the next; the normal draws' log, sine and cosine are written out as the exp
+is), so the compiled path equals the reference bit for bit; the tests compare them on every
+shipped scenario, under wild per-world parameters, and in the model's unit tests.
 
 The compiled path serves batches of at least :data:`COMPILED_FROM` worlds; a single
 world (the classroom) keeps the reference path, so ``escalation run`` never imports
