@@ -233,15 +233,17 @@ def test_a_world_replayed_alone_equals_itself_inside_the_batch(batches):
                 assert values.astype(runs[column].dtype)[0] == runs.loc[run, column], (run, column)  # as stored
 
 
-def test_the_fast_path_equals_the_reference_on_a_ladder_too_long_for_one_integer():
-    # past 63 rungs a set of rungs no longer fits the bits of one integer, and the compiled decision reads it rung by rung
+@pytest.mark.parametrize("extra", [3, 4, 60])
+def test_the_fast_path_equals_the_reference_on_ladders_too_long_for_one_integer(extra):
+    # a row of candidates fits four bits a rung of one integer up to 15 rungs, a set of rungs one bit a rung up to 63; past
+    # them the compiled decision reads the table rung by rung
     runner = ScenarioRunner("nov-2024")
     rungs = [dict(r) for r in runner.doc["ladder"]["rungs"]]
     top = rungs[-1]
-    rungs += [{**top, "id": f"beyond_{i}", "name": f"Beyond {i}", "level": len(rungs) + i} for i in range(60)]
+    rungs += [{**top, "id": f"beyond_{i}", "name": f"Beyond {i}", "level": len(rungs) + i} for i in range(extra)]
     long = validated(runner.doc, "<test>", [(("ladder", "rungs"), rungs)], "a test")[1]
     a, b = (Crisis(long, worlds=kernels.COMPILED_FROM + 16, rng=5, kernels=k, trajectories=True, audience_cost=3.0).run() for k in ("numpy", "numba"))
-    assert a.ladder.n == 72 and (a.path >= 0).any()
+    assert a.ladder.n == 12 + extra and (a.path >= 0).any()
     assert_same_runs(a, b)
 
 

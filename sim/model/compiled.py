@@ -172,6 +172,18 @@ def as_bits(member):
 
 
 @jit
+def as_nibbles(row):
+    # a row of rungs (-1: none) as four bits a rung of one integer, read by a shift (in SIMD lanes) instead of a gather;
+    # -1 where the ladder is too long for one integer
+    if row.shape[0] > 15:
+        return np.int64(-1)
+    packed = np.int64(0)
+    for i in range(row.shape[0]):
+        packed |= np.int64(row[i] + 1) << np.int64(4 * i)
+    return packed
+
+
+@jit
 def choose(levels, legal, posture, aim, table_danger, danger, inertia, stay, line_at, line_cost, restrained, restraint, keeps, bonus, temperature, u, pick):
     # the reference's operations in its order, candidate row by row, each step a pass over the worlds: gathers
     # (a table read at each world's posture or level) apart from the arithmetic, which then runs in SIMD lanes
@@ -255,8 +267,13 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
     for k in range(rows):  # row by row, in branch-free passes over the worlds
         level, ok = levels[k], legal[k]
         row = table[k]
-        for w in range(worlds):
-            level[w] = row[at[w]]
+        packed = as_nibbles(row)
+        if packed >= 0:
+            for w in range(worlds):
+                level[w] = np.int8(((packed >> (np.int64(at[w]) << np.int64(2))) & np.int64(15)) - np.int64(1))
+        else:
+            for w in range(worlds):
+                level[w] = row[at[w]]
         for w in range(worlds):
             ok[w] = (level[w] >= min_level[w]) & (level[w] <= max_level[w])
         if down.shape[0]:
@@ -552,28 +569,49 @@ def threat(live, adversary, out):
 
 
 @jit
+def is_in(bits, member, i):
+    # ``member[i]``, read from ``bits`` (``as_bits(member)``) by a shift where the set fits one integer
+    return ((bits >> np.int64(i)) & np.int64(1)) != 0 if bits >= 0 else member[i]
+
+
+@jit
 def stand_down(posture, standing, action):
     # ``Crisis.step``: every actor on a one-off action back on its standing posture
+    acts = as_bits(action)
     for i in range(posture.shape[0]):
-        for w in range(posture.shape[1]):
-            if action[posture[i, w]]:
-                posture[i, w] = standing[i, w]
+        at, stand = posture[i], standing[i]
+        if acts >= 0:
+            for w in range(posture.shape[1]):  # a blend, not a select: it runs in SIMD lanes
+                p = at[w]
+                on = np.int8((acts >> np.int64(p)) & np.int64(1))
+                at[w] = stand[w] * on + p * (np.int8(1) - on)
+        else:
+            for w in range(posture.shape[1]):
+                at[w] = stand[w] if action[at[w]] else at[w]
 
 
 @jit
 def move(new, posture, standing, action, action_levels, episodes, stock_levels, stock_left):
     # ``ActorAgent.move``: a fresh one-off action is counted and spends its stock; a standing posture becomes the one to return to
-    for w in range(new.shape[0]):
+    acts, worlds = as_bits(action), new.shape[0]
+    fresh, count = np.empty(worlds, dtype=np.int64), 0
+    for w in range(worlds):  # the worlds that take a fresh one-off action (few, most days)
         n = new[w]
-        if action[n]:
-            if n != posture[w]:
-                for i in range(action_levels.shape[0]):
-                    episodes[i, w] += n == action_levels[i]
-                for s in range(stock_levels.shape[0]):
-                    stock_left[s, w] -= n == stock_levels[s]
-        else:
-            standing[w] = n
+        if is_in(acts, action, n) and n != posture[w]:
+            fresh[count] = w
+            count += 1
+    for w in range(worlds):
+        n = new[w]
+        on = np.int64(is_in(acts, action, n))
+        standing[w] = standing[w] * on + n * (np.int64(1) - on)  # a blend, not a select: it runs in SIMD lanes
         posture[w] = n
+    for f in range(count):
+        w = fresh[f]
+        n = new[w]
+        for i in range(action_levels.shape[0]):
+            episodes[i, w] += n == action_levels[i]
+        for s in range(stock_levels.shape[0]):
+            stock_left[s, w] -= n == stock_levels[s]
 
 
 @jit
