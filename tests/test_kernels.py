@@ -233,6 +233,18 @@ def test_a_world_replayed_alone_equals_itself_inside_the_batch(batches):
                 assert values.astype(runs[column].dtype)[0] == runs.loc[run, column], (run, column)  # as stored
 
 
+def test_a_row_of_candidates_reads_back_from_one_integer_up_to_fifteen_rungs():
+    compiled = kernels._compiled()
+    rng = np.random.default_rng(2)
+    for rungs in (1, 12, 15):
+        row = rng.integers(-1, rungs, size=rungs).astype(np.int8)
+        row[-1] = rungs - 1  # the highest entry: its four bits are the integer's last used ones
+        packed = compiled.as_nibbles(row)
+        assert packed >= 0
+        assert [((int(packed) >> (4 * i)) & 15) - 1 for i in range(rungs)] == row.tolist()
+    assert compiled.as_nibbles(np.arange(16, dtype=np.int8)) == -1  # the 16th rung would not fit: read rung by rung
+
+
 @pytest.mark.parametrize("extra", [3, 4, 60])
 def test_the_fast_path_equals_the_reference_on_ladders_too_long_for_one_integer(extra):
     # a row of candidates fits four bits a rung of one integer up to 15 rungs, a set of rungs one bit a rung up to 63; past
