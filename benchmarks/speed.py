@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import platform
 import statistics
@@ -113,6 +114,8 @@ def chunks(repeat: int) -> tuple[dict[str, list[Clock]], int]:
     clocks: dict[str, list[Clock]] = {"numba": [], "numpy": []}
     for path in clocks:
         Crisis(scenario, worlds=100, rng=0, kernels=path).run()  # warm the imports and the compiled kernels
+    gc.collect()
+    gc.freeze()  # what the process holds now lives as long as it does, out of the collections: as a batch's worker has it (ensemble.runner)
     for seed in range(1, repeat + 1):
         for path, taken in clocks.items():
             taken.append(timed(lambda: Crisis(scenario, worlds=CHUNK, rng=seed, collect=False, kernels=path).run().outcomes()))
