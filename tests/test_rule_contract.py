@@ -44,7 +44,11 @@ column = st.lists(levels, min_size=W, max_size=W)
 def situations(draw):
     arrays = {k: np.array(draw(column)) for k in ("threat", "need", "watched")}
     posture = np.array(draw(st.lists(st.integers(0, TOP), min_size=W, max_size=W)), dtype=float)
-    last = np.array(draw(st.lists(st.one_of(st.just(np.nan), st.floats(-1, TOP)), min_size=W, max_size=W)))
+    # last turn's threat: none yet, anywhere, or a little below today's (a small rise: the tolerances live there)
+    kind = draw(st.lists(st.sampled_from(["none", "anywhere", "rise"]), min_size=W, max_size=W))
+    anywhere = np.array(draw(st.lists(st.floats(-1, TOP), min_size=W, max_size=W)))
+    rise = np.array(draw(st.lists(st.floats(0, 1.5), min_size=W, max_size=W)))
+    last = np.select([np.array(kind) == "none", np.array(kind) == "anywhere"], [np.nan, anywhere], arrays["threat"] - rise)
     resolve = np.array(draw(st.lists(st.floats(0, 1), min_size=W, max_size=W)))
     by = np.where(arrays["threat"] >= 0, draw(st.integers(0, len(NAMES) - 1)), -1)
     loss = np.array(draw(st.lists(st.one_of(st.just(0.0), st.floats(0, 0.5)), min_size=W, max_size=W)))
