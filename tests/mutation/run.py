@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = 0.85
-# the quick tests that see most first: a mutant is killed by the first failure (-x)
+# the quick tests that see most first: a mutant is killed by the first failure (-x), in one process (no workers to start)
 TESTS = ["tests/test_outcomes.py", "tests/test_golden.py", "tests/test_kernels.py", "tests/test_model.py", "tests/test_rules.py", "tests/test_rule_contract.py",
          "tests/test_streams.py", "tests/test_branch.py", "tests/test_scenarios.py", "tests/test_reasons.py", "tests/test_face_validity.py",
          "tests/test_ensemble.py", "tests/test_war.py", "tests/test_deterrence.py", "tests/test_mechanisms.py", "tests/test_classroom.py",
@@ -231,7 +231,7 @@ MUTANTS = [
 def run_tests(timeout: int) -> bool:
     """True if the model's tests pass (the mutant survives)."""
     try:
-        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS], cwd=ROOT, capture_output=True, timeout=timeout)
+        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--numprocesses=0", *TESTS], cwd=ROOT, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return False  # a mutant that hangs the tests is caught
     return done.returncode == 0
