@@ -159,28 +159,27 @@ def logit_pick(score, legal, temperature, u, pick):
 
 
 @jit
-def as_bits(member):
-    # a set of rungs as the bits of one integer, to be read by a shift (which runs in SIMD lanes) instead of a gather;
-    # -1 where the ladder is too long for one integer
-    if member.shape[0] > 63:
+def packed(values, offset, width):
+    # a table over the rungs as ``width`` bits a rung of one integer (each value plus ``offset``), to be read by a shift
+    # (which runs in SIMD lanes) instead of a gather; -1 where the ladder is too long for one integer
+    if values.shape[0] * width > 63:
         return np.int64(-1)
-    bits = np.int64(0)
-    for i in range(member.shape[0]):
-        if member[i]:
-            bits |= np.int64(1) << np.int64(i)
-    return bits
+    out = np.int64(0)
+    for i in range(values.shape[0]):
+        out |= np.int64(values[i] + offset) << np.int64(width * i)
+    return out
+
+
+@jit
+def as_bits(member):
+    # a set of rungs, one bit a rung (up to 63 rungs)
+    return packed(member, 0, 1)
 
 
 @jit
 def as_nibbles(row):
-    # a row of rungs (-1: none) as four bits a rung of one integer, read by a shift (in SIMD lanes) instead of a gather;
-    # -1 where the ladder is too long for one integer
-    if row.shape[0] > 15:
-        return np.int64(-1)
-    packed = np.int64(0)
-    for i in range(row.shape[0]):
-        packed |= np.int64(row[i] + 1) << np.int64(4 * i)
-    return packed
+    # a row of rungs (-1: none), four bits a rung (up to 15 rungs)
+    return packed(row, 1, 4)
 
 
 @jit
