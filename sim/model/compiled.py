@@ -266,10 +266,10 @@ def decide(table, down, posture, min_level, max_level, stock_level, stock_left, 
     for k in range(rows):  # row by row, in branch-free passes over the worlds
         level, ok = levels[k], legal[k]
         row = table[k]
-        packed = as_nibbles(row)
-        if packed >= 0:
+        nibbles = as_nibbles(row)
+        if nibbles >= 0:
             for w in range(worlds):
-                level[w] = np.int8(((packed >> (np.int64(at[w]) << np.int64(2))) & np.int64(15)) - np.int64(1))
+                level[w] = np.int8(((nibbles >> (np.int64(at[w]) << np.int64(2))) & np.int64(15)) - np.int64(1))
         else:
             for w in range(worlds):
                 level[w] = row[at[w]]
