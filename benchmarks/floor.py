@@ -56,6 +56,14 @@ def decisions(candidates, aim, danger, cost, u, pick):
                 chosen[w] += acc[w] < total[w]
 
 
+def units_per_run(scenario: str) -> int:
+    """The world-turn-actors of one run of ``scenario``: the unit of work the floor and the engine are measured in."""
+    from escalation.scenario.loading import load_scenario
+
+    loaded = load_scenario(scenario)
+    return loaded.turns * len(loaded.actors)
+
+
 def unit_ns(scenario: str = "nov-2024", worlds: int = 10_000, repeat: int = 5) -> float:
     """CPU nanoseconds per world-turn-actor of the floor for ``scenario``: its turns, and each deciding actor's candidate
     moves (an actor that never decides costs nothing and still counts as a unit, as it does in a chunk); the best of
@@ -79,4 +87,4 @@ def unit_ns(scenario: str = "nov-2024", worlds: int = 10_000, repeat: int = 5) -
         for _ in range(model.turns):
             decisions(candidates, aim, danger, cost, u, pick)
         best = min(best, time.process_time() - t)
-    return best / (model.turns * len(model.order) * worlds) * 1e9
+    return best / (units_per_run(scenario) * worlds) * 1e9

@@ -148,14 +148,6 @@ def escalation_batch(runs: int, workers: int, folder: Path) -> tuple[float, Tree
     return seconds, meter
 
 
-def crisis_units(scenario: str) -> int:
-    """The world-turn-actors of one run of ``scenario``."""
-    from escalation.scenario.loading import load_scenario
-
-    loaded = load_scenario(scenario)
-    return loaded.turns * len(loaded.actors)
-
-
 def verdict(ok: bool, missed: str) -> str:
     return "met" if ok else f"MISSED ({missed})"
 
@@ -202,10 +194,10 @@ def main() -> int:
     print(f"CPU per run against mesa.batch_run: {ratio:,.0f}x less   target >= 50x: {verdict(ratio >= 50, f'{50 / ratio:.1f}x short')}")
     print(f"{args.big:,} runs: {big_cpu:.1f} CPU-s   target <= {target:.0f} CPU-s: " + verdict(big_cpu <= target, f"{big_cpu / target:.1f}x over"))
     sys.path.insert(0, str(ROOT))  # run as a script, this folder's modules are found as the package they are
-    from benchmarks.floor import unit_ns
+    from benchmarks.floor import unit_ns, units_per_run
 
     floor = unit_ns("nov-2024")
-    at_floor = args.big * crisis_units("nov-2024") * 10 * floor * 1e-9
+    at_floor = args.big * units_per_run("nov-2024") * 10 * floor * 1e-9
     print(f"  beside it, ten times this machine's arithmetic floor ({floor:.2f} ns per world-turn-actor): {at_floor:.1f} CPU-s: "
           + verdict(big_cpu <= at_floor, f"{big_cpu / at_floor:.1f}x over"))
     print(
